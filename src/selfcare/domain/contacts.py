@@ -1,0 +1,64 @@
+"""The verdict on a contact in its context: channel, direction, answered, hotline pass."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from selfcare.domain.calls import CallVerdict, classify_text
+from selfcare.domain.events import Direction, Event
+from selfcare.program.models import CallRules
+
+RECEPTION_PROBLEM = "reception_problem"
+
+
+def contact_verdict(event: Event, rules: CallRules, diagnoses: tuple[Event, ...]) -> CallVerdict:
+    """Classify one contact; contacts the customer did not start or never got through stay free.
+
+    Order: hotline pass (a verified self-service diagnosis shortly before), then the topic by
+    reason code and text; outbound, unanswered and uncounted channels never count.
+    """
+    passing = _hotline_pass(event, rules, diagnoses)
+    if passing is not None:
+        return passing
+    verdict = classify_text(event.text, reason_code=event.reason_code, rules=rules)
+    reason = _not_counted_reason(event, rules)
+    if reason is None or not verdict.counts:
+        return verdict
+    rule, why = reason
+    return verdict.model_copy(
+        update={"counts": False, "rule": rule, "explanation": f"{why} (Topic: {verdict.category}.)"}
+    )
+
+
+def _not_counted_reason(event: Event, rules: CallRules) -> tuple[str, str] | None:
+    if event.direction is Direction.OUTBOUND:
+        return "outbound", "The operator started this contact (outbound), so it does not count."
+    if not event.reached_agent and not rules.count_unanswered:
+        return "not_reached_agent", "The call never reached an agent, so it does not count."
+    if event.type.value not in rules.counted_types:
+        return "channel_not_counted", f"Contacts by {event.type.value} do not count."
+    return None
+
+
+def _hotline_pass(
+    event: Event, rules: CallRules, diagnoses: tuple[Event, ...]
+) -> CallVerdict | None:
+    window = timedelta(days=rules.hotline_pass_days)
+    for diagnosis in diagnoses:
+        if _covers(diagnosis.occurred_at, window, event.occurred_at):
+            return CallVerdict(
+                category=RECEPTION_PROBLEM,
+                counts=False,
+                rule="hotline_pass",
+                explanation=(
+                    f"Hotline pass: {diagnosis.type.value} {diagnosis.event_id!r} on "
+                    f"{diagnosis.occurred_at.date().isoformat()} covers calls for "
+                    f"{rules.hotline_pass_days} days, so this call does not count."
+                ),
+                matched=(diagnosis.event_id,),
+            )
+    return None
+
+
+def _covers(start: datetime, window: timedelta, moment: datetime) -> bool:
+    return start <= moment <= start + window

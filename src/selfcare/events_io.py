@@ -1,0 +1,140 @@
+"""Reading events from JSON Lines and CSV: bad rows are reported, never crash, never vanish."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from selfcare.domain.events import Event
+from selfcare.errors import InvalidInput
+
+EVENT_FIELDS = tuple(Event.model_fields)
+_BOOLEANS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """One unusable row: where it is, which field, and why (shown to the person who sent it)."""
+
+    source: str
+    line: int
+    field: str
+    reason: str
+    raw: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.source}, line {self.line}, field {self.field}: {self.reason}"
+
+
+@dataclass
+class ReadResult:
+    """The valid events of an input and a problem for every row that was not valid."""
+
+    events: list[Event] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
+
+    def extend(self, other: ReadResult) -> None:
+        self.events.extend(other.events)
+        self.problems.extend(other.problems)
+
+
+def read_events(path: Path | str) -> ReadResult:
+    """Read a JSON Lines (.jsonl/.ndjson/.json) or CSV (.csv) event file."""
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"{file}: cannot read events: {exc}") from None
+    suffix = file.suffix.lower()
+    if suffix == ".csv":
+        return parse_csv(text, source=str(file))
+    if suffix in {".jsonl", ".ndjson", ".json"}:
+        return parse_jsonl(text, source=str(file))
+    raise InvalidInput(f"{file}: unknown event file type {suffix!r}; use .jsonl or .csv")
+
+
+def parse_jsonl(text: str, *, source: str) -> ReadResult:
+    """One JSON object per line; blank lines are skipped."""
+    rows: list[tuple[int, Mapping[str, Any] | RowProblem]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError as exc:
+            rows.append((number, RowProblem(source, number, "-", f"not valid JSON: {exc.msg}", line)))
+            continue
+        if not isinstance(value, dict):
+            rows.append((number, RowProblem(source, number, "-", "not a JSON object", line)))
+            continue
+        rows.append((number, value))
+    return _validate(rows, source)
+
+
+def parse_csv(text: str, *, source: str) -> ReadResult:
+    """A header row naming event fields, then one event per row; empty cells mean 'not given'."""
+    reader = csv.DictReader(io.StringIO(text))
+    unknown = [name for name in reader.fieldnames or [] if name not in EVENT_FIELDS]
+    if not reader.fieldnames or unknown:
+        what = f"unknown columns {', '.join(unknown)}" if unknown else "no header row"
+        raise InvalidInput(f"{source}: line 1: {what}; expected columns from {', '.join(EVENT_FIELDS)}")
+    rows: list[tuple[int, Mapping[str, Any] | RowProblem]] = []
+    for record in reader:
+        number = reader.line_num
+        if None in record:
+            rows.append((number, RowProblem(source, number, "-", "more cells than columns", "")))
+            continue
+        rows.append((number, _csv_row(record)))
+    return _validate(rows, source)
+
+
+def _csv_row(record: Mapping[str, str | None]) -> dict[str, Any]:
+    row: dict[str, Any] = {k: v for k, v in record.items() if v not in (None, "")}
+    flag = row.get("reached_agent")
+    if isinstance(flag, str) and flag.strip().lower() in _BOOLEANS:
+        row["reached_agent"] = _BOOLEANS[flag.strip().lower()]
+    return row
+
+
+def _validate(rows: Iterable[tuple[int, Mapping[str, Any] | RowProblem]], source: str) -> ReadResult:
+    result = ReadResult()
+    for number, row in rows:
+        if isinstance(row, RowProblem):
+            result.problems.append(row)
+            continue
+        outcome = event_from_row(row, source=source, line=number)
+        if isinstance(outcome, Event):
+            result.events.append(outcome)
+        else:
+            result.problems.append(outcome)
+    return result
+
+
+def event_from_row(row: Mapping[str, Any], *, source: str, line: int) -> Event | RowProblem:
+    """Validate one row; the problem names the first bad field in the sender's terms."""
+    try:
+        return Event.model_validate(dict(row))
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        name = ".".join(str(p) for p in error["loc"]) or "-"
+        reason = str(error["msg"]).removeprefix("Value error, ")
+        if error["type"] == "extra_forbidden":
+            reason = "unknown field"
+        elif error["type"] == "missing":
+            reason = "is required"
+        more = len(exc.errors()) - 1
+        if more:
+            reason += f" (and {more} more problem{'s' if more > 1 else ''})"
+        return RowProblem(source, line, name, reason, json.dumps(dict(row), default=str))
+
+
+def iter_problems(result: ReadResult) -> Iterator[str]:
+    """The problems as one-line messages, in input order."""
+    return (str(p) for p in result.problems)
