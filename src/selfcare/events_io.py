@@ -69,7 +69,9 @@ def parse_jsonl(text: str, *, source: str) -> ReadResult:
         try:
             value = json.loads(line)
         except json.JSONDecodeError as exc:
-            rows.append((number, RowProblem(source, number, "-", f"not valid JSON: {exc.msg}", line)))
+            rows.append(
+                (number, RowProblem(source, number, "-", f"not valid JSON: {exc.msg}", line))
+            )
             continue
         if not isinstance(value, dict):
             rows.append((number, RowProblem(source, number, "-", "not a JSON object", line)))
@@ -84,7 +86,9 @@ def parse_csv(text: str, *, source: str) -> ReadResult:
     unknown = [name for name in reader.fieldnames or [] if name not in EVENT_FIELDS]
     if not reader.fieldnames or unknown:
         what = f"unknown columns {', '.join(unknown)}" if unknown else "no header row"
-        raise InvalidInput(f"{source}: line 1: {what}; expected columns from {', '.join(EVENT_FIELDS)}")
+        raise InvalidInput(
+            f"{source}: line 1: {what}; expected columns from {', '.join(EVENT_FIELDS)}"
+        )
     rows: list[tuple[int, Mapping[str, Any] | RowProblem]] = []
     for record in reader:
         number = reader.line_num
@@ -103,7 +107,9 @@ def _csv_row(record: Mapping[str, str | None]) -> dict[str, Any]:
     return row
 
 
-def _validate(rows: Iterable[tuple[int, Mapping[str, Any] | RowProblem]], source: str) -> ReadResult:
+def _validate(
+    rows: Iterable[tuple[int, Mapping[str, Any] | RowProblem]], source: str
+) -> ReadResult:
     result = ReadResult()
     for number, row in rows:
         if isinstance(row, RowProblem):

@@ -19,7 +19,6 @@ from selfcare.events_io import read_events
 from selfcare.program.load import bundled_example, load_program
 
 
-
 def evaluate_command(
     events: Annotated[Path, typer.Option(help="Events as JSON Lines (.jsonl) or CSV (.csv).")],
     as_of: Annotated[str, typer.Option("--as-of", help="Day to evaluate, YYYY-MM-DD.")],
@@ -67,14 +66,21 @@ def _print_table(progress: Progress, *, skipped: int) -> None:
             for g in c.grants:
                 table.add_row(g.reward, str(g.amount_mb), g.period, str(g.granted_on), "granted")
             for p in c.pending:
-                table.add_row(p.reward, str(p.amount_mb), p.period, str(p.due_on or "-"),
-                              f"{p.reason}: {p.explanation}")
+                table.add_row(
+                    p.reward,
+                    str(p.amount_mb),
+                    p.period,
+                    str(p.due_on or "-"),
+                    f"{p.reason}: {p.explanation}",
+                )
             console.print(table)
         for s in c.streaks:
             console.print(f"streak {s.reward}: [bold]{s.status.value}[/] {s.explanation}")
         for x in c.calls:
             mark = "[red]counts[/]" if x.counts else "[green]does not count[/]"
-            console.print(f"  call {x.event_id} ({x.occurred_at:%Y-%m-%d}): {mark}, "
-                          f"{x.category}: {x.explanation}")
+            console.print(
+                f"  call {x.event_id} ({x.occurred_at:%Y-%m-%d}): {mark}, "
+                f"{x.category}: {x.explanation}"
+            )
     if skipped:
         console.print(f"[yellow]{skipped} invalid row(s) skipped; see messages above.[/]")

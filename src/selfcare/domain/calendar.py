@@ -8,7 +8,10 @@ from zoneinfo import ZoneInfo
 
 
 def add_months(day: date, months: int) -> date:
-    """The same day `months` calendar months later, clamped to the month's end (31 May+9 → 28/29 Feb)."""
+    """The same day `months` calendar months later, clamped to the month's end.
+
+    31 May + 9 months is the last day of February (28th or 29th).
+    """
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
     last = calendar.monthrange(year, month)[1]

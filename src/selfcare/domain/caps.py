@@ -39,13 +39,22 @@ def apply_caps(due: list[DueGrant], caps: tuple[Cap, ...], as_of: date) -> Payou
         if day > as_of:
             payout.pending.append(_waiting(grant, day, moved))
             continue
-        blocking = [i for i, cap in enumerate(caps) if used[i, period_key(day, cap.period)]
-                    + grant.amount_mb > cap.max_mb]
+        blocking = [
+            i
+            for i, cap in enumerate(caps)
+            if used[i, period_key(day, cap.period)] + grant.amount_mb > cap.max_mb
+        ]
         if not blocking:
             for i, cap in enumerate(caps):
                 used[i, period_key(day, cap.period)] += grant.amount_mb
-            payout.grants.append(Grant(reward=grant.reward, amount_mb=grant.amount_mb,
-                                       granted_on=day, period=grant.period))
+            payout.grants.append(
+                Grant(
+                    reward=grant.reward,
+                    amount_mb=grant.amount_mb,
+                    granted_on=day,
+                    period=grant.period,
+                )
+            )
             continue
         later = _next_room(day, grant, [caps[i] for i in blocking])
         if later is None:
@@ -68,13 +77,21 @@ def _next_room(day: date, grant: DueGrant, blocking: list[Cap]) -> date | None:
 def _waiting(grant: DueGrant, day: date, moved: bool) -> PendingGrant:
     if moved:
         return PendingGrant(
-            reward=grant.reward, amount_mb=grant.amount_mb, period=grant.period, due_on=day,
+            reward=grant.reward,
+            amount_mb=grant.amount_mb,
+            period=grant.period,
+            due_on=day,
             reason=CAP_EXCEEDED,
-            explanation=(f"Held back by the cap on data per period; paid on {day.isoformat()} "
-                         "when the next period has room."),
+            explanation=(
+                f"Held back by the cap on data per period; paid on {day.isoformat()} "
+                "when the next period has room."
+            ),
         )
     return PendingGrant(
-        reward=grant.reward, amount_mb=grant.amount_mb, period=grant.period, due_on=day,
+        reward=grant.reward,
+        amount_mb=grant.amount_mb,
+        period=grant.period,
+        due_on=day,
         reason=SETTLEMENT,
         explanation=f"Earned; paid on {day.isoformat()} after the settlement period.",
     )
@@ -83,7 +100,10 @@ def _waiting(grant: DueGrant, day: date, moved: bool) -> PendingGrant:
 def _held_for_good(grant: DueGrant, blocking: list[Cap]) -> PendingGrant:
     limits = ", ".join(f"{c.max_mb} MB per {c.period}" for c in blocking)
     return PendingGrant(
-        reward=grant.reward, amount_mb=grant.amount_mb, period=grant.period, due_on=None,
+        reward=grant.reward,
+        amount_mb=grant.amount_mb,
+        period=grant.period,
+        due_on=None,
         reason=CAP_EXCEEDED,
         explanation=f"Held back by the cap ({limits}) and not carried over.",
     )

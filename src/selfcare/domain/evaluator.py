@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, ConfigDict
 
 from selfcare.domain.calendar import end_of_day, local_date, month_key
-from selfcare.domain.caps import apply_caps
 from selfcare.domain.calls import CallVerdict
+from selfcare.domain.caps import apply_caps
 from selfcare.domain.contacts import contact_verdict
 from selfcare.domain.events import DIAGNOSIS_TYPES, Event, EventType
 from selfcare.domain.progress import (
@@ -41,7 +41,7 @@ class CustomerState(BaseModel):
 
 
 def _preferred(a: Event, b: Event) -> Event:
-    """Of two versions of one event id, keep the first known; ties by content, so order never matters."""
+    """Of two versions of one id keep the first known; ties by content, so order never matters."""
     return min(a, b, key=lambda e: (e.known_at, e.model_dump_json()))
 
 
@@ -71,12 +71,12 @@ def state_from_events(customer_id: str, events: Iterable[Event]) -> CustomerStat
     """Build a state from many events at once (same result as folding `step`, in O(n log n))."""
     by_id: dict[str, Event] = {}
     conflicts: set[str] = set()
-    for event in events:
-        existing = by_id.get(event.event_id)
-        if existing is not None and existing != event:
-            conflicts.add(event.event_id)
-            event = _preferred(existing, event)
-        by_id[event.event_id] = event
+    for incoming in events:
+        existing = by_id.get(incoming.event_id)
+        if existing is not None and existing != incoming:
+            conflicts.add(incoming.event_id)
+            incoming = _preferred(existing, incoming)
+        by_id[incoming.event_id] = incoming
     return CustomerState(
         customer_id=customer_id,
         events=tuple(sorted(by_id.values(), key=_sort_key)),
@@ -109,9 +109,7 @@ def project(program: Program, state: CustomerState, as_of: date) -> CustomerProg
     late: dict[str, str] = {}
     if enrollment is not None:
         due.extend(_task_grants(program, known, enrollment, contract_end, zone))
-        counted = tuple(
-            e for e, v in calls if v.counts and e.occurred_at >= enrollment.occurred_at
-        )
+        counted = tuple(e for e, v in calls if v.counts and e.occurred_at >= enrollment.occurred_at)
         facts = StreakInputs(enrollment.occurred_at, counted, contract_end, horizon, zone)
         for order, reward in enumerate(program.rewards):
             if reward.kind == "streak":
@@ -120,9 +118,14 @@ def project(program: Program, state: CustomerState, as_of: date) -> CustomerProg
                 streaks.append(outcome.progress)
                 late.update(outcome.late_calls)
     else:
-        streaks = [StreakProgress(reward=r.id, status=StreakStatus.NOT_ENROLLED,
-                                  explanation="Not enrolled: the invitation was not accepted.")
-                   for r in program.streaks]
+        streaks = [
+            StreakProgress(
+                reward=r.id,
+                status=StreakStatus.NOT_ENROLLED,
+                explanation="Not enrolled: the invitation was not accepted.",
+            )
+            for r in program.streaks
+        ]
     payout = apply_caps(due, program.caps, as_of)
     return CustomerProgress(
         customer_id=state.customer_id,
@@ -143,19 +146,36 @@ def _first_known(events: list[Event], kind: EventType) -> Event | None:
 
 
 def _task_grants(
-    program: Program, known: list[Event], enrollment: Event, contract_end: Event | None,
+    program: Program,
+    known: list[Event],
+    enrollment: Event,
+    contract_end: Event | None,
     zone: ZoneInfo,
 ) -> list[DueGrant]:
     due: list[DueGrant] = []
     for order, reward in enumerate(program.rewards):
         if isinstance(reward, TaskReward):
-            due.extend(_one_task(reward, order, known, enrollment, contract_end, zone))
+            due.extend(
+                _one_task(
+                    reward,
+                    order,
+                    known=known,
+                    enrollment=enrollment,
+                    contract_end=contract_end,
+                    zone=zone,
+                )
+            )
     return due
 
 
 def _one_task(
-    reward: TaskReward, order: int, known: list[Event], enrollment: Event,
-    contract_end: Event | None, zone: ZoneInfo,
+    reward: TaskReward,
+    order: int,
+    *,
+    known: list[Event],
+    enrollment: Event,
+    contract_end: Event | None,
+    zone: ZoneInfo,
 ) -> list[DueGrant]:
     """Task bonuses: once, or once per calendar month; paid no earlier than selfcare knew."""
     first_day = local_date(max(enrollment.occurred_at, enrollment.known_at), zone)
@@ -165,12 +185,16 @@ def _one_task(
             continue
         if event.occurred_at < enrollment.occurred_at and not reward.count_prior:
             continue
-        due_on = max(local_date(event.occurred_at, zone), local_date(event.known_at, zone),
-                     first_day)
+        due_on = max(
+            local_date(event.occurred_at, zone), local_date(event.known_at, zone), first_day
+        )
         if _after_contract_end(event, contract_end, due_on, zone):
             continue
-        period = "once" if reward.recurrence == "once" else month_key(
-            local_date(event.occurred_at, zone))
+        period = (
+            "once"
+            if reward.recurrence == "once"
+            else month_key(local_date(event.occurred_at, zone))
+        )
         key = (due_on, event.occurred_at, event.event_id)
         if period not in chosen or key < chosen[period][0]:
             chosen[period] = (key, DueGrant(reward.id, reward.amount_mb, due_on, period, order))

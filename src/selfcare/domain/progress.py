@@ -96,8 +96,12 @@ def customer_to_json(customer: CustomerProgress) -> dict[str, object]:
     data["streak"] = (
         streak.model_dump(mode="json")
         if streak is not None
-        else {"status": StreakStatus.NOT_ENROLLED.value, "window_start": None,
-              "completes_on": None, "broken_by": None}
+        else {
+            "status": StreakStatus.NOT_ENROLLED.value,
+            "window_start": None,
+            "completes_on": None,
+            "broken_by": None,
+        }
     )
     return data
 

@@ -58,26 +58,42 @@ def evaluate_streak(reward: StreakReward, order: int, facts: StreakInputs) -> St
         grant_day = completes + timedelta(days=reward.settlement_grace_days)
         settle = start_of_day(grant_day, facts.zone)
         breaker = _first_breaker(facts.counted_calls, start, end, settle)
-        _note_late_calls(outcome, facts.counted_calls, start, end, settle, grant_day)
+        _note_late_calls(
+            outcome, facts.counted_calls, start=start, end=end, settle=settle, grant_day=grant_day
+        )
         ender = _contract_end(facts.contract_end, end, settle)
         if ender is not None and (breaker is None or ender.occurred_at <= breaker.occurred_at):
-            outcome.progress = _ended(reward, start, completes, ender, completed, facts.zone)
+            outcome.progress = _ended(
+                reward, start, completes=completes, ender=ender, done=completed, zone=facts.zone
+            )
             return outcome
         if breaker is not None:
             last_breaker = breaker.event_id
             if reward.on_break == "forfeit":
                 outcome.progress = _progress(
-                    reward, StreakStatus.FORFEITED, broken_by=last_breaker, done=completed,
+                    reward,
+                    StreakStatus.FORFEITED,
+                    broken_by=last_breaker,
+                    done=completed,
                     why=f"Counted call {last_breaker!r} broke the window; this bonus is forfeited.",
                 )
                 return outcome
-            start = start_of_day(local_date(breaker.occurred_at, facts.zone) + timedelta(1), facts.zone)
+            start = start_of_day(
+                local_date(breaker.occurred_at, facts.zone) + timedelta(1), facts.zone
+            )
             if start >= facts.horizon:
                 outcome.progress = _restarting(reward, start, facts.zone, last_breaker, completed)
                 return outcome
             continue
         if end >= facts.horizon:
-            outcome.progress = _running(reward, start, completes, last_breaker, completed, facts.zone)
+            outcome.progress = _running(
+                reward,
+                start,
+                completes=completes,
+                breaker=last_breaker,
+                done=completed,
+                zone=facts.zone,
+            )
             return outcome
         completed += 1
         window_day = local_date(start, facts.zone)
@@ -86,11 +102,17 @@ def evaluate_streak(reward: StreakReward, order: int, facts: StreakInputs) -> St
         )
         if reward.recurrence == "once":
             outcome.progress = _progress(
-                reward, StreakStatus.COMPLETED, start=window_day, completes=completes,
-                broken_by=last_breaker, done=completed,
-                why=(f"Completed {reward.months} months without a counted call on "
-                     f"{completes.isoformat()}; paid after {reward.settlement_grace_days} "
-                     f"days' settlement on {grant_day.isoformat()}."),
+                reward,
+                StreakStatus.COMPLETED,
+                start=window_day,
+                completes=completes,
+                broken_by=last_breaker,
+                done=completed,
+                why=(
+                    f"Completed {reward.months} months without a counted call on "
+                    f"{completes.isoformat()}; paid after {reward.settlement_grace_days} "
+                    f"days' settlement on {grant_day.isoformat()}."
+                ),
             )
             return outcome
         start = end
@@ -99,14 +121,17 @@ def evaluate_streak(reward: StreakReward, order: int, facts: StreakInputs) -> St
 def _first_breaker(
     calls: tuple[Event, ...], start: datetime, end: datetime, settle: datetime
 ) -> Event | None:
-    return next(
-        (c for c in calls if start <= c.occurred_at < end and c.known_at < settle), None
-    )
+    return next((c for c in calls if start <= c.occurred_at < end and c.known_at < settle), None)
 
 
 def _note_late_calls(
-    outcome: StreakOutcome, calls: tuple[Event, ...], start: datetime, end: datetime,
-    settle: datetime, grant_day: date,
+    outcome: StreakOutcome,
+    calls: tuple[Event, ...],
+    *,
+    start: datetime,
+    end: datetime,
+    settle: datetime,
+    grant_day: date,
 ) -> None:
     for call in calls:
         if start <= call.occurred_at < end and call.known_at >= settle:
@@ -125,23 +150,43 @@ def _contract_end(contract_end: Event | None, end: datetime, settle: datetime) -
 
 
 def _progress(
-    reward: StreakReward, status: StreakStatus, *, start: date | None = None,
-    completes: date | None = None, broken_by: str | None = None, done: int = 0, why: str = "",
+    reward: StreakReward,
+    status: StreakStatus,
+    *,
+    start: date | None = None,
+    completes: date | None = None,
+    broken_by: str | None = None,
+    done: int = 0,
+    why: str = "",
 ) -> StreakProgress:
     return StreakProgress(
-        reward=reward.id, status=status, window_start=start, completes_on=completes,
-        broken_by=broken_by, completed_windows=done, explanation=why,
+        reward=reward.id,
+        status=status,
+        window_start=start,
+        completes_on=completes,
+        broken_by=broken_by,
+        completed_windows=done,
+        explanation=why,
     )
 
 
 def _running(
-    reward: StreakReward, start: datetime, completes: date, breaker: str | None, done: int,
+    reward: StreakReward,
+    start: datetime,
+    *,
+    completes: date,
+    breaker: str | None,
+    done: int,
     zone: ZoneInfo,
 ) -> StreakProgress:
     after = f" (restarted after counted call {breaker!r})" if breaker else ""
     return _progress(
-        reward, StreakStatus.RUNNING, start=local_date(start, zone), completes=completes,
-        broken_by=breaker, done=done,
+        reward,
+        StreakStatus.RUNNING,
+        start=local_date(start, zone),
+        completes=completes,
+        broken_by=breaker,
+        done=done,
         why=f"Window running{after}; completes on {completes.isoformat()} if no counted call.",
     )
 
@@ -152,19 +197,34 @@ def _restarting(
     day = local_date(start, zone)
     completes = add_months(day, reward.months)
     return _progress(
-        reward, StreakStatus.BROKEN, start=day, completes=completes, broken_by=breaker,
+        reward,
+        StreakStatus.BROKEN,
+        start=day,
+        completes=completes,
+        broken_by=breaker,
         done=done,
-        why=(f"Counted call {breaker!r} broke the window; a new one starts on "
-             f"{day.isoformat()} and completes on {completes.isoformat()}."),
+        why=(
+            f"Counted call {breaker!r} broke the window; a new one starts on "
+            f"{day.isoformat()} and completes on {completes.isoformat()}."
+        ),
     )
 
 
 def _ended(
-    reward: StreakReward, start: datetime, completes: date, ender: Event, done: int,
+    reward: StreakReward,
+    start: datetime,
+    *,
+    completes: date,
+    ender: Event,
+    done: int,
     zone: ZoneInfo,
 ) -> StreakProgress:
     return _progress(
-        reward, StreakStatus.FORFEITED, start=local_date(start, zone), completes=completes,
-        broken_by=ender.event_id, done=done,
+        reward,
+        StreakStatus.FORFEITED,
+        start=local_date(start, zone),
+        completes=completes,
+        broken_by=ender.event_id,
+        done=done,
         why="The contract ended before the window completed; this bonus is forfeited.",
     )

@@ -1,0 +1,75 @@
+"""Reading events: bad rows are reported with file, line, field and reason, valid rows kept."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from selfcare.errors import InvalidInput
+from selfcare.events_io import parse_csv, parse_jsonl, read_events
+
+GOOD = json.dumps(
+    {
+        "event_id": "a",
+        "customer_id": "c",
+        "type": "hotline_call",
+        "occurred_at": "2025-06-01T10:00:00+02:00",
+    }
+)
+
+
+def test_jsonl_keeps_valid_rows_and_reports_each_bad_one() -> None:
+    text = "\n".join(
+        [
+            GOOD,
+            "{not json",
+            GOOD.replace('"a"', '"b"').replace("hotline_call", "hotline_cal"),
+            GOOD.replace('"a"', '"c"').replace("+02:00", ""),
+            "",
+            "[1, 2]",
+        ]
+    )
+    result = parse_jsonl(text, source="in.jsonl")
+    assert [e.event_id for e in result.events] == ["a"]
+    assert [(p.line, p.field) for p in result.problems] == [
+        (2, "-"),
+        (3, "type"),
+        (4, "occurred_at"),
+        (6, "-"),
+    ]
+    assert str(result.problems[2]).startswith(
+        "in.jsonl, line 4, field occurred_at: needs a time zone"
+    )
+
+
+def test_csv_reads_booleans_and_empty_cells_and_reports_bad_rows() -> None:
+    text = (
+        "event_id,customer_id,type,occurred_at,direction,reached_agent,text\n"
+        "a,c,hotline_call,2025-06-01T10:00:00+02:00,,false,Kündigung\n"
+        "b,c,hotline_call,2025-06-01T10:00:00+02:00,sideways,,\n"
+        "c,c,portal_registered,2025-06-01T10:00:00+02:00,,,\n"
+    )
+    result = parse_csv(text, source="in.csv")
+    assert [(e.event_id, e.reached_agent) for e in result.events] == [("a", False), ("c", True)]
+    (problem,) = result.problems
+    assert (problem.line, problem.field) == (3, "direction")
+
+
+def test_csv_with_unknown_columns_is_refused_as_a_whole() -> None:
+    with pytest.raises(InvalidInput, match="unknown columns kunde"):
+        parse_csv("event_id,kunde\n1,2\n", source="x.csv")
+
+
+def test_unknown_file_types_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "events.xlsx"
+    path.write_text("x")
+    with pytest.raises(InvalidInput, match="unknown event file type"):
+        read_events(path)
+
+
+def test_a_byte_order_mark_is_ignored(tmp_path: Path) -> None:
+    path = tmp_path / "events.jsonl"
+    path.write_text("\ufeff" + GOOD + "\n", encoding="utf-8")
+    assert len(read_events(path).events) == 1
