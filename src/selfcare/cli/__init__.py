@@ -32,3 +32,9 @@ from selfcare.cli import calls, evaluate, program  # noqa: E402
 app.add_typer(program.app, name="program", help="Validate and explain program files.")
 app.add_typer(calls.app, name="calls", help="Would this call count? Classify a contact.")
 app.command("evaluate", help="Evaluate a program over an event history.")(evaluate.evaluate_command)
+
+from selfcare.cli import demo  # noqa: E402
+
+app.command("demo", help="Run the bundled real case end to end on embedded defaults.")(
+    demo.demo_command
+)

@@ -49,10 +49,10 @@ def evaluate_command(
     if output is OutputFormat.JSON:
         emit_json(progress_to_json(result))
     else:
-        _print_table(result, skipped=len(read.problems))
+        print_progress(result, skipped=len(read.problems))
 
 
-def _print_table(progress: Progress, *, skipped: int) -> None:
+def print_progress(progress: Progress, *, skipped: int) -> None:
     """One section per customer: people read grants and call verdicts, not a wide grid."""
     console = Console()
     console.print(f"[bold]Progress as of {progress.as_of.isoformat()}[/]")
