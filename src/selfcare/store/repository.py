@@ -1,0 +1,198 @@
+"""Repositories for events, quarantine and customer state: the only doors to those tables.
+
+Inserts that may race with another process use `INSERT … ON CONFLICT DO NOTHING` so the
+database, not a prior read, decides who was first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date, datetime
+from typing import Any, cast
+
+from sqlalchemy import Table, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from selfcare.domain.events import Event
+from selfcare.store.tables import Base, CustomerStateRow, EventRow, QuarantineRow
+
+CHUNK = 1000  # ids per IN (...) list: below every backend's parameter limit
+
+
+def table_of(row: type[Base]) -> Table:
+    """The Core table of a mapped row class (typed, for Core inserts)."""
+    return cast("Table", row.__table__)
+
+
+def insert_ignoring_conflicts(session: Session, table: Table) -> Any:
+    """`INSERT … ON CONFLICT DO NOTHING` in the session's dialect."""
+    dialect = session.get_bind().dialect.name
+    module = postgresql if dialect == "postgresql" else sqlite
+    return module.insert(table).on_conflict_do_nothing()
+
+
+def chunks(items: Sequence[str], size: int = CHUNK) -> Iterator[Sequence[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def event_from_row(row: EventRow) -> Event:
+    """The domain event as the evaluator sees it (recorded_at filled in at ingest)."""
+    return Event(
+        event_id=row.event_id,
+        customer_id=row.customer_id,
+        type=row.type,
+        occurred_at=row.occurred_at,
+        recorded_at=row.recorded_at,
+        reason_code=row.reason_code,
+        text=row.text,
+        direction=row.direction,
+        reached_agent=row.reached_agent,
+    )
+
+
+class EventRepository:
+    """Accepted events, keyed by event_id."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def insert_new(self, rows: list[dict[str, Any]]) -> set[str]:
+        """Insert rows whose event_id is not stored yet; return the ids actually inserted."""
+        if not rows:
+            return set()
+        statement = insert_ignoring_conflicts(self.session, table_of(EventRow))
+        result = self.session.execute(statement.returning(EventRow.event_id), rows)
+        return set(result.scalars())
+
+    def by_ids(self, event_ids: Iterable[str]) -> dict[str, EventRow]:
+        ids = sorted(set(event_ids))
+        found: dict[str, EventRow] = {}
+        for part in chunks(ids):
+            for row in self.session.scalars(select(EventRow).where(EventRow.event_id.in_(part))):
+                found[row.event_id] = row
+        return found
+
+    def for_customers(self, customer_ids: Sequence[str]) -> dict[str, list[Event]]:
+        """Every stored event of these customers, as domain events."""
+        grouped: dict[str, list[Event]] = {c: [] for c in customer_ids}
+        for part in chunks(sorted(customer_ids)):
+            query = select(EventRow).where(EventRow.customer_id.in_(part))
+            for row in self.session.scalars(query):
+                grouped[row.customer_id].append(event_from_row(row))
+        return grouped
+
+    def all(self) -> Iterator[Event]:
+        """The whole stored history (reference evaluation, reconciliation, tests)."""
+        query = select(EventRow).order_by(EventRow.event_id).execution_options(yield_per=2000)
+        for row in self.session.scalars(query):
+            yield event_from_row(row)
+
+    def count(self) -> int:
+        return self.session.scalar(select(func.count()).select_from(EventRow)) or 0
+
+
+class QuarantineRepository:
+    """Rows that were not accepted, with the reason; kept for the operator to fix and resend."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add_many(self, rows: list[dict[str, Any]]) -> None:
+        if rows:
+            self.session.execute(table_of(QuarantineRow).insert(), rows)
+
+    def list_(self, *, limit: int = 100, offset: int = 0) -> list[QuarantineRow]:
+        query = select(QuarantineRow).order_by(QuarantineRow.id).limit(limit).offset(offset)
+        return list(self.session.scalars(query))
+
+    def count(self) -> int:
+        return self.session.scalar(select(func.count()).select_from(QuarantineRow)) or 0
+
+
+class StateRepository:
+    """Per-customer fold state and progress snapshot, one row per (program, customer)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def lock(
+        self, program_id: str, customer_ids: Sequence[str], empty_state: Any, now: datetime
+    ) -> tuple[dict[str, CustomerStateRow], set[str]]:
+        """Rows of these customers locked for update, created when missing.
+
+        Returns the rows and the ids whose row this call created (their state must be
+        built from the stored history). Locks are taken in id order, so never deadlock.
+        """
+        ids = sorted(set(customer_ids))
+        created: set[str] = set()
+        table = table_of(CustomerStateRow)
+        for part in chunks(ids):
+            values = [
+                {
+                    "program_id": program_id,
+                    "customer_id": c,
+                    "state": empty_state(c),
+                    "event_count": 0,
+                    "updated_at": now,
+                }
+                for c in part
+            ]
+            statement = insert_ignoring_conflicts(self.session, table)
+            inserted = self.session.execute(
+                statement.returning(CustomerStateRow.customer_id), values
+            )
+            created.update(inserted.scalars())
+        rows: dict[str, CustomerStateRow] = {}
+        for part in chunks(ids):
+            query = (
+                select(CustomerStateRow)
+                .where(CustomerStateRow.program_id == program_id)
+                .where(CustomerStateRow.customer_id.in_(part))
+                .order_by(CustomerStateRow.customer_id)
+                .with_for_update()
+                .execution_options(populate_existing=True)
+            )
+            rows.update((r.customer_id, r) for r in self.session.scalars(query))
+        return rows, created
+
+    def get(self, program_id: str, customer_id: str) -> CustomerStateRow | None:
+        return self.session.get(CustomerStateRow, (program_id, customer_id))
+
+    def stale(self, program_id: str, as_of: date, *, limit: int) -> list[str]:
+        """Customers whose snapshot no longer answers for `as_of` (something fell due)."""
+        query = (
+            select(CustomerStateRow.customer_id)
+            .where(CustomerStateRow.program_id == program_id)
+            .where(CustomerStateRow.valid_through < as_of)
+            .order_by(CustomerStateRow.customer_id)
+            .limit(limit)
+        )
+        return list(self.session.scalars(query))
+
+    def save_snapshot(
+        self, program_id: str, customer_id: str, *, event_count: int, values: dict[str, Any]
+    ) -> None:
+        """Refresh a snapshot after a read-time projection, unless the state moved on.
+
+        No lock: the update only lands if no event was folded in since the read and no
+        projection for a later day was stored meanwhile.
+        """
+        self.session.execute(
+            update(CustomerStateRow)
+            .where(CustomerStateRow.program_id == program_id)
+            .where(CustomerStateRow.customer_id == customer_id)
+            .where(CustomerStateRow.event_count == event_count)
+            .where(
+                (CustomerStateRow.progress_as_of.is_(None))
+                | (CustomerStateRow.progress_as_of <= values["progress_as_of"])
+            )
+            .values(**values)
+        )
+
+    def customers(self, program_id: str) -> list[str]:
+        query = select(CustomerStateRow.customer_id).where(
+            CustomerStateRow.program_id == program_id
+        )
+        return sorted(self.session.scalars(query))
