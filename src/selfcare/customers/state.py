@@ -1,0 +1,173 @@
+"""Each customer's progress kept current as events arrive, instead of recomputed per request.
+
+The stored state is the reference evaluator's own fold (`CustomerState`), so what a
+customer sees always equals `evaluate` on the stored history. Next to it sits the last
+projection and the last day it answers for: until then a lookup reads it as is; after it,
+time alone changed something (a streak completed, a grant fell due) and the settle job
+re-projects it and writes the grants that became due.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from selfcare.domain.calendar import local_date
+from selfcare.domain.evaluator import CustomerState, project, state_from_events
+from selfcare.domain.events import Event
+from selfcare.domain.progress import CustomerProgress, Grant
+from selfcare.errors import UnknownCustomer
+from selfcare.grants.ledger import Recorded, record_grants
+from selfcare.program.models import Program
+from selfcare.store.tables import CustomerStateRow
+from selfcare.store.unit_of_work import UnitOfWork
+
+
+def empty_state(customer_id: str) -> str:
+    return CustomerState(customer_id=customer_id).model_dump_json()
+
+
+def load_state(row: CustomerStateRow) -> CustomerState:
+    return CustomerState.model_validate_json(row.state)
+
+
+def valid_through(
+    program: Program, state: CustomerState, progress: CustomerProgress, as_of: date
+) -> date | None:
+    """The last day `progress` stays the answer without new events (None: for good).
+
+    Progress changes with time only on a day the projection names (a pending grant's due
+    day, a window's start or completion) or when an event becomes known.
+    """
+    days = [p.due_on for p in progress.pending if p.due_on is not None]
+    for streak in progress.streaks:
+        days.extend(d for d in (streak.window_start, streak.completes_on) if d is not None)
+    days.extend(local_date(e.known_at, program.zone) for e in state.events)
+    future = [d for d in days if d > as_of]
+    return min(future) - timedelta(days=1) if future else None
+
+
+def snapshot_values(
+    program: Program, state: CustomerState, progress: CustomerProgress, as_of: date
+) -> dict[str, object]:
+    return {
+        "progress": progress.model_dump_json(),
+        "progress_as_of": as_of,
+        "valid_through": valid_through(program, state, progress, as_of),
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class Folded:
+    """What folding a batch into the stored states did."""
+
+    customers: int
+    recorded: Recorded
+
+
+def fold_events(
+    uow: UnitOfWork, *, program: Program, events: Iterable[Event], today: date, now: datetime
+) -> Folded:
+    """Fold newly stored events into their customers' states, in the caller's transaction,
+    and write every grant that is due by `today` to the ledger."""
+    by_customer: dict[str, list[Event]] = defaultdict(list)
+    for event in events:
+        by_customer[event.customer_id].append(event)
+    if not by_customer:
+        return Folded(0, Recorded())
+    rows, created = uow.states.lock(program.id, list(by_customer), empty_state, now)
+    history = uow.events.for_customers(sorted(created)) if created else {}
+    states = {}
+    for customer_id, new in by_customer.items():
+        row = rows[customer_id]
+        if customer_id in created:
+            states[customer_id] = state_from_events(customer_id, history[customer_id])
+        else:
+            states[customer_id] = state_from_events(customer_id, [*load_state(row).events, *new])
+    recorded = _refresh(uow, program, rows, states, today=today, now=now)
+    return Folded(len(by_customer), recorded)
+
+
+def _refresh(
+    uow: UnitOfWork,
+    program: Program,
+    rows: dict[str, CustomerStateRow],
+    states: dict[str, CustomerState],
+    *,
+    today: date,
+    now: datetime,
+) -> Recorded:
+    """Project the states as of today, store them with their snapshot, record due grants."""
+    due: list[tuple[str, Grant]] = []
+    for customer_id in sorted(states):
+        state, row = states[customer_id], rows[customer_id]
+        progress = project(program, state, today)
+        row.state = state.model_dump_json()
+        row.event_count = len(state.events)
+        row.updated_at = now
+        for name, value in snapshot_values(program, state, progress, today).items():
+            setattr(row, name, value)
+        due.extend((customer_id, grant) for grant in progress.grants)
+    return record_grants(uow, program=program, due=due, now=now)
+
+
+def settle(
+    *,
+    uow: Callable[..., UnitOfWork],
+    program: Program,
+    today: date,
+    clock: Callable[[], datetime],
+    batch: int = 500,
+) -> Recorded:
+    """Re-project customers whose snapshot has run out and record the grants now due.
+
+    Grants fall due with time (a streak completes, settlement passes) without any event;
+    the relay loop calls this regularly, and it is safe to run in several processes.
+    """
+    new: list[str] = []
+    held: list[str] = []
+    while True:
+        with uow() as work:
+            stale = work.states.stale(program.id, today, limit=batch)
+            if not stale:
+                return Recorded(tuple(new), tuple(held))
+            rows, _ = work.states.lock(program.id, stale, empty_state, clock())
+            states = {c: load_state(r) for c, r in rows.items()}
+            recorded = _refresh(work, program, rows, states, today=today, now=clock())
+            work.commit()
+        new.extend(recorded.new)
+        held.extend(recorded.held)
+
+
+def get_progress(
+    *, uow: Callable[..., UnitOfWork], program: Program, customer_id: str, as_of: date
+) -> CustomerProgress:
+    """One customer's progress as of a day: the stored snapshot while it holds, otherwise a
+    projection of the stored state (then kept as the new snapshot)."""
+    with uow(read_only=True) as work:
+        row = work.states.get(program.id, customer_id)
+        if row is None:
+            raise UnknownCustomer(f"customer {customer_id!r}: no events stored")
+        if _snapshot_answers(row, as_of):
+            assert row.progress is not None  # noqa: S101  (checked by _snapshot_answers)
+            return CustomerProgress.model_validate_json(row.progress)
+        state, count, as_of_before = load_state(row), row.event_count, row.progress_as_of
+    progress = project(program, state, as_of)
+    if as_of_before is None or as_of >= as_of_before:
+        with uow() as work:
+            work.states.save_snapshot(
+                program.id,
+                customer_id,
+                event_count=count,
+                values=snapshot_values(program, state, progress, as_of),
+            )
+            work.commit()
+    return progress
+
+
+def _snapshot_answers(row: CustomerStateRow, as_of: date) -> bool:
+    if row.progress is None or row.progress_as_of is None or as_of < row.progress_as_of:
+        return False
+    return row.valid_through is None or as_of <= row.valid_through

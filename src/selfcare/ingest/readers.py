@@ -1,0 +1,127 @@
+"""Raw rows from JSON Lines, CSV, Parquet or a list of objects, each with its line number.
+
+Validation of a row is the shared `events_io.event_from_row`; this module only finds the
+rows and keeps the line (or row) number so a quarantined row can be found again.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from selfcare.errors import InvalidInput
+from selfcare.events_io import EVENT_FIELDS, RowProblem
+
+RawRow = tuple[int, Mapping[str, Any] | RowProblem]
+_BOOLEANS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+SUFFIXES = {
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "jsonl",
+    ".csv": "csv",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+}
+
+
+def rows_from_objects(items: Iterable[Any], *, source: str) -> Iterator[RawRow]:
+    """A JSON array's elements; anything but an object is a problem at its position."""
+    for number, item in enumerate(items, start=1):
+        if isinstance(item, Mapping):
+            yield number, item
+        else:
+            yield number, RowProblem(source, number, "-", "not a JSON object", _dump(item))
+
+
+def rows_from_jsonl(text: str, *, source: str) -> Iterator[RawRow]:
+    """One JSON object per line; blank lines are skipped, bad ones become problems."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield number, RowProblem(source, number, "-", f"not valid JSON: {exc.msg}", line)
+            continue
+        if not isinstance(value, dict):
+            yield number, RowProblem(source, number, "-", "not a JSON object", line)
+            continue
+        yield number, value
+
+
+def rows_from_csv(text: str, *, source: str) -> Iterator[RawRow]:
+    """A header naming event fields, then one event per row; empty cells are 'not given'."""
+    reader = csv.DictReader(io.StringIO(text))
+    unknown = [name for name in reader.fieldnames or [] if name not in EVENT_FIELDS]
+    if not reader.fieldnames or unknown:
+        what = f"unknown columns {', '.join(unknown)}" if unknown else "no header row"
+        raise InvalidInput(
+            f"{source}: line 1: {what}; expected columns from {', '.join(EVENT_FIELDS)}"
+        )
+    for record in reader:
+        number = reader.line_num
+        if None in record:
+            yield number, RowProblem(source, number, "-", "more cells than columns", _dump(record))
+            continue
+        yield number, _csv_cells(record)
+
+
+def _csv_cells(record: Mapping[str, str | None]) -> dict[str, Any]:
+    row: dict[str, Any] = {k: v for k, v in record.items() if v not in (None, "")}
+    flag = row.get("reached_agent")
+    if isinstance(flag, str) and flag.strip().lower() in _BOOLEANS:
+        row["reached_agent"] = _BOOLEANS[flag.strip().lower()]
+    return row
+
+
+def rows_from_parquet(path: Path, *, source: str, batch_rows: int = 10_000) -> Iterator[RawRow]:
+    """Parquet rows in file order (row numbers from 1); nulls are 'not given'."""
+    import pyarrow.parquet as pq
+
+    try:
+        file = pq.ParquetFile(path)
+    except (OSError, ValueError) as exc:
+        raise InvalidInput(f"{source}: cannot read Parquet: {exc}") from None
+    unknown = [name for name in file.schema_arrow.names if name not in EVENT_FIELDS]
+    if unknown:
+        raise InvalidInput(
+            f"{source}: unknown columns {', '.join(unknown)}; expected columns "
+            f"from {', '.join(EVENT_FIELDS)}"
+        )
+    number = 0
+    for batch in file.iter_batches(batch_size=batch_rows):
+        for record in batch.to_pylist():
+            number += 1
+            yield number, {k: v for k, v in record.items() if v is not None}
+
+
+def file_kind(path: Path) -> str:
+    kind = SUFFIXES.get(path.suffix.lower())
+    if kind is None:
+        raise InvalidInput(
+            f"{path}: unknown event file type {path.suffix!r}; use .jsonl, .csv or .parquet"
+        )
+    return kind
+
+
+def rows_from_file(path: Path) -> Iterator[RawRow]:
+    """The raw rows of an event file, chosen by its suffix."""
+    source = str(path)
+    kind = file_kind(path)
+    if kind == "parquet":
+        return rows_from_parquet(path, source=source)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"{path}: cannot read events: {exc}") from None
+    if kind == "csv":
+        return rows_from_csv(text, source=source)
+    return rows_from_jsonl(text, source=source)
+
+
+def _dump(value: Any) -> str:
+    return json.dumps(value, default=str, ensure_ascii=False)
