@@ -38,3 +38,9 @@ from selfcare.cli import demo  # noqa: E402
 app.command("demo", help="Run the bundled real case end to end on embedded defaults.")(
     demo.demo_command
 )
+
+from selfcare.cli import charging  # noqa: E402
+
+app.command("fake-charging", help="Run the fake TMF654 charging system.")(
+    charging.fake_charging_command
+)
