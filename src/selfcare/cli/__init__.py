@@ -44,3 +44,7 @@ from selfcare.cli import charging  # noqa: E402
 app.command("fake-charging", help="Run the fake TMF654 charging system.")(
     charging.fake_charging_command
 )
+
+from selfcare.cli import service  # noqa: E402
+
+service.register(app)
