@@ -26,7 +26,7 @@ from selfcare.grants.charging import (
 )
 
 _DESCRIPTION = "selfcare grant {grant_id}: {reward} {period}"
-_GRANT_IN_DESCRIPTION = re.compile(r"^selfcare grant (?P<grant_id>\S+?):")
+_GRANT_IN_DESCRIPTION = re.compile(r"^selfcare grant (?P<grant_id>\S+): ")
 _TRANSIENT_4XX = frozenset({408, 425, 429})
 PAGE_SIZE = 500
 

@@ -14,7 +14,12 @@ import httpx
 import pytest
 
 from selfcare.grants.charging import ChargingRejected, ChargingUnavailable, send_with_retry
-from selfcare.grants.http_charging import PAGE_SIZE, HttpChargingClient, topup_body
+from selfcare.grants.http_charging import (
+    PAGE_SIZE,
+    HttpChargingClient,
+    grant_id_from_description,
+    topup_body,
+)
 from tests.unit.grants.builders import topup
 
 Handler = Callable[[httpx.Request], httpx.Response]
@@ -182,3 +187,12 @@ def test_a_listing_that_is_not_tmf654_is_unavailable_not_silently_empty() -> Non
 
     with pytest.raises(ChargingUnavailable, match="not a TopupBalance"):
         client.list_applied()
+
+
+@pytest.mark.parametrize("grant_id", ["g-1", "c-7:app_install:once", "8d3a52b6-6f1e-4d8e"])
+def test_the_grant_id_written_into_the_description_reads_back(grant_id: str) -> None:
+    description = topup_body(topup(grant_id))["description"]
+
+    assert grant_id_from_description(description) == grant_id
+    assert grant_id_from_description("top-up by the shop") is None
+    assert grant_id_from_description(None) is None
