@@ -71,6 +71,7 @@ class IngestReport:
     received: int = 0
     accepted: int = 0
     duplicates: int = 0
+    duplicate_lines: list[int] = field(default_factory=list)
     conflicts: list[EventConflictItem] = field(default_factory=list)
     quarantined: list[RowProblem] = field(default_factory=list)
     grants: list[str] = field(default_factory=list)
@@ -80,6 +81,7 @@ class IngestReport:
         self.received += other.received
         self.accepted += other.accepted
         self.duplicates += other.duplicates
+        self.duplicate_lines.extend(other.duplicate_lines)
         self.conflicts.extend(other.conflicts)
         self.quarantined.extend(other.quarantined)
         self.grants.extend(other.grants)
@@ -158,6 +160,7 @@ def _sort_out(
             seen[outcome.event.event_id] = outcome
         elif first.fingerprint == outcome.fingerprint:
             report.duplicates += 1
+            report.duplicate_lines.append(line)
         else:
             _conflict(report, source, outcome, first.sent)
     return sorted(seen.values(), key=lambda c: c.event.event_id)
@@ -181,6 +184,7 @@ def _store(
         row = stored[candidate.event.event_id]
         if row.fingerprint == candidate.fingerprint:
             report.duplicates += 1
+            report.duplicate_lines.append(candidate.line)
         else:
             _conflict(report, source, candidate, stored_version(row))
     report.accepted = len(inserted)
