@@ -68,10 +68,9 @@ class SqlUnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        try:
-            self.rollback()
-        finally:
-            self.session.close()
+        # close() rolls back whatever was not committed and, unlike rollback(), leaves
+        # loaded rows readable, so services can return them after the block.
+        self.session.close()
 
     def commit(self) -> None:
         self.session.commit()
