@@ -45,6 +45,10 @@ app.command("fake-charging", help="Run the fake TMF654 charging system.")(
     charging.fake_charging_command
 )
 
+from selfcare.cli import speedcheck  # noqa: E402
+
+app.add_typer(speedcheck.app, name="speedcheck", help="Speed check by the regulator's rules.")
+
 from selfcare.cli import service  # noqa: E402
 
 service.register(app)

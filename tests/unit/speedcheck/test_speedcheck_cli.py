@@ -1,0 +1,170 @@
+"""`selfcare speedcheck …` on the real-format examples: the JSON contract and exit code 2."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fritzconnection.core.exceptions import FritzSecurityError
+from typer.testing import CliRunner
+
+from selfcare.cli import app as root_app
+from selfcare.cli import speedcheck
+from selfcare.speedcheck.router import RouterSettings
+
+EXAMPLES = Path(__file__).resolve().parents[3] / "examples" / "speedcheck"
+runner = CliRunner()
+
+
+def run(*args: str) -> Any:
+    return runner.invoke(root_app, ["speedcheck", *args])
+
+
+def test_evaluate_on_the_example_folder_shows_the_download_deviation_as_json() -> None:
+    result = run(
+        "evaluate", str(EXAMPLES / "series"),
+        "--download", "100/90/60", "--upload", "40/35/20",
+        "--price-cents", "3995", "--format", "json",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["protocol"] == {
+        "valid": True,
+        "problems": [],
+        "explanations": [],
+        "notes": [doc["protocol"]["notes"][0]],
+        "measurements": 30,
+        "days": ["2025-05-13", "2025-05-15", "2025-05-17"],
+    }
+    assert doc["download"]["failed_criteria"] == ["max", "normal", "min"]
+    assert doc["upload"]["failed_criteria"] == []
+    assert doc["deviation"] is True
+    assert doc["reduction"]["binding"] is False
+    assert doc["reduction"]["estimate_cents"] == doc["download"]["reduction_cents"]
+    # The one good morning on 15 May (91.37) keeps that day out of the max criterion.
+    assert doc["download"]["criteria"][0]["failing_days"] == ["2025-05-13", "2025-05-17"]
+
+
+def test_evaluate_reads_the_concatenated_example_the_same_way() -> None:
+    args = ["--download", "100/90/60", "--upload", "40/35/20", "--format", "json"]
+    folder = json.loads(run("evaluate", str(EXAMPLES / "series"), *args).stdout)
+    joined = json.loads(run("evaluate", str(EXAMPLES / "concatenated.csv"), *args).stdout)
+    assert folder["download"] == joined["download"]
+
+
+def test_evaluate_as_a_table_in_german() -> None:
+    result = run(
+        "evaluate", str(EXAMPLES / "series"),
+        "--download", "100/90/60", "--upload", "40/35/20", "--lang", "de",
+    )  # fmt: skip
+    assert result.exit_code == 0
+    assert "Protokoll: OK" in result.stdout
+    assert "Abweichung nachgewiesen: Download (max, normal, min)." in result.stdout
+
+
+def test_decimal_contract_speeds_are_accepted() -> None:
+    result = run(
+        "evaluate", str(EXAMPLES / "series"),
+        "--download", "16,666/14.5/8", "--upload", "2.4/1.8/1", "--format", "json",
+    )  # fmt: skip
+    doc = json.loads(result.stdout)
+    assert doc["download"]["contract_kbps"] == {"max": 16_666, "normal": 14_500, "min": 8_000}
+
+
+def test_the_mobile_draft_takes_one_estimated_maximum_and_an_area() -> None:
+    result = run(
+        "evaluate", str(EXAMPLES / "series"), "--profile", "mobile-draft", "--area", "rural",
+        "--download", "300", "--upload", "50", "--format", "json",
+    )  # fmt: skip
+    doc = json.loads(result.stdout)
+    assert doc["profile"] == "mobile-draft"
+    assert "DRAFT" in doc["profile_label"]
+    assert doc["protocol"]["problems"] == ["wrong_day_count", "wrong_per_day_count"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--download", "100/90", "--upload", "40/35/20"],
+            "--download: '100/90' is not MAX/NORMAL/MIN",
+        ),
+        (
+            ["--download", "100/120/60", "--upload", "40/35/20"],
+            "--download: contracted speeds must satisfy",
+        ),
+        (["--download", "100/90/6O", "--upload", "40/35/20"], "--download: '6O' is not a speed"),
+        (
+            ["--download", "100", "--upload", "40", "--profile", "mobile-draft"],
+            "--area: the mobile draft needs",
+        ),
+    ],
+)
+def test_bad_contract_options_exit_2_with_one_line(args: list[str], message: str) -> None:
+    result = run("evaluate", str(EXAMPLES / "series"), *args)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(message)
+    assert result.stderr.count("\n") == 1
+
+
+def test_a_file_that_is_not_an_export_exits_2_naming_it(tmp_path: Path) -> None:
+    bad = tmp_path / "notes.csv"
+    bad.write_text("hello;world\n", encoding="utf-8")
+    result = run("evaluate", str(bad), "--download", "100/90/60", "--upload", "40/35/20")
+    assert result.exit_code == 2
+    assert "notes.csv:1: not a Breitbandmessung CSV export" in result.stderr
+
+
+class FakeFritz:
+    def __init__(self, answer: dict[str, Any] | Exception) -> None:
+        self.answer = answer
+
+    def call_action(self, service_name: str, action_name: str) -> dict[str, Any]:
+        del service_name, action_name
+        if isinstance(self.answer, Exception):
+            raise self.answer
+        return self.answer
+
+
+def test_router_explains_sync_against_payload(monkeypatch: pytest.MonkeyPatch) -> None:
+    info = {"NewDownstreamCurrRate": 99_190, "NewUpstreamCurrRate": 40_000,
+            "NewDownstreamMaxRate": 120_000, "NewUpstreamMaxRate": 45_000}  # fmt: skip
+    seen: list[RouterSettings] = []
+
+    def factory(settings: RouterSettings) -> FakeFritz:
+        seen.append(settings)
+        return FakeFritz(info)
+
+    monkeypatch.setattr(speedcheck, "ROUTER_FACTORY", factory)
+    monkeypatch.setenv("SELFCARE_FRITZ_ADDRESS", "10.1.1.1")
+    result = run("router", "--user", "anna", "--download", "100/90/60", "--format", "json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["link"] == "vdsl2"
+    assert doc["achievable_kbps"]["ipv4"]["download"] == 92_160
+    assert seen == [RouterSettings("10.1.1.1", "anna", None)]
+    assert len(doc["explanation"]) == 3
+
+
+def test_a_router_pitfall_exits_2_with_its_code_and_message(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(
+        speedcheck, "ROUTER_FACTORY", lambda _: FakeFritz(FritzSecurityError("errorCode: 606"))
+    )
+    result = run("router", "--lang", "de")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("not_authorized: Fehler 606:")
+    assert result.stderr.count("\n") == 1
+
+
+def test_diagnose_on_the_lan_and_wlan_example_names_the_wlan() -> None:
+    result = run(
+        "diagnose", str(EXAMPLES / "lan-vs-wlan.jsonl"),
+        "--download", "16/12/8", "--sync-kbps", "16960", "--format", "json",
+    )  # fmt: skip
+    doc = json.loads(result.stdout)
+    assert doc["bottleneck"] == "wlan"
+    assert [a["action"] for a in doc["actions"]] == ["measure_by_cable", "move_or_add_access_point"]
