@@ -1,0 +1,78 @@
+"""Call classification: reason code first, then the German/English lexicon, then `other`.
+
+Every verdict names the rule that decided it and the words that matched, so a customer can
+see why a call did or did not count.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+from selfcare.domain.lexicon import read
+from selfcare.program.models import BUILTIN_CATEGORIES, OTHER, CallCategory, CallRules
+
+
+class CallVerdict(BaseModel):
+    """The verdict on one contact: its category, whether it counts, and why."""
+
+    model_config = ConfigDict(frozen=True)
+
+    category: str
+    counts: bool
+    rule: str
+    explanation: str
+    matched: tuple[str, ...] = ()
+
+
+def classify_text(
+    text: str | None, *, reason_code: str | None = None, rules: CallRules
+) -> CallVerdict:
+    """Classify a contact by its wrap-up reason code, else its text, else as `other`."""
+    by_code = _by_reason_code(reason_code, rules)
+    if by_code is not None:
+        return by_code
+    reading = read(text or "", _effective_categories(rules))
+    if reading.category is not None:
+        return _verdict(reading.category, rules, "lexicon", reading.matched)
+    explanation = "No exempt topic recognised (reason code or words), so the call counts."
+    if reading.negated:
+        negated = ", ".join(repr(w) for w in reading.negated)
+        explanation += (
+            f" The words {negated} were read as negated (the customer does not have that concern)."
+        )
+    return CallVerdict(category=OTHER, counts=True, rule="fallback", explanation=explanation)
+
+
+def _by_reason_code(reason_code: str | None, rules: CallRules) -> CallVerdict | None:
+    if not reason_code:
+        return None
+    code = reason_code.strip().upper()
+    for category in rules.categories:
+        if code in (c.upper() for c in category.reason_codes):
+            return _verdict(category.name, rules, "reason_code", (reason_code,))
+    return None
+
+
+def _effective_categories(rules: CallRules) -> tuple[CallCategory, ...]:
+    """The program's categories; without any, the four built-in exempt ones."""
+    if rules.categories:
+        return rules.categories
+    return tuple(CallCategory(name=name) for name in BUILTIN_CATEGORIES)
+
+
+def _verdict(category: str, rules: CallRules, rule: str, words: tuple[str, ...]) -> CallVerdict:
+    configured = rules.category(category)
+    counts = configured.counts if configured is not None else category not in BUILTIN_CATEGORIES
+    how = (
+        f"the agent's reason code {words[0]!r}"
+        if rule == "reason_code"
+        else "the words " + ", ".join(repr(w) for w in words)
+    )
+    verdict = "counts" if counts else "does not count"
+    return CallVerdict(
+        category=category,
+        counts=counts,
+        rule=rule,
+        explanation=f"Classified as {category} by {how}; this topic {verdict}.",
+        matched=words,
+    )
