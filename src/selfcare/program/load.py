@@ -39,7 +39,10 @@ def _sections(data: dict[str, Any]) -> dict[str, Any]:
 def describe_errors(exc: ValidationError, data: dict[str, Any] | None = None) -> str:
     """One line per problem, each naming the field path in the file's own words."""
     lines = []
-    for error in exc.errors():
+    errors = exc.errors()
+    for error in errors:
+        if error["type"] == "too_short" and _has_deeper(error["loc"], errors):
+            continue  # "at least 1 reward" only because the one reward given was invalid
         path = _path(error["loc"], data)
         message = str(error["msg"]).removeprefix("Value error, ")
         if error["type"] == "extra_forbidden":
@@ -48,6 +51,10 @@ def describe_errors(exc: ValidationError, data: dict[str, Any] | None = None) ->
             message = "is required"
         lines.append(f"{path}: {message}" if path else message)
     return "; ".join(lines)
+
+
+def _has_deeper(loc: tuple[int | str, ...], errors: list[Any]) -> bool:
+    return any(len(e["loc"]) > len(loc) and e["loc"][: len(loc)] == loc for e in errors)
 
 
 def _path(loc: tuple[int | str, ...], data: dict[str, Any] | None) -> str:
