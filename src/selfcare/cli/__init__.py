@@ -52,3 +52,7 @@ app.add_typer(speedcheck.app, name="speedcheck", help="Speed check by the regula
 from selfcare.cli import service  # noqa: E402
 
 service.register(app)
+
+from selfcare.cli import web  # noqa: E402
+
+web.register(app)

@@ -1,0 +1,155 @@
+"""Event ingest over HTTP: one event, or a batch as a JSON array or JSON Lines."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from selfcare.events_io import RowProblem
+from selfcare.ingest.readers import RawRow, rows_from_jsonl, rows_from_objects
+from selfcare.ingest.service import EventConflict, IngestReport, ingest_event, ingest_rows
+from selfcare.web.api.schemas import BatchResultRead, EventAcceptedRead
+from selfcare.web.body import (
+    JSON_LINES,
+    decode_text,
+    is_json,
+    media_type,
+    parse_json,
+    read_capped,
+    unsupported,
+)
+from selfcare.web.deps import Ctx, EventsWriter
+from selfcare.web.errors import SelfcareHTTPError, problems
+from selfcare.web.openapi import body_schema
+
+router = APIRouter(prefix="/api/v1", tags=["events"])
+
+
+@router.post(
+    "/events",
+    status_code=201,
+    summary="Ingest one event",
+    response_model=EventAcceptedRead,
+    responses={
+        200: {"model": EventAcceptedRead, "description": "Already stored (duplicate)."},
+        **problems(400, 401, 403, 409, 413, 415, 422),
+    },
+    openapi_extra=body_schema({"application/json": {"$ref": "#/components/schemas/EventCreate"}}),
+)
+async def post_event(request: Request, ctx: Ctx, _: EventsWriter) -> JSONResponse:
+    """Store one event. Re-sending it is harmless (200, `duplicate`); the same id with
+    other content is refused with 409 showing both versions. An invalid event is
+    quarantined with the reason and refused with 422."""
+    media = media_type(request)
+    if not is_json(media):
+        raise unsupported(media, "application/json")
+    value = parse_json(await read_capped(request, ctx.limits.event))
+    if not isinstance(value, dict):
+        raise SelfcareHTTPError(422, "invalid_input", "body: must be one JSON object (an event)")
+    try:
+        report = await run_in_threadpool(ingest_event, ctx.app.ingestor, value, source="api")
+    except EventConflict as conflict:
+        item = conflict.items[0]
+        raise SelfcareHTTPError(
+            409,
+            "conflict",
+            f"event {item.event_id!r} is already stored with other content",
+            versions={"stored": item.stored, "received": item.received},
+        ) from None
+    duplicate = report.duplicates > 0
+    answer = EventAcceptedRead(
+        event_id=str(value.get("event_id", "")).strip(),
+        status="duplicate" if duplicate else "created",
+        grants=len(report.grants),
+        held=len(report.held),
+    )
+    return JSONResponse(answer.model_dump(mode="json"), status_code=200 if duplicate else 201)
+
+
+@router.post(
+    "/events:batch",
+    summary="Ingest a batch of events (JSON array or JSON Lines)",
+    response_model=BatchResultRead,
+    responses=problems(400, 401, 403, 413, 415, 422),
+    openapi_extra=body_schema(
+        {
+            "application/json": {
+                "type": "array",
+                "maxItems": 10_000,
+                "items": {"type": "object"},
+                "description": "Events as in EventCreate; invalid ones are quarantined.",
+            },
+            "application/x-ndjson": {"type": "string", "description": "One event per line."},
+        }
+    ),
+)
+async def post_batch(request: Request, ctx: Ctx, _: EventsWriter) -> BatchResultRead:
+    """Store up to 10,000 events in one transaction. Invalid rows are quarantined with the
+    reason (never lost, never mixed in); the valid rows are stored. One result per row."""
+    media = media_type(request)
+    body = await read_capped(request, ctx.limits.batch)
+    rows: list[RawRow]
+    if is_json(media):
+        value = parse_json(body)
+        if not isinstance(value, list):
+            raise SelfcareHTTPError(422, "invalid_input", "body: must be a JSON array of events")
+        rows = list(rows_from_objects(value, source="api:batch"))
+    elif media in JSON_LINES:
+        rows = list(rows_from_jsonl(decode_text(body), source="api:batch"))
+    else:
+        raise unsupported(media, "application/json or application/x-ndjson")
+    report = await run_in_threadpool(ingest_rows, ctx.app.ingestor, rows, source="api:batch")
+    return batch_result(rows, report)
+
+
+def batch_result(rows: list[RawRow], report: IngestReport) -> BatchResultRead:
+    """Per-row outcomes in input order, from the ingest report."""
+    problems_by_line = {p.line: p for p in report.quarantined}
+    conflict_lines = {c.line for c in report.conflicts}
+    duplicate_lines = set(report.duplicate_lines)
+    results = []
+    for line, raw in rows:
+        event_id = _event_id(raw)
+        if line in conflict_lines:
+            results.append({"line": line, "event_id": event_id, "status": "conflict"})
+        elif line in problems_by_line:
+            problem = problems_by_line[line]
+            results.append(
+                {
+                    "line": line,
+                    "event_id": event_id,
+                    "status": "quarantined",
+                    "field": problem.field,
+                    "reason": problem.reason,
+                }
+            )
+        elif line in duplicate_lines:
+            results.append({"line": line, "event_id": event_id, "status": "duplicate"})
+        else:
+            results.append({"line": line, "event_id": event_id, "status": "stored"})
+    return BatchResultRead.model_validate(
+        {
+            "received": report.received,
+            "accepted": report.accepted,
+            "duplicates": report.duplicates,
+            "conflicts": [
+                {"event_id": c.event_id, "line": c.line, "stored": c.stored, "received": c.received}
+                for c in report.conflicts
+            ],
+            "quarantined": len(report.quarantined) - len(report.conflicts),
+            "grants": len(report.grants),
+            "held": len(report.held),
+            "rows": results,
+        }
+    )
+
+
+def _event_id(raw: Mapping[str, Any] | RowProblem) -> str | None:
+    if isinstance(raw, RowProblem):
+        return None
+    value = raw.get("event_id")
+    return value.strip() if isinstance(value, str) and value.strip() else None

@@ -1,0 +1,24 @@
+"""Liveness with a real database round trip, for load balancers and `selfcare serve` users."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from selfcare.web.api.schemas import HealthRead
+from selfcare.web.deps import Ctx
+from selfcare.web.errors import SelfcareHTTPError, problems
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/health", response_model=HealthRead, responses=problems(503))
+def health(ctx: Ctx) -> HealthRead:
+    """`ok` when the database answers; 503 problem+json when it does not."""
+    try:
+        with ctx.app.uow(read_only=True) as work:
+            work.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        raise SelfcareHTTPError(503, "unavailable", "the database does not answer") from None
+    return HealthRead(status="ok", database="ok", program=ctx.app.program.id)

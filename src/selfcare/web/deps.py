@@ -1,0 +1,111 @@
+"""What routes receive: the wired service, the caller, and the caller's right to act.
+
+Every dependency is an `Annotated` alias, so a route's signature says what it needs:
+`ctx: Ctx`, `caller: Caller`, `_: Requires[Scope.EVENTS_WRITE]` style checks via
+`require(...)`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Annotated
+
+from fastapi import Depends, Path, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from selfcare.auth.cache import CredentialCache
+from selfcare.auth.principals import NotAuthenticated, Principal
+from selfcare.auth.scopes import Scope
+from selfcare.auth.service import authenticate
+from selfcare.bootstrap import App
+from selfcare.domain.events import MAX_ID_LENGTH
+
+EVENT_BODY_LIMIT = 64 * 1024
+BATCH_BODY_LIMIT = 16 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class BodyLimits:
+    """The largest request bodies accepted (bytes); larger ones are refused with 413."""
+
+    event: int = EVENT_BODY_LIMIT
+    batch: int = BATCH_BODY_LIMIT
+
+
+@dataclass
+class WebContext:
+    """The wired selfcare plus what only the web layer needs (credential check, limits)."""
+
+    app: App
+    limits: BodyLimits = field(default_factory=BodyLimits)
+    authenticate: Callable[[str], Principal] = field(init=False)
+    credential_ttl_s: float = 10.0
+
+    def __post_init__(self) -> None:
+        uow = self.app.uow
+        self.authenticate = CredentialCache(
+            lambda secret: authenticate(uow=uow, secret=secret), ttl_s=self.credential_ttl_s
+        )
+
+
+def get_context(request: Request) -> WebContext:
+    context: WebContext = request.app.state.selfcare
+    return context
+
+
+Ctx = Annotated[WebContext, Depends(get_context)]
+
+_bearer = HTTPBearer(
+    auto_error=False,
+    description="An operator API key (`selfcare apikey create`) or a customer token.",
+)
+
+
+def get_caller(
+    ctx: Ctx,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    """The caller behind `Authorization: Bearer …`; 401 when missing or unknown."""
+    if credentials is None:
+        raise NotAuthenticated("send Authorization: Bearer <API key or customer token>")
+    return ctx.authenticate(credentials.credentials)
+
+
+Caller = Annotated[Principal, Depends(get_caller)]
+
+
+def require(scope: Scope) -> Callable[[Principal], Principal]:
+    """A dependency that lets only operator keys with `scope` through (403 otherwise)."""
+
+    def check(caller: Caller) -> Principal:
+        caller.require(scope)
+        return caller
+
+    check.__name__ = f"require_{scope.name.lower()}"
+    return check
+
+
+EventsWriter = Annotated[Principal, Depends(require(Scope.EVENTS_WRITE))]
+PilotAdmin = Annotated[Principal, Depends(require(Scope.PILOT_ADMIN))]
+TokenIssuer = Annotated[Principal, Depends(require(Scope.CUSTOMERS_TOKEN))]
+
+CustomerIdPath = Annotated[
+    str,
+    Path(
+        min_length=1,
+        max_length=MAX_ID_LENGTH,
+        description="The operator's customer id (as in the events).",
+    ),
+]
+
+
+def customer_reader(customer_id: CustomerIdPath, caller: Caller) -> str:
+    """The customer id, if the caller may read it: `grants:read`, or the customer's own
+    token. Any other id is refused with 403 before anything is looked up, so the answer
+    never reveals whether that customer exists."""
+    caller.require_customer(customer_id)
+    return customer_id
+
+
+ReadableCustomer = Annotated[str, Depends(customer_reader)]
