@@ -55,6 +55,7 @@ class App:
             lease=timedelta(seconds=self.settings.relay_lease_s),
             attempts=self.settings.relay_attempts,
             idle_s=self.settings.relay_idle_s,
+            backoff_cap=timedelta(seconds=self.settings.relay_backoff_cap_s),
         )
         return Relay(
             uow=self.uow,

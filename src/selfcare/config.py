@@ -32,7 +32,8 @@ class Settings:
     relay_batch_size: int = 200
     relay_concurrency: int = 8
     relay_idle_s: float = 1.0
-    relay_attempts: int = 5
+    relay_attempts: int = 3
+    relay_backoff_cap_s: float = 300.0
     settle_every_s: float = 60.0
     future_tolerance_s: int = 300
     max_batch_events: int = 10_000
