@@ -108,8 +108,9 @@ def drain(app: App) -> None:
 
 
 @pytest.mark.parametrize("faults", ["500=0.3", "timeout=0.2", "slow=0.3", "lost=0.3", ALL_FAULTS])
+@pytest.mark.usefixtures("wired")
 def test_every_grant_is_topped_up_exactly_once_despite_faults(
-    wired: App, database_url: str, faults: str
+    database_url: str, faults: str
 ) -> None:
     with running_fake_charging("--fault", faults, *SERVER_ARGS) as charging:
         app = build(settings_for(database_url, charging.url))  # leases need the real clock
