@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -12,6 +13,7 @@ import typer
 from selfcare.cli.common import Lang, OutputFormat, emit_json, fail
 from selfcare.errors import SelfcareError
 from selfcare.speedcheck.diagnosis import action_text, diagnose
+from selfcare.speedcheck.evidence import render_evidence
 from selfcare.speedcheck.importers import load_measurements
 from selfcare.speedcheck.models import Connection, Contract, SpeedTier, parse_mbit
 from selfcare.speedcheck.overhead import IPVersion, LinkType, guess_link
@@ -120,6 +122,39 @@ def _print_verdict(verdict: Verdict, lang: str) -> None:
     typer.echo(doc["explanation"])
     if doc["reduction"]:
         typer.echo(doc["reduction"]["explanation"])
+
+
+@app.command("evidence")
+def evidence_command(
+    path: Annotated[Path, typer.Argument(help="A CSV file or a folder of the app's CSV files.")],
+    download: Annotated[str, typer.Option(help=SPEEDS_HELP)],
+    upload: Annotated[str, typer.Option(help=SPEEDS_HELP)],
+    out: Annotated[Path, typer.Option(help="Where to write the printable HTML page.")],
+    price_cents: Annotated[int | None, typer.Option(min=0, help="Monthly price in cents.")] = None,
+    connection: Annotated[
+        Tagged | None, typer.Option(help="How untagged measurements were connected.")
+    ] = None,
+    customer: Annotated[str | None, typer.Option(help="Customer id shown on the page.")] = None,
+    lang: LangOption = Lang.DE,
+) -> None:
+    """Write the printable evidence page (all measurements, protocol, verdict, contract)."""
+    contract = Contract(
+        parse_tier(download, "--download"), parse_tier(upload, "--upload"), price_cents
+    )
+    measurements = _load(path, connection)
+    verdict = judge(measurements, contract)
+    html = render_evidence(
+        measurements,
+        verdict,
+        generated_at=datetime.now(UTC),
+        lang=lang.value,
+        customer_id=customer,
+    )
+    try:
+        out.write_text(html, encoding="utf-8")
+    except OSError as exc:
+        fail(f"{out}: cannot write the evidence page ({exc.strerror})")
+    typer.echo(f"{out}: {verdict.summary().get(lang.value)}")
 
 
 @app.command("router")

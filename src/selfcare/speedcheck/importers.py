@@ -9,8 +9,8 @@ accepted, columns may come in any order and unknown columns are ignored.
 
 selfcare's own format is JSON Lines, one measurement per line:
 `{"measured_at": "2025-05-13T10:00:00+02:00", "download_kbps": 94730, "upload_kbps": 38120,
-"ping_ms": 8, "connection": "lan"}` (`ping_ms`, `connection` (lan|wlan|unknown), `test_id`
-optional). Anything else is refused with `InvalidInput` naming the file and line.
+"ping_ms": 8, "connection": "lan"}` (`ping_ms`, `connection` (lan|wlan|unknown), `test_id`,
+`series_id` optional). Anything else is refused with `InvalidInput` naming the file and line.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from datetime import datetime, time
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -68,15 +69,7 @@ def load_measurements(path: Path, *, connection: Connection | None = None) -> li
 def _tag(item: Measurement, connection: Connection) -> Measurement:
     if item.connection is not Connection.UNKNOWN:
         return item
-    return Measurement(
-        item.measured_at,
-        item.download_kbps,
-        item.upload_kbps,
-        item.ping_ms,
-        connection,
-        item.source,
-        item.test_id,
-    )
+    return replace(item, connection=connection)
 
 
 def _load_file(path: Path) -> list[Measurement]:
@@ -219,6 +212,7 @@ class MeasurementLine(BaseModel):
     ping_ms: int | None = Field(default=None, ge=0)
     connection: Connection = Connection.UNKNOWN
     test_id: str | None = Field(default=None, max_length=128)
+    series_id: str | None = Field(default=None, max_length=128)
 
 
 def parse_jsonl(text: str, source: str = "<jsonl>") -> Iterator[Measurement]:
@@ -245,6 +239,7 @@ def parse_jsonl(text: str, source: str = "<jsonl>") -> Iterator[Measurement]:
             item.connection,
             where,
             item.test_id,
+            item.series_id,
         )
 
 
@@ -267,6 +262,8 @@ def to_jsonl(measurements: Iterable[Measurement]) -> str:
         }
         if item.test_id:
             doc["test_id"] = item.test_id
+        if item.series_id:
+            doc["series_id"] = item.series_id
         lines.append(json.dumps(doc))
     return "".join(line + "\n" for line in lines)
 

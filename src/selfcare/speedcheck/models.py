@@ -60,6 +60,7 @@ class Measurement:
     connection: Connection = Connection.UNKNOWN
     source: str = ""
     test_id: str | None = None
+    series_id: str | None = None
 
     def __post_init__(self) -> None:
         if self.measured_at.utcoffset() is None:

@@ -168,3 +168,17 @@ def test_diagnose_on_the_lan_and_wlan_example_names_the_wlan() -> None:
     doc = json.loads(result.stdout)
     assert doc["bottleneck"] == "wlan"
     assert [a["action"] for a in doc["actions"]] == ["measure_by_cable", "move_or_add_access_point"]
+
+
+def test_evidence_writes_a_printable_page_for_the_example(tmp_path: Path) -> None:
+    out = tmp_path / "nachweis.html"
+    result = run(
+        "evidence", str(EXAMPLES / "series"), "--download", "100/90/60", "--upload", "40/35/20",
+        "--price-cents", "3995", "--customer", "K-4711", "--out", str(out),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"{out}: Abweichung nachgewiesen: Download (max, normal, min).")
+    html = out.read_text(encoding="utf-8")
+    assert "Kunde: K-4711" in html
+    assert "Alle Messungen (30)" in html
+    assert "≈ 10,16 € pro Monat" in html

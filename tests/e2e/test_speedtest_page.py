@@ -1,0 +1,97 @@
+"""The browser speed test measured for real: headless Chromium against uvicorn on 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import uvicorn
+from fastapi import FastAPI
+
+from selfcare.speedcheck.models import Connection
+from selfcare.speedcheck.series import InMemoryMeasurementStore
+from selfcare.speedcheck.webtest import build_speedtest_router, customer_from_query
+
+CHROMIUM = os.environ.get("SELFCARE_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ONE_TBIT_IN_KBPS = 1_000_000_000
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no Chromium at {CHROMIUM}"),
+]
+
+
+@dataclass
+class Served:
+    base: str
+    store: InMemoryMeasurementStore
+
+
+@pytest.fixture
+def served() -> Iterator[Served]:
+    """The speed test router in a small app, on a free loopback port, in a server thread."""
+    store = InMemoryMeasurementStore()
+    app = FastAPI()
+    app.include_router(
+        build_speedtest_router(store, customer=customer_from_query), prefix="/speedtest"
+    )
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("uvicorn did not start on 127.0.0.1")
+        time.sleep(0.05)
+    try:
+        yield Served(f"http://127.0.0.1:{port}", store)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=20)
+        sock.close()
+
+
+def test_the_page_measures_loopback_by_cable_and_stores_the_result(served: Served) -> None:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.goto(f"{served.base}/speedtest/?customer=e2e&lang=en&duration=2")
+            page.wait_for_selector("body[data-state=ready]")
+            page.click("#sc-start")
+            assert page.inner_text("#sc-status") == "Please choose first: LAN cable or WLAN."
+            page.check("#sc-lan")
+            page.click("#sc-start")
+            page.wait_for_selector("body[data-state=done]", timeout=90_000)
+            status = page.inner_text("#sc-status")
+            shown_download = page.inner_text("#sc-download")
+            ip = page.inner_text("#sc-ip")
+        finally:
+            browser.close()
+    [stored] = served.store.list("e2e")
+    assert status == "Stored as measurement 1 of 30 of the series."
+    assert stored.connection is Connection.LAN
+    assert stored.series_id is not None
+    assert 0 < stored.download_kbps < ONE_TBIT_IN_KBPS
+    assert 0 < stored.upload_kbps < ONE_TBIT_IN_KBPS
+    assert stored.ping_ms is not None
+    assert shown_download.endswith(" Mbit/s")
+    assert ip == "127.0.0.1"

@@ -1,0 +1,244 @@
+"""The speed test routes: incompressible downloads, discarded uploads, stored results, IE11 page."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import zlib
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import esprima
+import httpx
+import pytest
+from fastapi import FastAPI
+from speedcheck_builders import CONTRACT
+from speedcheck_es5 import es5_violations
+
+from selfcare.domain.events import Event, EventType
+from selfcare.speedcheck.models import BERLIN, Connection
+from selfcare.speedcheck.series import InMemoryMeasurementStore
+from selfcare.speedcheck.webtest import (
+    SpeedtestSettings,
+    build_speedtest_router,
+    customer_from_query,
+)
+
+SCRIPT = Path(__file__).resolve().parents[3] / "src/selfcare/speedcheck/static/speedtest.js"
+MiB = 1 << 20
+
+
+class SyncASGITransport(httpx.BaseTransport):
+    """httpx's ASGITransport is async-only; each request runs on a fresh event loop."""
+
+    def __init__(self, app: FastAPI) -> None:
+        self._inner = httpx.ASGITransport(app=app, client=("192.0.2.7", 50000))
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        async def send() -> httpx.Response:
+            response = await self._inner.handle_async_request(request)
+            body = await response.aread()
+            return httpx.Response(response.status_code, headers=response.headers, content=body)
+
+        return asyncio.run(send())
+
+
+class Clock:
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def client_for(
+    store: InMemoryMeasurementStore,
+    clock: Clock | None = None,
+    events: list[Event] | None = None,
+    *,
+    with_contract: bool = True,
+    settings: SpeedtestSettings | None = None,
+) -> httpx.Client:
+    app = FastAPI()
+    router = build_speedtest_router(
+        store,
+        customer=customer_from_query,
+        contract_for=(lambda _: CONTRACT) if with_contract else None,
+        on_deviation=events.append if events is not None else None,
+        clock=clock or Clock(datetime(2025, 5, 12, 8, 0, tzinfo=BERLIN)),
+        settings=settings or SpeedtestSettings(),
+    )
+    app.include_router(router, prefix="/speedtest")
+    return httpx.Client(transport=SyncASGITransport(app), base_url="http://testserver")
+
+
+def result(download: int, connection: str = "lan", **extra: Any) -> dict[str, Any]:
+    return {
+        "download_kbps": download,
+        "upload_kbps": 38_000,
+        "ping_ms": 9,
+        "connection": connection,
+        **extra,
+    }
+
+
+def test_plain_esprima_accepts_es2015_so_an_es5_gate_is_needed() -> None:
+    esprima.parseScript("let a = () => `x`;")  # no error: esprima 4 speaks ES2017
+    assert es5_violations("let a = () => `x`;") == [
+        "line 1: let",
+        "line 1: arrow function",
+        "line 1: template string",
+    ]
+    assert es5_violations("const p = new Promise(function () {}); fetch(u);") == [
+        "line 1: const",
+        "line 1: Promise",
+        "line 1: fetch",
+    ]
+
+
+def test_the_page_script_is_es5_and_uses_xmlhttprequest_only() -> None:
+    source = SCRIPT.read_text(encoding="utf-8")
+    assert es5_violations(source) == []
+    assert "XMLHttpRequest" in source
+    numbers = {token.value for token in esprima.tokenize(source) if token.type == "Numeric"}
+    assert "1.06" not in numbers  # payload is reported as measured, no LibreSpeed mark-up
+
+
+def test_the_page_offers_cable_or_wlan_and_its_inline_script_is_es5() -> None:
+    page = client_for(InMemoryMeasurementStore()).get("/speedtest/?customer=c1&lang=en&duration=3")
+    assert page.status_code == 200
+    assert 'value="lan"' in page.text
+    assert 'value="wlan"' in page.text
+    inline = re.findall(r"<script>(.*?)</script>", page.text, flags=re.DOTALL)
+    assert len(inline) == 1
+    assert es5_violations(inline[0]) == []
+    config = json.loads(inline[0].split("=", 1)[1].rstrip(";"))
+    assert config["durationMs"] == 3000
+    assert config["urls"]["results"] == "/speedtest/results?customer=c1&lang=en"
+    assert (config["downStreams"], config["upStreams"]) == (4, 4)
+    assert "A new series starts with the next measurement by LAN cable" in page.text
+
+
+def test_the_page_links_the_evidence_only_when_a_contract_is_known() -> None:
+    store = InMemoryMeasurementStore()
+    with_contract = client_for(store).get("/speedtest/?customer=c1").text
+    without = client_for(store, with_contract=False).get("/speedtest/?customer=c1").text
+    assert "Nachweis ansehen und drucken" in with_contract
+    assert "Nachweis ansehen und drucken" not in without
+
+
+def test_garbage_is_the_requested_number_of_incompressible_mebibytes() -> None:
+    response = client_for(InMemoryMeasurementStore()).get("/speedtest/garbage?ckSize=2")
+    assert response.status_code == 200
+    assert len(response.content) == 2 * MiB
+    assert response.headers["cache-control"].startswith("no-store")
+    assert len(zlib.compress(response.content)) > 0.99 * 2 * MiB
+    assert response.content[:MiB] != response.content[MiB:]
+
+
+def test_garbage_beyond_the_cap_is_refused() -> None:
+    client = client_for(InMemoryMeasurementStore(), settings=SpeedtestSettings(max_chunks=8))
+    assert client.get("/speedtest/garbage?ckSize=9").status_code == 422
+
+
+def test_uploads_are_read_and_discarded_up_to_the_cap() -> None:
+    client = client_for(
+        InMemoryMeasurementStore(), settings=SpeedtestSettings(max_upload_bytes=MiB)
+    )
+    assert client.post("/speedtest/empty", content=b"x" * MiB).status_code == 200
+    assert client.post("/speedtest/empty", content=b"x" * (MiB + 1)).status_code == 413
+
+
+def test_ping_and_ip_answer() -> None:
+    client = client_for(InMemoryMeasurementStore())
+    assert client.get("/speedtest/ping").content == b""
+    assert client.get("/speedtest/empty").status_code == 200
+    assert client.get("/speedtest/ip").json() == {"ip": "192.0.2.7"}
+
+
+def test_a_posted_result_is_stored_and_counted_from_when_the_test_started() -> None:
+    store = InMemoryMeasurementStore()
+    clock = Clock(datetime(2025, 5, 12, 8, 0, 30, tzinfo=BERLIN))
+    answer = client_for(store, clock).post(
+        "/speedtest/results?customer=c1&lang=en", json=result(94_000, elapsed_ms=30_000)
+    )
+    assert answer.status_code == 200
+    doc = answer.json()
+    assert (doc["counted"], doc["number"]) == (True, 1)
+    assert doc["message"] == "Stored as measurement 1 of 30 of the series."
+    assert doc["schedule"]["text"].startswith(
+        "Next measurement (2 of 10 today, no. 2 of 30) from 2025-05-12 08:05"
+    )
+    [stored] = store.list("c1")
+    assert stored.measured_at == datetime(2025, 5, 12, 8, 0, tzinfo=BERLIN)
+    assert (stored.download_kbps, stored.connection, stored.source) == (
+        94_000,
+        Connection.LAN,
+        "browser",
+    )
+
+
+def test_a_wlan_result_is_stored_for_the_diagnosis_only() -> None:
+    store = InMemoryMeasurementStore()
+    doc = (
+        client_for(store).post("/speedtest/results?customer=c1", json=result(20_000, "wlan")).json()
+    )
+    assert (doc["counted"], doc["number"]) == (False, None)
+    assert doc["message"].startswith("Gespeichert für die Diagnose.")
+    assert store.list("c1")[0].connection is Connection.WLAN
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        result(1, "5g"),
+        result(-1),
+        {**result(1), "factor": 1.06},
+    ],
+)
+def test_malformed_results_are_refused(body: dict[str, Any]) -> None:
+    store = InMemoryMeasurementStore()
+    assert client_for(store).post("/speedtest/results?customer=c1", json=body).status_code == 422
+    assert store.list("c1") == []
+
+
+def test_results_need_a_customer() -> None:
+    assert (
+        client_for(InMemoryMeasurementStore())
+        .post("/speedtest/results", json=result(1))
+        .status_code
+        == 422
+    )
+
+
+def test_a_series_measured_over_days_ends_in_a_verdict_an_event_and_evidence() -> None:
+    store = InMemoryMeasurementStore()
+    clock = Clock(datetime(2025, 5, 12, 8, 0, tzinfo=BERLIN))
+    events: list[Event] = []
+    client = client_for(store, clock, events)
+    last: dict[str, Any] = {}
+    for _ in range(30):
+        status = client.get("/speedtest/status?customer=c1").json()
+        if status["allowed_from"]:
+            clock.now = max(clock.now, datetime.fromisoformat(status["allowed_from"]))
+        last = client.post("/speedtest/results?customer=c1&lang=en", json=result(40_000)).json()
+        assert last["counted"], last["message"]
+        clock.now += timedelta(minutes=1)
+    assert last["schedule"]["state"] == "complete"
+    assert last["verdict"]["deviation"] is True
+    assert last["verdict"]["download"]["failed_criteria"] == ["max", "normal", "min"]
+    [event] = events
+    assert event.type is EventType.SPEEDCHECK_DEVIATION
+    assert event.customer_id == "c1"
+    assert event.occurred_at == store.list("c1")[-1].measured_at
+    evidence = client.get("/speedtest/evidence?customer=c1&lang=en")
+    assert evidence.status_code == 200
+    assert evidence.text.count('<td class="num">') >= 30
+    assert "Deviation proven: Download (max, normal, min)." in evidence.text
+
+
+def test_evidence_without_a_contract_is_not_found() -> None:
+    client = client_for(InMemoryMeasurementStore(), with_contract=False)
+    assert client.get("/speedtest/evidence?customer=c1").status_code == 404
