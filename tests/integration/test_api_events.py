@@ -199,3 +199,14 @@ def test_events_are_stored_once_in_the_events_table_whatever_the_route(api: Api)
     with api.app.uow(read_only=True) as work:
         rows = work.session.query(EventRow).count()
     assert rows == 2
+
+
+def test_a_single_event_is_held_to_the_json_types_of_its_schema(api: Api) -> None:
+    # Files carry every value as text, so ingest is lenient; JSON clients get the schema.
+    loose = ACCEPTED | {"reached_agent": 0}
+    with api.admin() as http:
+        answer = http.post("/api/v1/events", json=loose)
+        quarantine = http.get("/api/v1/quarantine").json()
+    assert problem(answer, 422)["detail"].startswith("reached_agent:")
+    assert [item["field"] for item in quarantine["items"]] == ["reached_agent"]
+    assert stored_ids(api) == set()

@@ -65,7 +65,11 @@ def decode_text(body: bytes) -> str:
 
 def parse_json(body: bytes) -> Any:
     """The JSON value of a body; 400 naming the position when it is not JSON."""
-    text = decode_text(body)
+    return parse_json_text(decode_text(body))
+
+
+def parse_json_text(text: str) -> Any:
+    """The JSON value of a text; 400 naming the position when it is not JSON."""
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:

@@ -96,6 +96,7 @@ CustomerIdPath = Annotated[
         min_length=1,
         max_length=MAX_ID_LENGTH,
         description="The operator's customer id (as in the events).",
+        examples=["c1"],
     ),
 ]
 

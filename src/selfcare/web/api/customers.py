@@ -120,7 +120,7 @@ def _timeline(
     status_code=201,
     summary="Issue a token with which this customer reads their own progress",
     response_model=CustomerTokenRead,
-    responses=problems(401, 403, 422),
+    responses=problems(400, 401, 403, 422),
 )
 async def issue_token(
     customer_id: CustomerIdPath,

@@ -7,22 +7,25 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
+from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
+from selfcare.errors import InvalidInput
 from selfcare.events_io import RowProblem
 from selfcare.ingest.readers import RawRow, rows_from_jsonl, rows_from_objects
 from selfcare.ingest.service import EventConflict, IngestReport, ingest_event, ingest_rows
-from selfcare.web.api.schemas import BatchResultRead, EventAcceptedRead
+from selfcare.web.api.schemas import BatchResultRead, EventAcceptedRead, EventCreate
 from selfcare.web.body import (
     JSON_LINES,
     decode_text,
     is_json,
     media_type,
     parse_json,
+    parse_json_text,
     read_capped,
     unsupported,
 )
-from selfcare.web.deps import Ctx, EventsWriter
+from selfcare.web.deps import Ctx, EventsWriter, WebContext
 from selfcare.web.errors import SelfcareHTTPError, problems
 from selfcare.web.openapi import body_schema
 
@@ -47,9 +50,11 @@ async def post_event(request: Request, ctx: Ctx, _: EventsWriter) -> JSONRespons
     media = media_type(request)
     if not is_json(media):
         raise unsupported(media, "application/json")
-    value = parse_json(await read_capped(request, ctx.limits.event))
+    text = decode_text(await read_capped(request, ctx.limits.event))
+    value = parse_json_text(text)
     if not isinstance(value, dict):
         raise SelfcareHTTPError(422, "invalid_input", "body: must be one JSON object (an event)")
+    await _check_types(ctx, text)
     try:
         report = await run_in_threadpool(ingest_event, ctx.app.ingestor, value, source="api")
     except EventConflict as conflict:
@@ -80,8 +85,9 @@ async def post_event(request: Request, ctx: Ctx, _: EventsWriter) -> JSONRespons
             "application/json": {
                 "type": "array",
                 "maxItems": 10_000,
-                "items": {"type": "object"},
-                "description": "Events as in EventCreate; invalid ones are quarantined.",
+                "items": {},
+                "description": "Events as in EventCreate; any other element is quarantined"
+                " with the reason (the batch is not refused for it).",
             },
             "application/x-ndjson": {"type": "string", "description": "One event per line."},
         }
@@ -104,6 +110,25 @@ async def post_batch(request: Request, ctx: Ctx, _: EventsWriter) -> BatchResult
         raise unsupported(media, "application/json or application/x-ndjson")
     report = await run_in_threadpool(ingest_rows, ctx.app.ingestor, rows, source="api:batch")
     return batch_result(rows, report)
+
+
+async def _check_types(ctx: WebContext, text: str) -> None:
+    """Hold a single event to the JSON types its schema documents (no `0` for `false`).
+
+    Ingest itself is lenient because files (CSV) carry every value as text; an API client
+    sending JSON gets exactly the published schema. A refused event is quarantined too.
+    """
+    try:
+        EventCreate.model_validate_json(text, strict=True)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field = ".".join(str(p) for p in error["loc"]) or "-"
+        reason = "unknown field" if error["type"] == "extra_forbidden" else error["msg"]
+        if error["type"] == "missing":
+            reason = "is required"
+        problem = RowProblem("api", 1, field, str(reason).removeprefix("Value error, "), text)
+        await run_in_threadpool(ingest_rows, ctx.app.ingestor, [(1, problem)], source="api")
+        raise InvalidInput(f"{problem.field}: {problem.reason}") from None
 
 
 def batch_result(rows: list[RawRow], report: IngestReport) -> BatchResultRead:

@@ -14,6 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from selfcare.domain.events import MAX_ID_LENGTH, MAX_TEXT_LENGTH, Direction, EventType
 from selfcare.domain.progress import CallResult, Grant, PendingGrant, StreakStatus
 
+NOT_BLANK = r"\S"  # ids are trimmed, so one visible character is needed
+
 
 class _Schema(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -22,8 +24,30 @@ class _Schema(BaseModel):
 class EventCreate(_Schema):
     """One event as the operator's systems send it (ARCHITECTURE.md, Events)."""
 
-    event_id: str = Field(min_length=1, max_length=MAX_ID_LENGTH)
-    customer_id: str = Field(min_length=1, max_length=MAX_ID_LENGTH)
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "event_id": "crm-4711",
+                    "customer_id": "c1",
+                    "type": "portal_registered",
+                    "occurred_at": "2026-01-06T10:00:00+01:00",
+                },
+                {
+                    "event_id": "ivr-0815",
+                    "customer_id": "c1",
+                    "type": "hotline_call",
+                    "occurred_at": "2026-01-20T09:12:00+01:00",
+                    "reason_code": "VVL",
+                    "text": "Ich möchte meinen Vertrag verlängern",
+                },
+            ]
+        },
+    )
+
+    event_id: str = Field(min_length=1, max_length=MAX_ID_LENGTH, pattern=NOT_BLANK)
+    customer_id: str = Field(min_length=1, max_length=MAX_ID_LENGTH, pattern=NOT_BLANK)
     type: EventType
     occurred_at: datetime = Field(description="ISO 8601 with offset or Z.")
     recorded_at: datetime | None = Field(
