@@ -6,6 +6,7 @@ the API with uvicorn until stopped. Keys and tokens are printed once and stored 
 
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -52,6 +53,7 @@ def serve_command(
     app = _build(program_path=program, charging_url=charging_url)
     stop, thread = app.start_background_relay() if relay else (None, None)
     server = uvicorn.Server(uvicorn.Config(create_app(app), host=host, port=port))
+    _stop_quietly_on_signals(server)
     sys.stderr.write(
         f"selfcare: API on http://{host}:{port} (program {app.program.id}, "
         f"charging {app.settings.charging_url}, relay {'on' if relay else 'off'})\n"
@@ -63,6 +65,14 @@ def serve_command(
             stop.set()
             thread.join(timeout=10)
         app.close()
+
+
+def _stop_quietly_on_signals(server: Any) -> None:
+    """Uvicorn shuts down gracefully on SIGTERM/SIGINT and then re-raises the signal to the
+    handler that was there before; with this one, `serve` then stops the relay, closes the
+    database and exits 0 instead of dying from the re-raised signal."""
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: setattr(server, "should_exit", True))
 
 
 def apikey_create(
