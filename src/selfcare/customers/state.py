@@ -78,16 +78,28 @@ def fold_events(
     if not by_customer:
         return Folded(0, Recorded())
     rows, created = uow.states.lock(program.id, list(by_customer), empty_state, now)
-    history = uow.events.for_customers(sorted(created)) if created else {}
+    history = _older_history(uow, created, by_customer)
     states = {}
     for customer_id, new in by_customer.items():
-        row = rows[customer_id]
-        if customer_id in created:
+        if customer_id in history:
             states[customer_id] = state_from_events(customer_id, history[customer_id])
         else:
-            states[customer_id] = state_from_events(customer_id, [*load_state(row).events, *new])
+            known = () if customer_id in created else load_state(rows[customer_id]).events
+            states[customer_id] = state_from_events(customer_id, [*known, *new])
     recorded = _refresh(uow, program, rows, states, today=today, now=now)
     return Folded(len(by_customer), recorded)
+
+
+def _older_history(
+    uow: UnitOfWork, created: set[str], by_customer: dict[str, list[Event]]
+) -> dict[str, list[Event]]:
+    """Whole histories of customers new to this program's state who had events before
+    (stored under another program, or before states were kept); usually none."""
+    if not created:
+        return {}
+    counts = uow.events.counts(sorted(created))
+    older = sorted(c for c in created if counts.get(c, 0) > len(by_customer[c]))
+    return uow.events.for_customers(older) if older else {}
 
 
 def _refresh(

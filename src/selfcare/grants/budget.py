@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
+from typing import NamedTuple
 
 from selfcare.domain.calendar import month_key
 from selfcare.errors import InvalidInput
@@ -19,6 +20,14 @@ from selfcare.store.tables import BudgetRow, GrantRow
 from selfcare.store.unit_of_work import UnitOfWork
 
 BUDGET_EXHAUSTED = "budget_exhausted"
+
+
+class NewGrant(NamedTuple):
+    """What the budget needs to know of a grant: which, when due, how many MB."""
+
+    id: str
+    granted_on: date
+    amount_mb: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +60,7 @@ def limits(uow: UnitOfWork, program: Program, now: datetime) -> BudgetRow | None
 
 
 def admit(
-    uow: UnitOfWork, program: Program, grants: Sequence[GrantRow], now: datetime
+    uow: UnitOfWork, program: Program, grants: Sequence[NewGrant], now: datetime
 ) -> list[str]:
     """Reserve budget for new grants in order; return the ids of those that must be held."""
     budget = limits(uow, program, now)
@@ -64,7 +73,7 @@ def admit(
     return held
 
 
-def _reserve(uow: UnitOfWork, budget: BudgetRow, grant: GrantRow) -> str | None:
+def _reserve(uow: UnitOfWork, budget: BudgetRow, grant: NewGrant | GrantRow) -> str | None:
     """Reserve one grant's MB; None when it fits, else the scope that is exhausted."""
     month = month_key(grant.granted_on)
     if budget.total_mb is not None and not uow.budgets.reserve(

@@ -12,9 +12,10 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from selfcare.domain.progress import Grant
-from selfcare.grants.budget import BUDGET_EXHAUSTED, admit
+from selfcare.grants.budget import BUDGET_EXHAUSTED, NewGrant, admit
 from selfcare.grants.charging import ChargingClient
 from selfcare.grants.reconcile import ReconciliationReport, compare
 from selfcare.program.models import Program
@@ -85,15 +86,19 @@ def record_grants(
     new_ids = uow.grants.insert_new(values)
     if not new_ids:
         return Recorded()
-    new_rows = [v for v in values if v["id"] in new_ids]
-    held = admit(uow, program, [_row(v) for v in new_rows], now)
+    new = [
+        NewGrant(str(v["id"]), v["granted_on"], v["amount_mb"])
+        for v in values
+        if v["id"] in new_ids
+    ]
+    held = admit(uow, program, new, now)
     uow.grants.mark(held, status=HELD, hold_reason=BUDGET_EXHAUSTED)
     held_set = set(held)
-    uow.outbox.add([str(v["id"]) for v in new_rows if v["id"] not in held_set], now)
+    uow.outbox.add([g.id for g in new if g.id not in held_set], now)
     return Recorded(new=tuple(sorted(new_ids)), held=tuple(sorted(held)))
 
 
-def _values(program_id: str, customer_id: str, grant: Grant, now: datetime) -> dict[str, object]:
+def _values(program_id: str, customer_id: str, grant: Grant, now: datetime) -> dict[str, Any]:
     return {
         "id": grant_id(program_id, customer_id, grant.reward, grant.period),
         "program_id": program_id,
@@ -106,10 +111,6 @@ def _values(program_id: str, customer_id: str, grant: Grant, now: datetime) -> d
         "hold_reason": None,
         "created_at": now,
     }
-
-
-def _row(values: dict[str, object]) -> GrantRow:
-    return GrantRow(**values)
 
 
 def customer_grants(*, uow: Callable[..., UnitOfWork], customer_id: str) -> list[GrantRecord]:

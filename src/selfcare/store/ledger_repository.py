@@ -14,7 +14,8 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm import Session
 
-from selfcare.store.repository import chunks, insert_ignoring_conflicts, table_of
+from selfcare.store.bulk import insert_ignoring_conflicts, insert_new
+from selfcare.store.repository import chunks, table_of
 from selfcare.store.tables import BudgetRow, BudgetSpendRow, GrantRow, OutboxRow
 
 PENDING, HELD, CONFIRMED, REJECTED = "pending", "held", "confirmed", "rejected"
@@ -38,10 +39,7 @@ class GrantRepository:
 
     def insert_new(self, rows: list[dict[str, Any]]) -> set[str]:
         """Insert grants not in the ledger yet; return the ids this call inserted."""
-        if not rows:
-            return set()
-        statement = insert_ignoring_conflicts(self.session, table_of(GrantRow))
-        return set(self.session.execute(statement.returning(GrantRow.id), rows).scalars())
+        return insert_new(self.session, table_of(GrantRow), rows, "id")
 
     def get(self, grant_id: str) -> GrantRow | None:
         return self.session.get(GrantRow, grant_id)

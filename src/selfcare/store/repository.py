@@ -11,10 +11,10 @@ from datetime import date, datetime
 from typing import Any, cast
 
 from sqlalchemy import Table, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from selfcare.domain.events import Event
+from selfcare.store.bulk import insert_new
 from selfcare.store.tables import Base, CustomerStateRow, EventRow, QuarantineRow
 
 CHUNK = 1000  # ids per IN (...) list: below every backend's parameter limit
@@ -23,13 +23,6 @@ CHUNK = 1000  # ids per IN (...) list: below every backend's parameter limit
 def table_of(row: type[Base]) -> Table:
     """The Core table of a mapped row class (typed, for Core inserts)."""
     return cast("Table", row.__table__)
-
-
-def insert_ignoring_conflicts(session: Session, table: Table) -> Any:
-    """`INSERT … ON CONFLICT DO NOTHING` in the session's dialect."""
-    dialect = session.get_bind().dialect.name
-    module = postgresql if dialect == "postgresql" else sqlite
-    return module.insert(table).on_conflict_do_nothing()
 
 
 def chunks(items: Sequence[str], size: int = CHUNK) -> Iterator[Sequence[str]]:
@@ -60,11 +53,7 @@ class EventRepository:
 
     def insert_new(self, rows: list[dict[str, Any]]) -> set[str]:
         """Insert rows whose event_id is not stored yet; return the ids actually inserted."""
-        if not rows:
-            return set()
-        statement = insert_ignoring_conflicts(self.session, table_of(EventRow))
-        result = self.session.execute(statement.returning(EventRow.event_id), rows)
-        return set(result.scalars())
+        return insert_new(self.session, table_of(EventRow), rows, "event_id")
 
     def by_ids(self, event_ids: Iterable[str]) -> dict[str, EventRow]:
         ids = sorted(set(event_ids))
@@ -82,6 +71,18 @@ class EventRepository:
             for row in self.session.scalars(query):
                 grouped[row.customer_id].append(event_from_row(row))
         return grouped
+
+    def counts(self, customer_ids: Sequence[str]) -> dict[str, int]:
+        """How many events each of these customers has stored (absent: none)."""
+        found: dict[str, int] = {}
+        for part in chunks(sorted(customer_ids)):
+            query = (
+                select(EventRow.customer_id, func.count())
+                .where(EventRow.customer_id.in_(part))
+                .group_by(EventRow.customer_id)
+            )
+            found.update((c, int(n)) for c, n in self.session.execute(query))
+        return found
 
     def all(self) -> Iterator[Event]:
         """The whole stored history (reference evaluation, reconciliation, tests)."""
@@ -126,24 +127,17 @@ class StateRepository:
         built from the stored history). Locks are taken in id order, so never deadlock.
         """
         ids = sorted(set(customer_ids))
-        created: set[str] = set()
-        table = table_of(CustomerStateRow)
-        for part in chunks(ids):
-            values = [
-                {
-                    "program_id": program_id,
-                    "customer_id": c,
-                    "state": empty_state(c),
-                    "event_count": 0,
-                    "updated_at": now,
-                }
-                for c in part
-            ]
-            statement = insert_ignoring_conflicts(self.session, table)
-            inserted = self.session.execute(
-                statement.returning(CustomerStateRow.customer_id), values
-            )
-            created.update(inserted.scalars())
+        values = [
+            {
+                "program_id": program_id,
+                "customer_id": c,
+                "state": empty_state(c),
+                "event_count": 0,
+                "updated_at": now,
+            }
+            for c in ids
+        ]
+        created = insert_new(self.session, table_of(CustomerStateRow), values, "customer_id")
         rows: dict[str, CustomerStateRow] = {}
         for part in chunks(ids):
             query = (

@@ -223,3 +223,8 @@ class CustomerTokenRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+# Feature tables declared next to their feature, registered on `Base` here so that every
+# user of the metadata (Alembic, the schema tests) sees the whole schema.
+from selfcare.speedcheck import tables as _speedcheck_tables  # noqa: E402, F401
