@@ -29,8 +29,8 @@ def empty_state(customer_id: str) -> str:
     return CustomerState(customer_id=customer_id).model_dump_json()
 
 
-def load_state(row: CustomerStateRow) -> CustomerState:
-    return CustomerState.model_validate_json(row.state)
+def parse_state(text: str) -> CustomerState:
+    return CustomerState.model_validate_json(text)
 
 
 def valid_through(
@@ -77,16 +77,16 @@ def fold_events(
         by_customer[event.customer_id].append(event)
     if not by_customer:
         return Folded(0, Recorded())
-    rows, created = uow.states.lock(program.id, list(by_customer), empty_state, now)
+    stored, created = uow.states.lock(program.id, list(by_customer), empty_state, now)
     history = _older_history(uow, created, by_customer)
     states = {}
     for customer_id, new in by_customer.items():
         if customer_id in history:
             states[customer_id] = state_from_events(customer_id, history[customer_id])
         else:
-            known = () if customer_id in created else load_state(rows[customer_id]).events
+            known = () if customer_id in created else parse_state(stored[customer_id]).events
             states[customer_id] = state_from_events(customer_id, [*known, *new])
-    recorded = _refresh(uow, program, rows, states, today=today, now=now)
+    recorded = _refresh(uow, program, states, today=today, now=now)
     return Folded(len(by_customer), recorded)
 
 
@@ -105,7 +105,6 @@ def _older_history(
 def _refresh(
     uow: UnitOfWork,
     program: Program,
-    rows: dict[str, CustomerStateRow],
     states: dict[str, CustomerState],
     *,
     today: date,
@@ -113,15 +112,22 @@ def _refresh(
 ) -> Recorded:
     """Project the states as of today, store them with their snapshot, record due grants."""
     due: list[tuple[str, Grant]] = []
+    rows = []
     for customer_id in sorted(states):
-        state, row = states[customer_id], rows[customer_id]
+        state = states[customer_id]
         progress = project(program, state, today)
-        row.state = state.model_dump_json()
-        row.event_count = len(state.events)
-        row.updated_at = now
-        for name, value in snapshot_values(program, state, progress, today).items():
-            setattr(row, name, value)
+        rows.append(
+            {
+                "program_id": program.id,
+                "customer_id": customer_id,
+                "state": state.model_dump_json(),
+                "event_count": len(state.events),
+                "updated_at": now,
+                **snapshot_values(program, state, progress, today),
+            }
+        )
         due.extend((customer_id, grant) for grant in progress.grants)
+    uow.states.save(rows)
     return record_grants(uow, program=program, due=due, now=now)
 
 
@@ -145,9 +151,9 @@ def settle(
             stale = work.states.stale(program.id, today, limit=batch)
             if not stale:
                 return Recorded(tuple(new), tuple(held))
-            rows, _ = work.states.lock(program.id, stale, empty_state, clock())
-            states = {c: load_state(r) for c, r in rows.items()}
-            recorded = _refresh(work, program, rows, states, today=today, now=clock())
+            stored, _ = work.states.lock(program.id, stale, empty_state, clock())
+            states = {c: parse_state(text) for c, text in stored.items()}
+            recorded = _refresh(work, program, states, today=today, now=clock())
             work.commit()
         new.extend(recorded.new)
         held.extend(recorded.held)
@@ -165,7 +171,7 @@ def get_progress(
         if _snapshot_answers(row, as_of):
             assert row.progress is not None  # noqa: S101  (checked by _snapshot_answers)
             return CustomerProgress.model_validate_json(row.progress)
-        state, count, as_of_before = load_state(row), row.event_count, row.progress_as_of
+        state, count, as_of_before = parse_state(row.state), row.event_count, row.progress_as_of
     progress = project(program, state, as_of)
     if as_of_before is None or as_of >= as_of_before:
         with uow() as work:

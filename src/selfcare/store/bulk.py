@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Table, column, select, table
+from sqlalchemy import Table, bindparam, column, select, table, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import TableClause
 
 
 def insert_ignoring_conflicts(session: Session, target: Table) -> Any:
@@ -33,23 +34,77 @@ def insert_new(session: Session, target: Table, rows: list[dict[str, Any]], key:
     return set(session.execute(statement, ordered).scalars())
 
 
-def _copy_then_insert(
-    session: Session, target: Table, rows: list[dict[str, Any]], key: str
-) -> set[Any]:
+def append(session: Session, target: Table, rows: list[dict[str, Any]]) -> None:
+    """Plain inserts of rows that cannot conflict (outbox entries, quarantined rows)."""
+    if not rows:
+        return
+    if session.get_bind().dialect.name != "postgresql":
+        session.execute(target.insert(), rows)
+        return
     names = list(rows[0])
-    staging = f"_incoming_{target.name}"
+    with _cursor(session) as cursor, cursor.copy(_copy_sql(target.name, names)) as copy:
+        for row in rows:
+            copy.write_row([row[name] for name in names])
+
+
+def update_by_key(
+    session: Session, target: Table, rows: list[dict[str, Any]], keys: tuple[str, ...]
+) -> None:
+    """Update many rows, each found by its key columns, to the values given for it."""
+    if not rows:
+        return
+    names = [n for n in rows[0] if n not in keys]
+    if session.get_bind().dialect.name != "postgresql":
+        statement = (
+            update(target)
+            .where(*(target.c[k] == bindparam(f"key_{k}") for k in keys))
+            .values({n: bindparam(f"new_{n}") for n in names})
+        )
+        params = [
+            {f"key_{k}": r[k] for k in keys} | {f"new_{n}": r[n] for n in names} for r in rows
+        ]
+        session.execute(statement, params, execution_options={"synchronize_session": False})
+        return
+    source = _stage(session, target, rows)
+    session.execute(
+        update(target)
+        .where(*(target.c[k] == source.c[k] for k in keys))
+        .values({n: source.c[n] for n in names}),
+        execution_options={"synchronize_session": False},
+    )
+
+
+def _cursor(session: Session) -> Any:
     connection = session.connection().connection.driver_connection
     assert connection is not None  # noqa: S101  (a live session always has one)
-    with connection.cursor() as cursor:
+    return connection.cursor()
+
+
+def _copy_sql(name: str, columns: list[str]) -> str:
+    return f"COPY {name} ({', '.join(columns)}) FROM STDIN"
+
+
+def _stage(session: Session, target: Table, rows: list[dict[str, Any]]) -> TableClause:
+    """Copy rows into an empty temporary twin of `target`; the twin empties at commit."""
+    names = list(rows[0])
+    staging = f"_incoming_{target.name}"
+    with _cursor(session) as cursor:
         cursor.execute(
             f"CREATE TEMPORARY TABLE IF NOT EXISTS {staging} "
             f"(LIKE {target.name} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
         )
         cursor.execute(f"TRUNCATE {staging}")
-        with cursor.copy(f"COPY {staging} ({', '.join(names)}) FROM STDIN") as copy:
+        with cursor.copy(_copy_sql(staging, names)) as copy:
             for row in rows:
                 copy.write_row([row[name] for name in names])
-    source = table(staging, *(column(name) for name in names))
+    return table(staging, *(column(name) for name in names))
+
+
+def _copy_then_insert(
+    session: Session, target: Table, rows: list[dict[str, Any]], key: str
+) -> set[Any]:
+    names = list(rows[0])
+    source = _stage(session, target, rows)
     statement = (
         postgresql.insert(target)
         .from_select(names, select(*source.c).order_by(source.c[key]))

@@ -14,7 +14,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm import Session
 
-from selfcare.store.bulk import insert_ignoring_conflicts, insert_new
+from selfcare.store.bulk import append, insert_ignoring_conflicts, insert_new
 from selfcare.store.repository import chunks, table_of
 from selfcare.store.tables import BudgetRow, BudgetSpendRow, GrantRow, OutboxRow
 
@@ -125,8 +125,7 @@ class OutboxRepository:
             {"grant_id": g, "created_at": now, "available_at": now, "attempts": 0}
             for g in grant_ids
         ]
-        if rows:
-            self.session.execute(table_of(OutboxRow).insert(), rows)
+        append(self.session, table_of(OutboxRow), rows)
 
     def claim(self, relay_id: str, now: datetime, lease_until: datetime, limit: int) -> list[Claim]:
         """Claim up to `limit` open rows whose lease has expired (skipping rows other relays

@@ -14,7 +14,7 @@ from sqlalchemy import Table, func, select, update
 from sqlalchemy.orm import Session
 
 from selfcare.domain.events import Event
-from selfcare.store.bulk import insert_new
+from selfcare.store.bulk import append, insert_new, update_by_key
 from selfcare.store.tables import Base, CustomerStateRow, EventRow, QuarantineRow
 
 CHUNK = 1000  # ids per IN (...) list: below every backend's parameter limit
@@ -101,8 +101,7 @@ class QuarantineRepository:
         self.session = session
 
     def add_many(self, rows: list[dict[str, Any]]) -> None:
-        if rows:
-            self.session.execute(table_of(QuarantineRow).insert(), rows)
+        append(self.session, table_of(QuarantineRow), rows)
 
     def list_(self, *, limit: int = 100, offset: int = 0) -> list[QuarantineRow]:
         query = select(QuarantineRow).order_by(QuarantineRow.id).limit(limit).offset(offset)
@@ -120,11 +119,11 @@ class StateRepository:
 
     def lock(
         self, program_id: str, customer_ids: Sequence[str], empty_state: Any, now: datetime
-    ) -> tuple[dict[str, CustomerStateRow], set[str]]:
-        """Rows of these customers locked for update, created when missing.
+    ) -> tuple[dict[str, str], set[str]]:
+        """The stored states (JSON) of these customers, locked for update; created when
+        missing (those come back in the second set, with the empty state).
 
-        Returns the rows and the ids whose row this call created (their state must be
-        built from the stored history). Locks are taken in id order, so never deadlock.
+        Locks are taken in id order, so two transactions never deadlock on them.
         """
         ids = sorted(set(customer_ids))
         values = [
@@ -138,18 +137,22 @@ class StateRepository:
             for c in ids
         ]
         created = insert_new(self.session, table_of(CustomerStateRow), values, "customer_id")
-        rows: dict[str, CustomerStateRow] = {}
-        for part in chunks(ids):
+        states = {v["customer_id"]: v["state"] for v in values if v["customer_id"] in created}
+        existing = [c for c in ids if c not in created]
+        for part in chunks(existing):
             query = (
-                select(CustomerStateRow)
+                select(CustomerStateRow.customer_id, CustomerStateRow.state)
                 .where(CustomerStateRow.program_id == program_id)
                 .where(CustomerStateRow.customer_id.in_(part))
                 .order_by(CustomerStateRow.customer_id)
                 .with_for_update()
-                .execution_options(populate_existing=True)
             )
-            rows.update((r.customer_id, r) for r in self.session.scalars(query))
-        return rows, created
+            states.update((c, state) for c, state in self.session.execute(query))
+        return states, created
+
+    def save(self, rows: list[dict[str, Any]]) -> None:
+        """Write states and snapshots of customers locked in this transaction."""
+        update_by_key(self.session, table_of(CustomerStateRow), rows, ("program_id", "customer_id"))
 
     def get(self, program_id: str, customer_id: str) -> CustomerStateRow | None:
         return self.session.get(CustomerStateRow, (program_id, customer_id))
