@@ -26,9 +26,16 @@ class Candidate:
 
     line: int
     event: Event
-    sent: dict[str, Any]
     fingerprint: str
     recorded_at_sent: bool
+
+    @property
+    def sent(self) -> dict[str, Any]:
+        """The event as sent (in UTC), for showing next to a conflicting version."""
+        sent = self.event.model_dump(mode="json")
+        if not self.recorded_at_sent:
+            sent["recorded_at"] = None
+        return sent
 
 
 def check_row(
@@ -53,17 +60,16 @@ def check_row(
 def _candidate(line: int, event: Event, now: datetime) -> Candidate:
     occurred = event.occurred_at.astimezone(UTC)
     sent_recorded = event.recorded_at.astimezone(UTC) if event.recorded_at else None
-    normalised = event.model_copy(
-        update={"occurred_at": occurred, "recorded_at": sent_recorded or max(now, occurred)}
+    as_sent = event.model_copy(update={"occurred_at": occurred, "recorded_at": sent_recorded})
+    stored = as_sent if sent_recorded else as_sent.model_copy(
+        update={"recorded_at": max(now, occurred)}
     )
-    sent = normalised.model_dump(mode="json")
-    sent["recorded_at"] = sent["recorded_at"] if sent_recorded else None
-    return Candidate(line, normalised, sent, fingerprint(sent), sent_recorded is not None)
+    return Candidate(line, stored, fingerprint(as_sent), sent_recorded is not None)
 
 
-def fingerprint(sent: Mapping[str, Any]) -> str:
-    text = json.dumps(sent, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode()).hexdigest()
+def fingerprint(as_sent: Event) -> str:
+    """A hash of the event as sent, in UTC: equal for a re-send, different for any change."""
+    return hashlib.sha256(as_sent.model_dump_json().encode()).hexdigest()
 
 
 def event_values(candidate: Candidate, *, source: str, received_at: datetime) -> dict[str, Any]:

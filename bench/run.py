@@ -1,0 +1,85 @@
+"""`make bench`: run the benchmarks and write their results as JSON under bench/results/.
+
+    python -m bench.run                     # all benchmarks
+    python -m bench.run ingest --events 50000
+
+PostgreSQL measurements use SELFCARE_BENCH_PG_URL (else SELFCARE_TEST_PG_URL) and are
+left out, with a note in the JSON, when neither is set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+RESULTS = Path(__file__).parent / "results"
+
+
+def machine() -> dict[str, Any]:
+    load = os.getloadavg() if hasattr(os, "getloadavg") else None
+    return {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "load_average_at_start": load,
+    }
+
+
+def pg_url() -> str | None:
+    return os.environ.get("SELFCARE_BENCH_PG_URL") or os.environ.get("SELFCARE_TEST_PG_URL")
+
+
+def run_ingest(args: argparse.Namespace) -> dict[str, Any]:
+    from bench import ingest
+
+    with tempfile.TemporaryDirectory() as folder:
+        results = ingest.measure(args.events, pg_url(), Path(folder))
+    return {
+        "benchmark": "ingest",
+        "batch_size": ingest.BATCH,
+        "events": args.events,
+        "results": results,
+        "targets": ingest.verdict(results),
+    }
+
+
+BENCHMARKS = {"ingest": run_ingest}
+
+
+def write(name: str, document: dict[str, Any]) -> Path:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{name}.json"
+    document = {
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": machine(),
+    } | document
+    temporary = path.with_suffix(".json.tmp")
+    temporary.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+    temporary.replace(path)
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
+    parser.add_argument("names", nargs="*", help=f"any of {', '.join(BENCHMARKS)} (default: all)")
+    parser.add_argument("--events", type=int, default=100_000, help="events to ingest")
+    args = parser.parse_args(argv)
+    unknown = [n for n in args.names if n not in BENCHMARKS]
+    if unknown:
+        parser.error(f"unknown benchmark {', '.join(unknown)}; choose from {', '.join(BENCHMARKS)}")
+    for name in args.names or list(BENCHMARKS):
+        path = write(name, BENCHMARKS[name](args))
+        print(f"{name}: {path}")
+        print(path.read_text(encoding="utf-8"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
