@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from selfcare.config import Settings, get_settings
-from selfcare.customers.state import settle
+from selfcare.customers.state import catch_up, settle
 from selfcare.domain.calendar import local_date
 from selfcare.grants.budget import release_held
 from selfcare.grants.charging import ChargingClient
@@ -43,6 +43,7 @@ class App:
     clock: Callable[[], datetime]
     ingestor: Ingestor
     _closers: list[Callable[[], None]] = field(default_factory=list, repr=False)
+    _caught_up: bool = field(default=False, repr=False)
 
     def today(self) -> date:
         """Today in the program's time zone (the `as_of` of live progress)."""
@@ -65,7 +66,11 @@ class App:
         )
 
     def tick(self) -> None:
-        """Time-driven work: grants that fell due without an event, budget releases."""
+        """Time-driven work: grants that fell due without an event, budget releases (and,
+        on the first tick, states of customers stored before this program was in use)."""
+        if not self._caught_up:
+            catch_up(uow=self.uow, program=self.program, today=self.today(), clock=self.clock)
+            self._caught_up = True
         settle(uow=self.uow, program=self.program, today=self.today(), clock=self.clock)
         with self.uow() as work:
             release_held(work, self.program, self.clock())

@@ -169,3 +169,26 @@ def test_a_streak_bonus_falls_due_by_the_settle_job_without_any_new_event(
 def test_progress_of_an_unknown_customer_is_an_error(app: App) -> None:
     with pytest.raises(UnknownCustomer):
         get_progress(uow=app.uow, program=app.program, customer_id="nobody", as_of=date(2026, 1, 1))
+
+
+def test_a_new_program_answers_from_the_stored_history_and_catches_up_its_states(
+    app: App, clock: Clock
+) -> None:
+    clock.now = datetime(2025, 6, 1, 10, tzinfo=UTC)
+    enrolled_on_31_may(app)
+    renamed_program = make_program(id="online-statt-hotline-2")
+    history = stored_history(app, "c1")
+    expected = evaluate(renamed_program, history, date(2025, 6, 1)).customers[0]
+    assert (
+        get_progress(uow=app.uow, program=renamed_program, customer_id="c1", as_of=date(2025, 6, 1))
+        == expected
+    )
+    app.program = renamed_program
+    app.tick()
+    with app.uow(read_only=True) as work:
+        row = work.states.get(renamed_program.id, "c1")
+        assert row is not None
+        assert row.event_count == 2
+    assert [g.reward for g in customer_grants(uow=app.uow, customer_id="c1")] == [
+        "portal_registration"
+    ]

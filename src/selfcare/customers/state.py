@@ -167,7 +167,7 @@ def get_progress(
     with uow(read_only=True) as work:
         row = work.states.get(program.id, customer_id)
         if row is None:
-            raise UnknownCustomer(f"customer {customer_id!r}: no events stored")
+            return _from_history(work, program, customer_id, as_of)
         if _snapshot_answers(row, as_of):
             assert row.progress is not None  # noqa: S101  (checked by _snapshot_answers)
             return CustomerProgress.model_validate_json(row.progress)
@@ -183,6 +183,41 @@ def get_progress(
             )
             work.commit()
     return progress
+
+
+def _from_history(
+    work: UnitOfWork, program: Program, customer_id: str, as_of: date
+) -> CustomerProgress:
+    """A customer with events but no state under this program yet (the program was just
+    switched): answer from the stored history; `catch_up` stores the state."""
+    history = work.events.for_customers([customer_id])[customer_id]
+    if not history:
+        raise UnknownCustomer(f"customer {customer_id!r}: no events stored")
+    return project(program, state_from_events(customer_id, history), as_of)
+
+
+def catch_up(
+    *,
+    uow: Callable[..., UnitOfWork],
+    program: Program,
+    today: date,
+    clock: Callable[[], datetime],
+    batch: int = 500,
+) -> int:
+    """Build the states of customers whose events were stored before this program's states
+    were kept, and record their due grants; the number of customers caught up."""
+    done = 0
+    while True:
+        with uow() as work:
+            missing = work.states.without_state(program.id, limit=batch)
+            if not missing:
+                return done
+            history = work.events.for_customers(missing)
+            work.states.lock(program.id, missing, empty_state, clock())
+            states = {c: state_from_events(c, events) for c, events in history.items()}
+            _refresh(work, program, states, today=today, now=clock())
+            work.commit()
+        done += len(missing)
 
 
 def _snapshot_answers(row: CustomerStateRow, as_of: date) -> bool:

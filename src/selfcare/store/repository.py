@@ -157,6 +157,23 @@ class StateRepository:
     def get(self, program_id: str, customer_id: str) -> CustomerStateRow | None:
         return self.session.get(CustomerStateRow, (program_id, customer_id))
 
+    def without_state(self, program_id: str, *, limit: int) -> list[str]:
+        """Customers with stored events but no state under this program."""
+        has_state = (
+            select(CustomerStateRow.customer_id)
+            .where(CustomerStateRow.program_id == program_id)
+            .where(CustomerStateRow.customer_id == EventRow.customer_id)
+            .exists()
+        )
+        query = (
+            select(EventRow.customer_id)
+            .where(~has_state)
+            .group_by(EventRow.customer_id)
+            .order_by(EventRow.customer_id)
+            .limit(limit)
+        )
+        return list(self.session.scalars(query))
+
     def stale(self, program_id: str, as_of: date, *, limit: int) -> list[str]:
         """Customers whose snapshot no longer answers for `as_of` (something fell due)."""
         query = (
