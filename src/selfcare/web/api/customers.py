@@ -6,12 +6,11 @@ refused with 403 before anything is looked up, so the answer never tells whether
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body
 from fastapi.responses import JSONResponse
-from starlette.concurrency import run_in_threadpool
 
 from selfcare.auth.service import create_customer_token
 from selfcare.bootstrap import App
@@ -20,7 +19,12 @@ from selfcare.domain.calendar import local_date
 from selfcare.domain.progress import CustomerProgress, customer_to_json
 from selfcare.grants.ledger import customer_grants
 from selfcare.web.api.milestone import next_milestone
-from selfcare.web.api.reads import customer_events, grant_json, require_known
+from selfcare.web.api.reads import (
+    current_snapshot,
+    customer_events,
+    grant_json,
+    require_known,
+)
 from selfcare.web.api.schemas import (
     CustomerGrantsRead,
     CustomerTokenCreate,
@@ -28,17 +32,30 @@ from selfcare.web.api.schemas import (
     ProgressRead,
     TimelineRead,
 )
-from selfcare.web.deps import Ctx, CustomerIdPath, ReadableCustomer, TokenIssuer
+from selfcare.web.deps import Ctx, CustomerIdPath, ReadableCustomer, TokenIssuer, WebContext
 from selfcare.web.errors import problems
 
 router = APIRouter(prefix="/api/v1/customers", tags=["customers"])
 READ_PROBLEMS = problems(401, 403, 404, 422)
 
 
-def progress_json(app: App, customer_id: str) -> dict[str, Any]:
+async def progress_of(ctx: WebContext, customer_id: str, today: date) -> CustomerProgress:
+    """The customer's progress as of today: the stored snapshot, read on the event loop
+    while it still answers (the common case, no thread hop); otherwise re-projected by the
+    core service in the thread pool (it stores the new snapshot, a write)."""
+    app = ctx.app
+    snapshot = current_snapshot(
+        uow=app.uow, program_id=app.program.id, customer_id=customer_id, as_of=today
+    )
+    if snapshot is not None:
+        return snapshot
+    return await ctx.write(
+        get_progress, uow=app.uow, program=app.program, customer_id=customer_id, as_of=today
+    )
+
+
+def progress_json(app: App, progress: CustomerProgress, today: date) -> dict[str, Any]:
     """The customer's entry of `selfcare evaluate` as of today, plus the next milestone."""
-    today = app.today()
-    progress = get_progress(uow=app.uow, program=app.program, customer_id=customer_id, as_of=today)
     milestone = next_milestone(app.program, progress)
     return {
         "as_of": today.isoformat(),
@@ -53,8 +70,10 @@ def progress_json(app: App, customer_id: str) -> dict[str, Any]:
     response_model=ProgressRead,
     responses=READ_PROBLEMS,
 )
-def read_progress(customer_id: ReadableCustomer, ctx: Ctx) -> JSONResponse:
-    return JSONResponse(progress_json(ctx.app, customer_id))
+async def read_progress(customer_id: ReadableCustomer, ctx: Ctx) -> JSONResponse:
+    today = ctx.app.today()
+    progress = await progress_of(ctx, customer_id, today)
+    return JSONResponse(progress_json(ctx.app, progress, today))
 
 
 @router.get(
@@ -63,7 +82,7 @@ def read_progress(customer_id: ReadableCustomer, ctx: Ctx) -> JSONResponse:
     response_model=CustomerGrantsRead,
     responses=READ_PROBLEMS,
 )
-def read_grants(customer_id: ReadableCustomer, ctx: Ctx) -> JSONResponse:
+async def read_grants(customer_id: ReadableCustomer, ctx: Ctx) -> JSONResponse:
     app = ctx.app
     records = customer_grants(uow=app.uow, customer_id=customer_id)
     if not records:
@@ -77,10 +96,10 @@ def read_grants(customer_id: ReadableCustomer, ctx: Ctx) -> JSONResponse:
     response_model=TimelineRead,
     responses=READ_PROBLEMS,
 )
-def read_timeline(customer_id: ReadableCustomer, ctx: Ctx) -> JSONResponse:
+async def read_timeline(customer_id: ReadableCustomer, ctx: Ctx) -> JSONResponse:
     app = ctx.app
     today = app.today()
-    progress = get_progress(uow=app.uow, program=app.program, customer_id=customer_id, as_of=today)
+    progress = await progress_of(ctx, customer_id, today)
     events = customer_events(uow=app.uow, customer_id=customer_id)
     grants = customer_grants(uow=app.uow, customer_id=customer_id)
     return JSONResponse(
@@ -130,8 +149,8 @@ async def issue_token(
 ) -> CustomerTokenRead:
     """For the operator's portal or app backend (scope `customers:token`); shown once."""
     ttl = timedelta(days=(body or CustomerTokenCreate()).ttl_days)
-    issued = await run_in_threadpool(
-        lambda: create_customer_token(uow=ctx.app.uow, customer_id=customer_id, ttl=ttl)
+    issued = await ctx.write(
+        create_customer_token, uow=ctx.app.uow, customer_id=customer_id, ttl=ttl
     )
     return CustomerTokenRead(
         customer_id=issued.customer_id, token=issued.token, expires_at=issued.expires_at

@@ -8,7 +8,6 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
-from starlette.concurrency import run_in_threadpool
 
 from selfcare.errors import InvalidInput
 from selfcare.events_io import RowProblem
@@ -56,7 +55,7 @@ async def post_event(request: Request, ctx: Ctx, _: EventsWriter) -> JSONRespons
         raise SelfcareHTTPError(422, "invalid_input", "body: must be one JSON object (an event)")
     await _check_types(ctx, text)
     try:
-        report = await run_in_threadpool(ingest_event, ctx.app.ingestor, value, source="api")
+        report = await ctx.write(ingest_event, ctx.app.ingestor, value, source="api")
     except EventConflict as conflict:
         item = conflict.items[0]
         raise SelfcareHTTPError(
@@ -108,7 +107,7 @@ async def post_batch(request: Request, ctx: Ctx, _: EventsWriter) -> BatchResult
         rows = list(rows_from_jsonl(decode_text(body), source="api:batch"))
     else:
         raise unsupported(media, "application/json or application/x-ndjson")
-    report = await run_in_threadpool(ingest_rows, ctx.app.ingestor, rows, source="api:batch")
+    report = await ctx.write(ingest_rows, ctx.app.ingestor, rows, source="api:batch")
     return batch_result(rows, report)
 
 
@@ -127,7 +126,7 @@ async def _check_types(ctx: WebContext, text: str) -> None:
         if error["type"] == "missing":
             reason = "is required"
         problem = RowProblem("api", 1, field, str(reason).removeprefix("Value error, "), text)
-        await run_in_threadpool(ingest_rows, ctx.app.ingestor, [(1, problem)], source="api")
+        await ctx.write(ingest_rows, ctx.app.ingestor, [(1, problem)], source="api")
         raise InvalidInput(f"{problem.field}: {problem.reason}") from None
 
 

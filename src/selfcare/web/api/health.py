@@ -14,7 +14,7 @@ router = APIRouter(tags=["health"])
 
 
 @router.get("/health", response_model=HealthRead, responses=problems(503))
-def health(ctx: Ctx) -> HealthRead:
+async def health(ctx: Ctx) -> HealthRead:
     """`ok` when the database answers; 503 problem+json when it does not."""
     try:
         with ctx.app.uow(read_only=True) as work:

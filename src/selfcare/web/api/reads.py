@@ -7,8 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
+from selfcare.customers.state import _snapshot_answers
 from selfcare.domain.events import Event
+from selfcare.domain.progress import CustomerProgress
 from selfcare.errors import UnknownCustomer
 from selfcare.grants.ledger import GrantRecord
 from selfcare.store.tables import QuarantineRow
@@ -26,6 +29,20 @@ def customer_events(*, uow: Callable[..., UnitOfWork], customer_id: str) -> list
     with uow(read_only=True) as work:
         events = work.events.for_customers([customer_id])[customer_id]
     return sorted(events, key=lambda e: (e.occurred_at, e.event_id))
+
+
+def current_snapshot(
+    *, uow: Callable[..., UnitOfWork], program_id: str, customer_id: str, as_of: date
+) -> CustomerProgress | None:
+    """The stored progress snapshot if it still answers for `as_of` (read-only), else None;
+    UnknownCustomer when nothing is stored. The rule is the core service's own."""
+    with uow(read_only=True) as work:
+        row = work.states.get(program_id, customer_id)
+        if row is None:
+            raise UnknownCustomer(f"customer {customer_id!r}: no events stored")
+        if row.progress is None or not _snapshot_answers(row, as_of):
+            return None
+        return CustomerProgress.model_validate_json(row.progress)
 
 
 def require_known(*, uow: Callable[..., UnitOfWork], program_id: str, customer_id: str) -> None:
