@@ -76,6 +76,11 @@ def customer_from_query(customer: Annotated[str, Query(min_length=1, max_length=
     return customer
 
 
+def lang_from_query(language: Annotated[Lang, Query(alias="lang")] = "de") -> str:
+    """The page language from `?lang=` (German unless asked otherwise)."""
+    return language
+
+
 def _utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -94,15 +99,20 @@ def build_speedtest_router(
     on_deviation: Callable[[Event], None] | None = None,
     clock: Callable[[], datetime] = _utc_now,
     settings: SpeedtestSettings = SpeedtestSettings(),
+    language: Callable[..., str] = lang_from_query,
+    links: Callable[[Request, str], list[tuple[str, str]]] | None = None,
 ) -> APIRouter:
     """Routes of the speed test; mount with a trailing-slash prefix such as `/speedtest`.
 
     `customer` is the FastAPI dependency that names the logged-in customer; `contract_for`
     enables the verdict and the evidence page; `on_deviation` receives the
     `speedcheck_deviation` event when a series completes with a proven deviation.
+    `language` is the dependency that picks `de` or `en`; `links` adds (url, label) links
+    of the hosting service to the page (overview, logout).
     """
     router = APIRouter()
     customer_id_type = Annotated[str, Depends(customer)]
+    lang_type = Annotated[str, Depends(language)]
 
     def verdict_for(customer_id: str, series: list[Measurement]) -> Verdict | None:
         contract = contract_for(customer_id) if contract_for else None
@@ -112,7 +122,7 @@ def build_speedtest_router(
     def page(
         request: Request,
         customer_id: customer_id_type,
-        lang: Lang = "de",
+        lang: lang_type,
         duration: Annotated[int, Query(ge=2, le=15)] = 10,
     ) -> HTMLResponse:
         schedule = status(store, customer_id, clock())
@@ -125,6 +135,7 @@ def build_speedtest_router(
             config_json=_script_json(config),
             script_url=_path(request, "speedtest_script"),
             evidence_url=config["urls"]["evidence"] if has_contract else None,
+            links=links(request, lang) if links else [],
         )
         return HTMLResponse(html, headers=NO_STORE)
 
@@ -163,7 +174,7 @@ def build_speedtest_router(
         return {"ip": request.client.host if request.client else None}
 
     @router.get("/status", name="speedtest_status")
-    def series_status(customer_id: customer_id_type, lang: Lang = "de") -> dict[str, Any]:
+    def series_status(customer_id: customer_id_type, lang: lang_type) -> dict[str, Any]:
         series = current_series(store.list(customer_id))
         doc = schedule_json(status(store, customer_id, clock()), lang)
         verdict = verdict_for(customer_id, series)
@@ -171,7 +182,7 @@ def build_speedtest_router(
         return doc
 
     @router.post("/results", name="speedtest_results")
-    def results(body: ResultIn, customer_id: customer_id_type, lang: Lang = "de") -> dict[str, Any]:
+    def results(body: ResultIn, customer_id: customer_id_type, lang: lang_type) -> dict[str, Any]:
         now = clock()
         measurement = Measurement(
             now - timedelta(milliseconds=body.elapsed_ms),
@@ -200,7 +211,7 @@ def build_speedtest_router(
         }
 
     @router.get("/evidence", response_class=HTMLResponse, name="speedtest_evidence")
-    def evidence(customer_id: customer_id_type, lang: Lang = "de") -> HTMLResponse:
+    def evidence(customer_id: customer_id_type, lang: lang_type) -> HTMLResponse:
         series = current_series(store.list(customer_id))
         verdict = verdict_for(customer_id, series)
         if verdict is None:

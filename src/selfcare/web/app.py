@@ -14,6 +14,7 @@ from selfcare.config import Settings
 from selfcare.web import errors, openapi
 from selfcare.web.api import customers, events, health, operator
 from selfcare.web.deps import BodyLimits, WebContext
+from selfcare.web.pages.speedtest import mount_speedcheck
 
 DESCRIPTION = """\
 Event ingest, customer progress and the grants ledger of a selfcare program.
@@ -46,5 +47,6 @@ def create_app(
     errors.install(api)
     for module in (health, events, customers, operator):
         api.include_router(module.router)
+    mount_speedcheck(api, wired)
     openapi.install(api)
     return api

@@ -1,0 +1,103 @@
+"""The speed test as the service serves it: headless Chromium logs in with a customer token
+(plain form, cookie), measures once on the real page against uvicorn on 127.0.0.1, and the
+measurement lands in the service's database and on the customer's overview page."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from selfcare.auth.service import create_customer_token
+from selfcare.bootstrap import App, build
+from selfcare.config import Settings
+from selfcare.grants.charging import FakeChargingClient
+from selfcare.speedcheck.models import BERLIN, Connection
+from selfcare.speedcheck.storage import SqlMeasurementStore
+from selfcare.web.app import create_app
+from tests.integration.api_fixtures import live_server
+
+CHROMIUM = os.environ.get("SELFCARE_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ONE_TBIT_IN_KBPS = 1_000_000_000
+# The service's clock: a Monday morning, so a new series may start with this measurement.
+MONDAY_MORNING = datetime(2026, 3, 2, 10, 0, tzinfo=BERLIN)
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no Chromium at {CHROMIUM}"),
+]
+
+
+@dataclass
+class Service:
+    base: str
+    app: App
+
+
+@pytest.fixture
+def service(tmp_path: Path) -> Iterator[Service]:
+    """The whole service app (SQLite file, fixed clock) on a free loopback port."""
+    wired = build(
+        Settings(database_url=f"sqlite:///{tmp_path / 'selfcare.db'}"),
+        charging=FakeChargingClient(),
+        clock=lambda: MONDAY_MORNING,
+    )
+    try:
+        with live_server(create_app(wired)) as url:
+            yield Service(url, wired)
+    finally:
+        wired.close()
+
+
+def test_a_customer_logs_in_measures_on_the_served_page_and_finds_it_stored(
+    service: Service,
+) -> None:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    token = create_customer_token(uow=service.app.uow, customer_id="e2e-customer").token
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.goto(f"{service.base}/speedtest/login?lang=en")
+            page.fill("#token", token)
+            page.click("button[type=submit]")
+            page.wait_for_url("**/speedtest/series?lang=en")
+            measure_href = page.get_attribute("#measure", "href")
+            cookies = page.context.cookies()
+            page.goto(f"{service.base}{measure_href}&duration=2")
+            page.wait_for_selector("body[data-state=ready]")
+            page.check("#sc-lan")
+            page.click("#sc-start")
+            page.wait_for_selector("body[data-state=done]", timeout=90_000)
+            status = page.inner_text("#sc-status")
+            page.goto(f"{service.base}/speedtest/series?lang=en")
+            schedule_count = page.get_attribute("#schedule", "data-count")
+            rows = page.locator("#series-measurements tr").count()
+        finally:
+            browser.close()
+    [cookie] = [c for c in cookies if c["name"] == "selfcare_speedtest"]
+    assert cookie["httpOnly"] is True
+    assert cookie["path"] == "/speedtest"
+    assert measure_href == "/speedtest/?lang=en"
+    assert status == "Stored as measurement 1 of 30 of the series."
+    assert schedule_count == "1"
+    assert rows == 2  # the header and the one measurement
+    [stored] = SqlMeasurementStore(service.app.uow).list("e2e-customer")
+    assert stored.connection is Connection.LAN
+    assert stored.series_id is not None
+    assert stored.source == "browser"
+    assert 0 < stored.download_kbps < ONE_TBIT_IN_KBPS
+    assert 0 < stored.upload_kbps < ONE_TBIT_IN_KBPS
+    assert stored.ping_ms is not None
