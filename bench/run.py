@@ -2,6 +2,7 @@
 
     python -m bench.run                     # all benchmarks
     python -m bench.run ingest --events 50000
+    python -m bench.run api_latency         # bench/api_latency.py, by the web layer
 
 PostgreSQL measurements use SELFCARE_BENCH_PG_URL (else SELFCARE_TEST_PG_URL) and are
 left out, with a note in the JSON, when neither is set.
@@ -15,6 +16,7 @@ import os
 import platform
 import sys
 import tempfile
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -50,7 +52,18 @@ def run_ingest(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-BENCHMARKS = {"ingest": run_ingest}
+def run_api_latency(_args: argparse.Namespace) -> None:
+    """Single-event ingest and progress lookup latency (bench/api_latency.py writes its own
+    JSON; it starts `selfcare serve`, so it needs the web layer)."""
+    from bench import api_latency
+
+    api_latency.main([])
+
+
+BENCHMARKS: dict[str, Callable[[argparse.Namespace], dict[str, Any] | None]] = {
+    "ingest": run_ingest,
+    "api_latency": run_api_latency,
+}
 
 
 def write(name: str, document: dict[str, Any]) -> Path:
@@ -75,9 +88,11 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown benchmark {', '.join(unknown)}; choose from {', '.join(BENCHMARKS)}")
     for name in args.names or list(BENCHMARKS):
-        path = write(name, BENCHMARKS[name](args))
-        print(f"{name}: {path}")
-        print(path.read_text(encoding="utf-8"))
+        document = BENCHMARKS[name](args)
+        if document is not None:
+            path = write(name, document)
+            print(f"{name}: {path}")
+            print(path.read_text(encoding="utf-8"))
     return 0
 
 
