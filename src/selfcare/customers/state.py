@@ -168,8 +168,8 @@ def get_progress(
         row = work.states.get(program.id, customer_id)
         if row is None:
             return _from_history(work, program, customer_id, as_of)
-        if _snapshot_answers(row, as_of):
-            assert row.progress is not None  # noqa: S101  (checked by _snapshot_answers)
+        if snapshot_answers(row, as_of):
+            assert row.progress is not None  # noqa: S101  (checked by snapshot_answers)
             return CustomerProgress.model_validate_json(row.progress)
         state, count, as_of_before = parse_state(row.state), row.event_count, row.progress_as_of
     progress = project(program, state, as_of)
@@ -220,7 +220,11 @@ def catch_up(
         done += len(missing)
 
 
-def _snapshot_answers(row: CustomerStateRow, as_of: date) -> bool:
+def snapshot_answers(row: CustomerStateRow, as_of: date) -> bool:
+    """Whether a customer's stored snapshot is the answer for `as_of` as it stands."""
     if row.progress is None or row.progress_as_of is None or as_of < row.progress_as_of:
         return False
     return row.valid_through is None or as_of <= row.valid_through
+
+
+_snapshot_answers = snapshot_answers  # the name the web layer first imported
