@@ -2,41 +2,32 @@
 
 from __future__ import annotations
 
-import json
-from datetime import date
-from importlib import resources
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 
+from selfcare.cli.common import Lang
 from selfcare.cli.evaluate import print_progress
-from selfcare.domain.evaluator import evaluate
-from selfcare.domain.progress import progress_to_json
-from selfcare.events_io import parse_jsonl
-from selfcare.program.load import bundled_example, bundled_example_text
-
-DEMO_AS_OF = date(2026, 3, 31)
+from selfcare.demo.story import DEMO_AS_OF, run_demo
 
 
 def demo_command(
     folder: Annotated[Path, typer.Option(help="Where to write the demo's files.")] = Path(
         "selfcare-demo"
     ),
+    lang: Annotated[Lang, typer.Option(help="Language of the report.")] = Lang.EN,
 ) -> None:
-    """Evaluate the bundled real case ("Online statt Hotline") and write its results."""
+    """Run the real case ("Online statt Hotline") end to end and write a report."""
     console = Console()
-    program = bundled_example()
-    text = resources.files("selfcare.program").joinpath("example-events.jsonl").read_text("utf-8")
-    read = parse_jsonl(text, source="example-events.jsonl")
-    progress = evaluate(program, read.events, DEMO_AS_OF)
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "program.toml").write_text(bundled_example_text(), encoding="utf-8")
-    (folder / "events.jsonl").write_text(text, encoding="utf-8")
-    result = folder / "progress.json"
-    result.write_text(json.dumps(progress_to_json(progress), indent=2, ensure_ascii=False) + "\n")
-    console.print(f"[bold]{program.name}[/]: {len(read.events)} events, "
-                  f"{len(progress.customers)} customers, as of {DEMO_AS_OF.isoformat()}")
-    print_progress(progress, skipped=len(read.problems))
-    console.print(f"\nResults written to [bold]{result}[/] (program and events beside it).")
+    result = run_demo(folder, lang=lang.value)
+    console.print(f"[bold]Online statt Hotline[/], as of {DEMO_AS_OF.isoformat()}")
+    print_progress(result.progress, skipped=0)
+    console.rule("service: SQLite ledger, outbox relay, charging system", align="left")
+    for key, value in result.service.items():
+        console.print(f"{key}: {value}")
+    console.print(
+        f"\nReport: [bold]{result.report_path.resolve()}[/] "
+        f"(progress.json, program.toml, events.jsonl and the database beside it)"
+    )
