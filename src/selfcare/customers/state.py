@@ -212,8 +212,8 @@ def catch_up(
             missing = work.states.without_state(program.id, limit=batch)
             if not missing:
                 return done
+            work.states.lock(program.id, missing, empty_state, clock())  # then read: no gap
             history = work.events.for_customers(missing)
-            work.states.lock(program.id, missing, empty_state, clock())
             states = {c: state_from_events(c, events) for c, events in history.items()}
             _refresh(work, program, states, today=today, now=clock())
             work.commit()
