@@ -61,8 +61,8 @@ def _candidate(line: int, event: Event, now: datetime) -> Candidate:
     occurred = event.occurred_at.astimezone(UTC)
     sent_recorded = event.recorded_at.astimezone(UTC) if event.recorded_at else None
     as_sent = event.model_copy(update={"occurred_at": occurred, "recorded_at": sent_recorded})
-    stored = as_sent if sent_recorded else as_sent.model_copy(
-        update={"recorded_at": max(now, occurred)}
+    stored = (
+        as_sent if sent_recorded else as_sent.model_copy(update={"recorded_at": max(now, occurred)})
     )
     return Candidate(line, stored, fingerprint(as_sent), sent_recorded is not None)
 
