@@ -3,8 +3,12 @@ rows kept with the reason, conflicts shown with both versions, limits enforced."
 
 from __future__ import annotations
 
+import asyncio
 import json
+import random
+from collections import Counter
 
+import httpx
 import pytest
 
 from selfcare.auth.scopes import Scope
@@ -210,3 +214,29 @@ def test_a_single_event_is_held_to_the_json_types_of_its_schema(api: Api) -> Non
     assert problem(answer, 422)["detail"].startswith("reached_agent:")
     assert [item["field"] for item in quarantine["items"]] == ["reached_agent"]
     assert stored_ids(api) == set()
+
+
+def test_concurrent_single_events_each_get_their_own_answer_and_grants_count_once(
+    api: Api,
+) -> None:
+    # 40 customers accept, 10 of them register in the portal (one 600 MB grant each);
+    # 10 acceptances are sent twice as they are, 5 a second time with other content.
+    accepted = [ACCEPTED | {"event_id": f"acc-{n}", "customer_id": f"c{n}"} for n in range(40)]
+    portals = [PORTAL | {"event_id": f"por-{n}", "customer_id": f"c{n}"} for n in range(10)]
+    repeated = accepted[10:20]
+    changed = [e | {"occurred_at": "2026-01-05T10:00:00+01:00"} for e in accepted[20:25]]
+    requests = accepted + portals + repeated + changed
+    random.Random(7).shuffle(requests)
+
+    async def send_all(key: str) -> list[httpx.Response]:
+        headers = {"Authorization": f"Bearer {key}"}
+        async with httpx.AsyncClient(base_url=api.url, headers=headers, timeout=60) as http:
+            return await asyncio.gather(*(http.post("/api/v1/events", json=e) for e in requests))
+
+    answers = asyncio.run(send_all(api.key(Scope.EVENTS_WRITE)))
+    statuses = Counter(a.status_code for a in answers)
+    assert statuses == {201: 50, 200: 10, 409: 5}
+    assert sum(a.json().get("grants", 0) for a in answers if a.status_code != 409) == 10
+    assert stored_ids(api) == {e["event_id"] for e in accepted + portals}
+    with api.app.uow(read_only=True) as work:
+        assert len(work.grants.list_()) == 10

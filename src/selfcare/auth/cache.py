@@ -34,18 +34,24 @@ class CredentialCache:
         self._entries: dict[str, tuple[float, Principal]] = {}
 
     def __call__(self, secret: str) -> Principal:
-        key = digest(secret)
-        now = self._clock()
-        with self._lock:
-            hit = self._entries.get(key)
-        if hit is not None and hit[0] > now and not _expired(hit[1]):
-            return hit[1]
+        cached = self.cached(secret)
+        if cached is not None:
+            return cached
+        key, now = digest(secret), self._clock()
         principal = self._check(secret)
         with self._lock:
             if len(self._entries) >= self._max:
                 self._entries.clear()
             self._entries[key] = (now + self._ttl_s, principal)
         return principal
+
+    def cached(self, secret: str) -> Principal | None:
+        """The remembered caller for `secret`, if still fresh (no database access)."""
+        with self._lock:
+            hit = self._entries.get(digest(secret))
+        if hit is not None and hit[0] > self._clock() and not _expired(hit[1]):
+            return hit[1]
+        return None
 
     def clear(self) -> None:
         with self._lock:

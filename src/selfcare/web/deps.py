@@ -23,6 +23,7 @@ from selfcare.auth.scopes import Scope
 from selfcare.auth.service import authenticate
 from selfcare.bootstrap import App
 from selfcare.domain.events import MAX_ID_LENGTH
+from selfcare.web.api.ingest_queue import IngestQueue, ingest_group
 
 T = TypeVar("T")
 EVENT_BODY_LIMIT = 64 * 1024
@@ -43,17 +44,28 @@ class WebContext:
 
     app: App
     limits: BodyLimits = field(default_factory=BodyLimits)
-    authenticate: Callable[[str], Principal] = field(init=False)
+    authenticate: CredentialCache = field(init=False)
     credential_ttl_s: float = 10.0
     _writer: AbstractContextManager[object] = field(init=False, repr=False)
+    _sqlite: bool = field(init=False, repr=False)
+    events: IngestQueue = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         uow = self.app.uow
         self.authenticate = CredentialCache(
             lambda secret: authenticate(uow=uow, secret=secret), ttl_s=self.credential_ttl_s
         )
-        sqlite = self.app.engine.dialect.name == "sqlite"
-        self._writer = threading.Lock() if sqlite else nullcontext()
+        self._sqlite = self.app.engine.dialect.name == "sqlite"
+        self._writer = threading.Lock() if self._sqlite else nullcontext()
+        self.events = IngestQueue(lambda group: self.write(ingest_group, self.app, group))
+
+    async def read(self, work: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+        """Run a short read: on the event loop for SQLite (a page-cache read is cheaper
+        than a thread hop), in the thread pool for PostgreSQL (its network round trips
+        then release the loop)."""
+        if self._sqlite:
+            return work(*args, **kwargs)
+        return await run_in_threadpool(work, *args, **kwargs)
 
     async def write(self, work: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
         """Run a writing service call in the thread pool, one at a time on SQLite.
@@ -95,11 +107,13 @@ async def get_caller(
     """The caller behind `Authorization: Bearer …`; 401 when missing or unknown.
 
     Async on purpose, like every dependency here: a checked credential is remembered, so
-    this is CPU work (and rarely one indexed read), cheaper than a thread pool hop.
+    this is mostly CPU work; only a cache miss reads the database (`ctx.read`).
     """
     if credentials is None:
         raise NotAuthenticated("send Authorization: Bearer <API key or customer token>")
-    return ctx.authenticate(credentials.credentials)
+    secret = credentials.credentials
+    known = ctx.authenticate.cached(secret)
+    return known if known is not None else await ctx.read(ctx.authenticate, secret)
 
 
 Caller = Annotated[Principal, Depends(get_caller)]

@@ -41,11 +41,15 @@ READ_PROBLEMS = problems(401, 403, 404, 422)
 
 async def progress_of(ctx: WebContext, customer_id: str, today: date) -> CustomerProgress:
     """The customer's progress as of today: the stored snapshot, read on the event loop
-    while it still answers (the common case, no thread hop); otherwise re-projected by the
+    while it still answers (the common case); otherwise re-projected by the
     core service in the thread pool (it stores the new snapshot, a write)."""
     app = ctx.app
-    snapshot = current_snapshot(
-        uow=app.uow, program_id=app.program.id, customer_id=customer_id, as_of=today
+    snapshot = await ctx.read(
+        current_snapshot,
+        uow=app.uow,
+        program_id=app.program.id,
+        customer_id=customer_id,
+        as_of=today,
     )
     if snapshot is not None:
         return snapshot
@@ -84,9 +88,11 @@ async def read_progress(customer_id: ReadableCustomer, ctx: Ctx) -> JSONResponse
 )
 async def read_grants(customer_id: ReadableCustomer, ctx: Ctx) -> JSONResponse:
     app = ctx.app
-    records = customer_grants(uow=app.uow, customer_id=customer_id)
+    records = await ctx.read(customer_grants, uow=app.uow, customer_id=customer_id)
     if not records:
-        require_known(uow=app.uow, program_id=app.program.id, customer_id=customer_id)
+        await ctx.read(
+            require_known, uow=app.uow, program_id=app.program.id, customer_id=customer_id
+        )
     return JSONResponse({"customer_id": customer_id, "grants": [grant_json(r) for r in records]})
 
 
@@ -100,8 +106,8 @@ async def read_timeline(customer_id: ReadableCustomer, ctx: Ctx) -> JSONResponse
     app = ctx.app
     today = app.today()
     progress = await progress_of(ctx, customer_id, today)
-    events = customer_events(uow=app.uow, customer_id=customer_id)
-    grants = customer_grants(uow=app.uow, customer_id=customer_id)
+    events = await ctx.read(customer_events, uow=app.uow, customer_id=customer_id)
+    grants = await ctx.read(customer_grants, uow=app.uow, customer_id=customer_id)
     return JSONResponse(
         {
             "customer_id": customer_id,

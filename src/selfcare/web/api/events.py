@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from selfcare.errors import InvalidInput
 from selfcare.events_io import RowProblem
 from selfcare.ingest.readers import RawRow, rows_from_jsonl, rows_from_objects
-from selfcare.ingest.service import EventConflict, IngestReport, ingest_event, ingest_rows
+from selfcare.ingest.service import IngestReport, ingest_rows
 from selfcare.web.api.schemas import BatchResultRead, EventAcceptedRead, EventCreate
 from selfcare.web.body import (
     JSON_LINES,
@@ -54,22 +54,23 @@ async def post_event(request: Request, ctx: Ctx, _: EventsWriter) -> JSONRespons
     if not isinstance(value, dict):
         raise SelfcareHTTPError(422, "invalid_input", "body: must be one JSON object (an event)")
     await _check_types(ctx, text)
-    try:
-        report = await ctx.write(ingest_event, ctx.app.ingestor, value, source="api")
-    except EventConflict as conflict:
-        item = conflict.items[0]
+    outcome = await ctx.events.submit(value)
+    if outcome.conflict is not None:
+        item = outcome.conflict
         raise SelfcareHTTPError(
             409,
             "conflict",
             f"event {item.event_id!r} is already stored with other content",
             versions={"stored": item.stored, "received": item.received},
-        ) from None
-    duplicate = report.duplicates > 0
+        )
+    if outcome.problem is not None:
+        raise InvalidInput(f"{outcome.problem.field}: {outcome.problem.reason}")
+    duplicate = outcome.status == "duplicate"
     answer = EventAcceptedRead(
         event_id=str(value.get("event_id", "")).strip(),
         status="duplicate" if duplicate else "created",
-        grants=len(report.grants),
-        held=len(report.held),
+        grants=outcome.grants,
+        held=outcome.held,
     )
     return JSONResponse(answer.model_dump(mode="json"), status_code=200 if duplicate else 201)
 
