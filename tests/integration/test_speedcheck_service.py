@@ -82,7 +82,7 @@ def measure_series(http: httpx.Client, clock: Clock) -> list[dict[str, Any]]:
 
 def set_contract(api: Api, customer_id: str) -> None:
     with api.client(api.key(Scope.PILOT_ADMIN)) as admin:
-        answer = admin.put(f"/api/v1/customers/{customer_id}/speedcheck/contract", json=CONTRACT)
+        answer = admin.put(f"/api/v1/speedcheck/contracts/{customer_id}", json=CONTRACT)
     assert answer.status_code == 200, answer.text
 
 
@@ -238,18 +238,20 @@ def test_pages_speak_the_language_the_browser_asks_for(api: Api) -> None:
 
 def test_contract_figures_are_set_by_the_operator_and_checked(api: Api) -> None:
     with api.client(api.key(Scope.PILOT_ADMIN)) as admin:
-        put = admin.put("/api/v1/customers/c1/speedcheck/contract", json=CONTRACT)
+        put = admin.put("/api/v1/speedcheck/contracts/c1", json=CONTRACT)
         read = admin.get("/api/v1/customers/c1/speedcheck/contract")
         unordered = {**CONTRACT, "upload": {"max_kbps": 10, "normal_kbps": 20, "min_kbps": 5}}
-        problem(admin.put("/api/v1/customers/c1/speedcheck/contract", json=unordered), 422)
+        problem(admin.put("/api/v1/speedcheck/contracts/c1", json=unordered), 422)
+        boolean = {**CONTRACT, "price_cents": True}
+        problem(admin.put("/api/v1/speedcheck/contracts/c1", json=boolean), 422)
         problem(admin.get("/api/v1/customers/c9/speedcheck/contract"), 404)
     assert put.json()["download"] == CONTRACT["download"]
     assert read.json()["price_cents"] == 4000
     with api.client(api.key(Scope.GRANTS_READ)) as reader:
-        problem(reader.put("/api/v1/customers/c1/speedcheck/contract", json=CONTRACT), 403)
+        problem(reader.put("/api/v1/speedcheck/contracts/c1", json=CONTRACT), 403)
     with api.client(api.customer_token("c1")) as own:
         assert (
             own.get("/api/v1/customers/c1/speedcheck/contract").json()["upload"]
             == (CONTRACT["upload"])
         )
-        problem(own.put("/api/v1/customers/c1/speedcheck/contract", json=CONTRACT), 403)
+        problem(own.put("/api/v1/speedcheck/contracts/c1", json=CONTRACT), 403)

@@ -3,8 +3,10 @@
 The verdict compares measurements with what the contract promises (maximum, normally
 available and minimum speed per direction, kbit/s) and estimates a reduction from the
 monthly price; selfcare cannot know these, so the operator's systems put them here
-(scope `pilot:admin`). The operator (`pilot:admin` or `grants:read`) and the customer's
-own token may read them.
+(`PUT /api/v1/speedcheck/contracts/{id}`, scope `pilot:admin`). The operator
+(`pilot:admin` or `grants:read`) and the customer's own token read them at
+`GET /api/v1/customers/{id}/speedcheck/contract`. (Two paths, not one with two methods:
+each path then has one route, and a 405 names every method the path supports.)
 """
 
 from __future__ import annotations
@@ -22,14 +24,14 @@ from selfcare.speedcheck.storage import set_contract, stored_contract
 from selfcare.web.deps import Caller, Ctx, CustomerIdPath, PilotAdmin
 from selfcare.web.errors import SelfcareHTTPError, problems
 
-router = APIRouter(prefix="/api/v1/customers", tags=["speed check"])
+router = APIRouter(prefix="/api/v1", tags=["speed check"])
 MAX_KBPS = 100_000_000  # 100 Gbit/s: far beyond any access line
 
 
 class SpeedTierBody(BaseModel):
     """One direction's contracted speeds in kbit/s (1 Mbit/s = 1000 kbit/s)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)  # 1 is a speed, true is not
 
     max_kbps: int = Field(gt=0, le=MAX_KBPS, description="Contracted maximum speed.")
     normal_kbps: int = Field(gt=0, le=MAX_KBPS, description="Normally available speed.")
@@ -51,6 +53,7 @@ class SpeedContractWrite(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
+        strict=True,
         json_schema_extra={
             "examples": [
                 {
@@ -100,10 +103,10 @@ def _read(customer_id: str, contract: Contract, updated_at: datetime) -> SpeedCo
 
 
 @router.put(
-    "/{customer_id}/speedcheck/contract",
+    "/speedcheck/contracts/{customer_id}",
     summary="Set a customer's contract figures for the speed check (scope pilot:admin)",
     response_model=SpeedContractRead,
-    responses=problems(401, 403, 422),
+    responses=problems(400, 401, 403, 422),
 )
 def put_contract(
     customer_id: CustomerIdPath, body: SpeedContractWrite, ctx: Ctx, _: PilotAdmin
@@ -116,7 +119,7 @@ def put_contract(
 
 
 @router.get(
-    "/{customer_id}/speedcheck/contract",
+    "/customers/{customer_id}/speedcheck/contract",
     summary="A customer's contract figures for the speed check",
     response_model=SpeedContractRead,
     responses=problems(401, 403, 404, 422),
