@@ -166,6 +166,21 @@ def test_looking_at_the_result_again_never_duplicates_the_deviation_event(
     assert types.count("speedcheck_deviation") == 1
 
 
+def test_a_series_finished_before_the_contract_figures_came_is_judged_when_they_come(
+    api: Api, clock: Clock
+) -> None:
+    with logged_in(api, "c1") as browser:
+        answers = measure_series(browser, clock)
+    assert answers[-1]["verdict"] is None
+    with api.admin() as admin:
+        problem(admin.get("/api/v1/customers/c1/timeline"), 404)  # no event stored yet
+        set_contract(api, "c1")
+        after = admin.get("/api/v1/customers/c1/timeline").json()["entries"]
+    assert [e["at"] for e in after if e.get("type") == "speedcheck_deviation"] == [
+        "2026-03-06T16:20:00Z"
+    ]
+
+
 def test_another_customers_token_sees_nothing_of_it(api: Api, clock: Clock) -> None:
     set_contract(api, "c1")
     with logged_in(api, "c1") as browser:

@@ -5,10 +5,10 @@ A completed, protocol-conformant series that proves a deviation becomes one
 customer and series). It is ingested like any other event, so the customer's progress and
 timeline know it and a hotline call about it in the following days does not count.
 
-The event is offered when the series completes and again whenever the customer looks at
-their result, in case the first offer failed; the id makes every repeat a harmless
-duplicate. `recorded_at` is left to the ingest (the moment selfcare first stored it), so
-a repeat is byte-for-byte the same event.
+The event is offered when the series completes, when the operator sets the contract
+figures, and whenever the customer looks at their result, in case an earlier offer
+failed; the id makes every repeat a harmless duplicate. `recorded_at` is left to the
+ingest (the moment selfcare first stored it), so a repeat is the very same event.
 """
 
 from __future__ import annotations
@@ -20,9 +20,10 @@ from typing import Any
 from selfcare.domain.events import Event
 from selfcare.ingest.service import EventConflict, Ingestor, ingest_event
 from selfcare.speedcheck.evidence import deviation_event
-from selfcare.speedcheck.models import Measurement
+from selfcare.speedcheck.models import Contract, Measurement
 from selfcare.speedcheck.protocol import FIXED_LINE
-from selfcare.speedcheck.verdict import Verdict
+from selfcare.speedcheck.series import MeasurementStore, current_series
+from selfcare.speedcheck.verdict import Verdict, judge
 from selfcare.store.unit_of_work import UnitOfWorkFactory
 
 SOURCE = "speedcheck"
@@ -66,3 +67,13 @@ class DeviationNotice:
     def stored(self, event_id: str) -> bool:
         with self._uow(read_only=True) as work:
             return bool(work.events.by_ids([event_id]))
+
+    def review(
+        self, store: MeasurementStore, customer_id: str, contract: Contract | None
+    ) -> Verdict | None:
+        """Judge the customer's current series again (e.g. the contract figures just came)
+        and ingest its deviation event if it now proves one."""
+        series = current_series(store.list(customer_id))
+        verdict = judge(series, contract) if contract is not None and series else None
+        self.ensure(customer_id, series, verdict)
+        return verdict

@@ -5,8 +5,10 @@ available and minimum speed per direction, kbit/s) and estimates a reduction fro
 monthly price; selfcare cannot know these, so the operator's systems put them here
 (`PUT /api/v1/speedcheck/contracts/{id}`, scope `pilot:admin`). The operator
 (`pilot:admin` or `grants:read`) and the customer's own token read them at
-`GET /api/v1/customers/{id}/speedcheck/contract`. (Two paths, not one with two methods:
-each path then has one route, and a 405 names every method the path supports.)
+`GET /api/v1/customers/{id}/speedcheck/contract` (two paths, not one with two methods:
+each path then has one route, and a 405 names every method the path supports). A series
+completed before the figures came is judged when they are set, so its deviation event is
+not lost.
 """
 
 from __future__ import annotations
@@ -19,8 +21,9 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from selfcare.auth.principals import OperatorKey
 from selfcare.auth.scopes import Scope
+from selfcare.speedcheck.deviation import DeviationNotice
 from selfcare.speedcheck.models import Contract, SpeedTier
-from selfcare.speedcheck.storage import set_contract, stored_contract
+from selfcare.speedcheck.storage import SqlMeasurementStore, set_contract, stored_contract
 from selfcare.web.deps import Caller, Ctx, CustomerIdPath, PilotAdmin
 from selfcare.web.errors import SelfcareHTTPError, problems
 
@@ -115,6 +118,8 @@ def put_contract(
     contract = Contract(body.download.tier(), body.upload.tier(), body.price_cents)
     now = app.clock()
     set_contract(app.uow, customer_id, contract, now=now)
+    notice = DeviationNotice(app.ingestor, app.uow)
+    notice.review(SqlMeasurementStore(app.uow), customer_id, contract)
     return _read(customer_id, contract, now)
 
 

@@ -23,7 +23,6 @@ from selfcare.speedcheck.report import verdict_to_json
 from selfcare.speedcheck.schedule import plan
 from selfcare.speedcheck.series import MeasurementStore, current_series
 from selfcare.speedcheck.storage import SqlMeasurementStore, contract_for
-from selfcare.speedcheck.verdict import judge
 from selfcare.speedcheck.webtest import build_speedtest_router
 from selfcare.web.api import speedcheck as contract_api
 from selfcare.web.pages.language import Lang, page_language
@@ -78,8 +77,7 @@ def overview_router(app: App, store: MeasurementStore, notice: DeviationNotice) 
         measurements = store.list(customer_id)
         series = current_series(measurements)
         contract = contract_for(app.uow, customer_id)
-        verdict = judge(series, contract) if contract is not None and series else None
-        notice.ensure(customer_id, series, verdict)
+        verdict = notice.review(store, customer_id, contract)
         schedule = plan(series, app.clock())
         context = {
             "lang": lang,
