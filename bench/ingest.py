@@ -152,7 +152,10 @@ def copy_rate(url: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
 def measure(count: int, pg_url: str | None, workdir: Path) -> dict[str, Any]:
     """All ingest measurements on `count` events; PostgreSQL ones only with a URL."""
     rows = events(count)
-    results: dict[str, Any] = {}
+    texts = [r["text"] for r in rows if "text" in r]
+    results: dict[str, Any] = {
+        "data": {"calls": len(texts), "distinct_call_texts": len(set(texts))}
+    }
     sqlite_file = workdir / f"bench-{uuid.uuid4().hex[:8]}.db"
     try:
         results["sqlite_service"] = service_rate(f"sqlite:///{sqlite_file}", rows)

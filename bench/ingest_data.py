@@ -1,20 +1,122 @@
-"""Synthetic event histories for the ingest benchmarks: realistic shape, fixed seed."""
+"""Synthetic event histories for the ingest benchmarks: realistic shape, fixed seed.
+
+Call texts are the labelled German and English utterances of tests/unit/data (IVR
+transcripts, agent notes, chats), each wrapped in the details a real contact carries: a
+date and time, a customer or ticket number, a name, a phone number, an amount. So nearly
+every call text is distinct, as in a real call centre, and a classification cache cannot
+look better here than it would in production.
+"""
 
 from __future__ import annotations
 
+import csv
 import random
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 START = datetime(2025, 6, 1, tzinfo=UTC)
 KINDS = ("portal_registered", "app_first_login", "bill_video_completed")
-TEXTS = (
-    "Frage zur Rechnung",
-    "Vertragsverlängerung bitte",
-    "kein Netz seit gestern",
-    "Ich möchte kündigen",
-    "Tarifwechsel",
-)
+UTTERANCES = Path(__file__).resolve().parents[1] / "tests" / "unit" / "data"
+FILES = ("utterances.csv", "utterances_holdout.csv")
+NAMES = (
+    "Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Meyer", "Wagner", "Becker",
+    "Schulz", "Hoffmann", "Koch", "Richter", "Klein", "Wolf", "Schröder", "Neumann",
+    "Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies",
+    "Yılmaz", "Kowalski", "Nowak", "Rossi", "García", "Dubois", "Öztürk", "Łukasz",
+)  # fmt: skip
+PREFIXES = (151, 160, 171, 176, 30, 40, 89, 7700)  # mobile, Berlin, Hamburg, Munich, UK mobile
+# Wrappers per language and source; {u} is the utterance, the rest are a contact's details.
+TEMPLATES: dict[tuple[str, str], tuple[str, ...]] = {
+    ("de", "ivr"): (
+        "Anrufer {phone}: {u}",
+        "{u} (Kundennummer {num})",
+        "IVR {date} {time}: {u}",
+        "{u} – Rückrufnummer {phone}",
+    ),
+    ("de", "note"): (
+        "{agent}: {u}. Rückruf unter {phone}",
+        "{date}, {time} Uhr, {title} {name}: {u}",
+        "Ticket #{ticket}: {u}; Betrag {euros} €",
+        "{u} (Kd.-Nr. {num}, {agent})",
+    ),
+    ("de", "chat"): (
+        "Hallo, {title} {name} hier. {u} Kundennummer {num}",
+        "{u} Meine Nummer ist {phone}. Danke!",
+        "Guten Tag, {u} Gruß {title} {name}, {phone}",
+        "{u} (seit {date}, {title} {name})",
+    ),
+    ("en", "ivr"): (
+        "Caller {phone}: {u}",
+        "{u} (account {num})",
+        "IVR {date} {time}: {u}",
+        "{u} - callback number {phone}",
+    ),
+    ("en", "note"): (
+        "{agent}: {u}. Callback on {phone}",
+        "{date} {time}, {etitle} {name}: {u}",
+        "Ticket #{ticket}: {u}; amount £{pounds}",
+        "{u} (acc. {num}, {agent})",
+    ),
+    ("en", "chat"): (
+        "Hi, {etitle} {name} here. {u} Account {num}",
+        "{u} My number is {phone}. Thanks!",
+        "Hello, {u} Regards, {etitle} {name}, {phone}",
+        "{u} (since {date}, {etitle} {name})",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Utterance:
+    """One labelled customer utterance (see tests/unit/test_calls_accuracy.py)."""
+
+    text: str
+    expected: str
+    lang: str
+    source: str
+
+
+@lru_cache(maxsize=1)
+def utterances() -> tuple[Utterance, ...]:
+    """The labelled set, both files, in file order."""
+    rows: list[Utterance] = []
+    for name in FILES:
+        with (UTTERANCES / name).open(encoding="utf-8", newline="") as handle:
+            rows.extend(
+                Utterance(r["text"], r["expected"], r["lang"], r["source"])
+                for r in csv.DictReader(handle)
+            )
+    return tuple(rows)
+
+
+def call_text(rng: random.Random, moment: datetime) -> str:
+    """A labelled utterance inside the details of one contact."""
+    utterance = rng.choice(utterances())
+    template = rng.choice(TEMPLATES[(utterance.lang, utterance.source)])
+    return call_text_from(rng, utterance, template, moment)
+
+
+def call_text_from(
+    rng: random.Random, utterance: Utterance, template: str, moment: datetime
+) -> str:
+    """`template` filled with the utterance and randomly drawn, contact-specific details."""
+    return template.format(
+        u=utterance.text,
+        num=f"{rng.randrange(10**7, 10**8)}",
+        ticket=f"{rng.randrange(100_000, 1_000_000)}",
+        phone=f"0{rng.choice(PREFIXES)} {rng.randrange(10**6, 10**7)}",
+        date=moment.strftime("%d.%m.") if utterance.lang == "de" else moment.strftime("%d %b"),
+        time=moment.strftime("%H:%M"),
+        name=rng.choice(NAMES),
+        title=rng.choice(("Frau", "Herr")),
+        etitle=rng.choice(("Mrs", "Mr", "Ms")),
+        agent=f"MA{rng.randrange(100, 1000)}",
+        euros=f"{rng.randrange(5, 300)},{rng.randrange(100):02d}",
+        pounds=f"{rng.randrange(5, 300)}.{rng.randrange(100):02d}",
+    )
 
 
 def events(count: int, *, per_customer: int = 5, seed: int = 4711) -> list[dict[str, Any]]:
@@ -31,9 +133,20 @@ def events(count: int, *, per_customer: int = 5, seed: int = 4711) -> list[dict[
             if n <= len(KINDS) and rng.random() < 0.7:
                 rows.append(_row(f"{cid}-{n}", cid, KINDS[n - 1], moment))
             else:
-                rows.append(_row(f"{cid}-{n}", cid, "hotline_call", moment, text=rng.choice(TEXTS)))
+                text = call_text(rng, moment)
+                rows.append(_row(f"{cid}-{n}", cid, "hotline_call", moment, text=text))
         customer += 1
     return rows[:count]
+
+
+def call_texts(count: int, *, seed: int = 4711) -> list[str]:
+    """The call texts of the first `count` calls of `events` (for the lexicon benchmark)."""
+    texts: list[str] = []
+    size = count * 3
+    while len(texts) < count:
+        texts = [r["text"] for r in events(size, seed=seed) if "text" in r]
+        size *= 2
+    return texts[:count]
 
 
 def _row(event_id: str, customer: str, kind: str, moment: datetime, **extra: Any) -> dict[str, Any]:
