@@ -33,6 +33,10 @@ class RowProblem:
         return f"{self.source}, line {self.line}, field {self.field}: {self.reason}"
 
 
+RawRow = tuple[int, Mapping[str, Any] | RowProblem]
+"""A row as read (line number and raw mapping) or the problem that made it unreadable."""
+
+
 @dataclass
 class ReadResult:
     """The valid events of an input and a problem for every row that was not valid."""
@@ -46,42 +50,41 @@ class ReadResult:
 
 
 def read_events(path: Path | str) -> ReadResult:
-    """Read a JSON Lines (.jsonl/.ndjson/.json) or CSV (.csv) event file."""
+    """Read a JSON Lines (.jsonl/.ndjson/.json), CSV (.csv) or Parquet (.parquet) event file."""
+    from selfcare.ingest.readers import rows_from_file  # the file readers live with ingest
+
     file = Path(path)
-    try:
-        text = file.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"{file}: cannot read events: {exc}") from None
-    suffix = file.suffix.lower()
-    if suffix == ".csv":
-        return parse_csv(text, source=str(file))
-    if suffix in {".jsonl", ".ndjson", ".json"}:
-        return parse_jsonl(text, source=str(file))
-    raise InvalidInput(f"{file}: unknown event file type {suffix!r}; use .jsonl or .csv")
+    return _validate(rows_from_file(file), str(file))
 
 
 def parse_jsonl(text: str, *, source: str) -> ReadResult:
     """One JSON object per line; blank lines are skipped."""
-    rows: list[tuple[int, Mapping[str, Any] | RowProblem]] = []
+    return _validate(rows_from_jsonl(text, source=source), source)
+
+
+def parse_csv(text: str, *, source: str) -> ReadResult:
+    """A header row naming event fields, then one event per row; empty cells mean 'not given'."""
+    return _validate(rows_from_csv(text, source=source), source)
+
+
+def rows_from_jsonl(text: str, *, source: str) -> Iterator[RawRow]:
+    """Raw rows of JSON Lines with their line numbers; bad lines become problems."""
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
             value = json.loads(line)
         except json.JSONDecodeError as exc:
-            rows.append(
-                (number, RowProblem(source, number, "-", f"not valid JSON: {exc.msg}", line))
-            )
+            yield number, RowProblem(source, number, "-", f"not valid JSON: {exc.msg}", line)
             continue
         if not isinstance(value, dict):
-            rows.append((number, RowProblem(source, number, "-", "not a JSON object", line)))
+            yield number, RowProblem(source, number, "-", "not a JSON object", line)
             continue
-        rows.append((number, value))
-    return _validate(rows, source)
+        yield number, value
 
 
-def parse_csv(text: str, *, source: str) -> ReadResult:
-    """A header row naming event fields, then one event per row; empty cells mean 'not given'."""
+def rows_from_csv(text: str, *, source: str) -> Iterator[RawRow]:
+    """Raw rows of a CSV with a header of event fields; an unknown column refuses the file."""
     reader = csv.DictReader(io.StringIO(text))
     unknown = [name for name in reader.fieldnames or [] if name not in EVENT_FIELDS]
     if not reader.fieldnames or unknown:
@@ -89,14 +92,13 @@ def parse_csv(text: str, *, source: str) -> ReadResult:
         raise InvalidInput(
             f"{source}: line 1: {what}; expected columns from {', '.join(EVENT_FIELDS)}"
         )
-    rows: list[tuple[int, Mapping[str, Any] | RowProblem]] = []
     for record in reader:
         number = reader.line_num
         if None in record:
-            rows.append((number, RowProblem(source, number, "-", "more cells than columns", "")))
+            raw = json.dumps(record, default=str, ensure_ascii=False)
+            yield number, RowProblem(source, number, "-", "more cells than columns", raw)
             continue
-        rows.append((number, _csv_row(record)))
-    return _validate(rows, source)
+        yield number, _csv_row(record)
 
 
 def _csv_row(record: Mapping[str, str | None]) -> dict[str, Any]:
@@ -107,9 +109,7 @@ def _csv_row(record: Mapping[str, str | None]) -> dict[str, Any]:
     return row
 
 
-def _validate(
-    rows: Iterable[tuple[int, Mapping[str, Any] | RowProblem]], source: str
-) -> ReadResult:
+def _validate(rows: Iterable[RawRow], source: str) -> ReadResult:
     result = ReadResult()
     for number, row in rows:
         if isinstance(row, RowProblem):

@@ -65,7 +65,7 @@ def test_csv_with_unknown_columns_is_refused_as_a_whole() -> None:
 def test_unknown_file_types_are_refused(tmp_path: Path) -> None:
     path = tmp_path / "events.xlsx"
     path.write_text("x")
-    with pytest.raises(InvalidInput, match="unknown event file type"):
+    with pytest.raises(InvalidInput, match=r"unknown event file type '\.xlsx'; use \.jsonl"):
         read_events(path)
 
 
@@ -73,3 +73,23 @@ def test_a_byte_order_mark_is_ignored(tmp_path: Path) -> None:
     path = tmp_path / "events.jsonl"
     path.write_text("\ufeff" + GOOD + "\n", encoding="utf-8")
     assert len(read_events(path).events) == 1
+
+
+def test_parquet_event_files_are_read_like_the_others(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "events.parquet"
+    rows = [
+        json.loads(GOOD),
+        {
+            "event_id": "b",
+            "customer_id": "c",
+            "type": "nope",
+            "occurred_at": "2025-06-01T10:00:00Z",
+        },
+    ]
+    pq.write_table(pa.Table.from_pylist(rows), path)
+    result = read_events(path)
+    assert [e.event_id for e in result.events] == ["a"]
+    assert [(p.line, p.field) for p in result.problems] == [(2, "type")]

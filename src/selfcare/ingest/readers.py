@@ -6,18 +6,15 @@ rows and keeps the line (or row) number so a quarantined row can be found again.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from selfcare.errors import InvalidInput
-from selfcare.events_io import EVENT_FIELDS, RowProblem
+from selfcare.events_io import EVENT_FIELDS, RawRow, RowProblem, rows_from_csv, rows_from_jsonl
 
-RawRow = tuple[int, Mapping[str, Any] | RowProblem]
-_BOOLEANS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+__all__ = ["RawRow", "rows_from_csv", "rows_from_file", "rows_from_jsonl", "rows_from_objects"]
 SUFFIXES = {
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
@@ -35,47 +32,6 @@ def rows_from_objects(items: Iterable[Any], *, source: str) -> Iterator[RawRow]:
             yield number, item
         else:
             yield number, RowProblem(source, number, "-", "not a JSON object", _dump(item))
-
-
-def rows_from_jsonl(text: str, *, source: str) -> Iterator[RawRow]:
-    """One JSON object per line; blank lines are skipped, bad ones become problems."""
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            value = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield number, RowProblem(source, number, "-", f"not valid JSON: {exc.msg}", line)
-            continue
-        if not isinstance(value, dict):
-            yield number, RowProblem(source, number, "-", "not a JSON object", line)
-            continue
-        yield number, value
-
-
-def rows_from_csv(text: str, *, source: str) -> Iterator[RawRow]:
-    """A header naming event fields, then one event per row; empty cells are 'not given'."""
-    reader = csv.DictReader(io.StringIO(text))
-    unknown = [name for name in reader.fieldnames or [] if name not in EVENT_FIELDS]
-    if not reader.fieldnames or unknown:
-        what = f"unknown columns {', '.join(unknown)}" if unknown else "no header row"
-        raise InvalidInput(
-            f"{source}: line 1: {what}; expected columns from {', '.join(EVENT_FIELDS)}"
-        )
-    for record in reader:
-        number = reader.line_num
-        if None in record:
-            yield number, RowProblem(source, number, "-", "more cells than columns", _dump(record))
-            continue
-        yield number, _csv_cells(record)
-
-
-def _csv_cells(record: Mapping[str, str | None]) -> dict[str, Any]:
-    row: dict[str, Any] = {k: v for k, v in record.items() if v not in (None, "")}
-    flag = row.get("reached_agent")
-    if isinstance(flag, str) and flag.strip().lower() in _BOOLEANS:
-        row["reached_agent"] = _BOOLEANS[flag.strip().lower()]
-    return row
 
 
 def rows_from_parquet(path: Path, *, source: str, batch_rows: int = 10_000) -> Iterator[RawRow]:
