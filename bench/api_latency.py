@@ -204,6 +204,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "progress_lookup": [float(r) for r in args.lookup_rates.split(",")],
         "single_event_ingest": [float(r) for r in args.ingest_rates.split(",")],
     }
+    load_at_start = os.getloadavg()
     options: dict[str, Any] = {
         "customers": args.customers,
         "requests": args.requests,
@@ -226,7 +227,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             "cpus": os.cpu_count(),
             "python": platform.python_version(),
             "platform": platform.platform(),
-            "load_average_at_start": os.getloadavg(),
+            "load_average_at_start": load_at_start,
+            "load_average_at_end": os.getloadavg(),
         },
         "note": (
             "client and server share the machine's cores (loopback); saturated: each of the "
