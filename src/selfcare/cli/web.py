@@ -44,6 +44,7 @@ def serve_command(
         typer.Option(help="TMF654 charging system (default: SELFCARE_CHARGING_URL or :8900)."),
     ] = None,
     relay: Annotated[bool, typer.Option(help="Run the grants relay in the background.")] = True,
+    access_log: Annotated[bool, typer.Option(help="Log every request on stdout.")] = True,
 ) -> None:
     """Serve the API on the database named by SELFCARE_DATABASE_URL (migrated first)."""
     import uvicorn
@@ -52,7 +53,9 @@ def serve_command(
 
     app = _build(program_path=program, charging_url=charging_url)
     stop, thread = app.start_background_relay() if relay else (None, None)
-    server = uvicorn.Server(uvicorn.Config(create_app(app), host=host, port=port))
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(app), host=host, port=port, access_log=access_log)
+    )
     _stop_quietly_on_signals(server)
     sys.stderr.write(
         f"selfcare: API on http://{host}:{port} (program {app.program.id}, "
