@@ -7,6 +7,8 @@ counts as *present* when it is not negated: "keine Mahnung bekommen" or "I don't
 cancel" name a topic the customer does not have. Not being *able* to do something is not a
 negation ("Ich kann online nicht kündigen" is a cancellation). When several exempt topics are
 present, the fixed order in `lexicon_words.PRIORITY` decides, then the program's order.
+Only patterns whose literal pieces occur in the text are run (`lexicon_filter`); the plain
+way, every pattern on every text, is kept in `lexicon_reference` as this module's yardstick.
 """
 
 from __future__ import annotations
@@ -16,12 +18,29 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from selfcare.domain.lexicon_filter import required_pieces
+from selfcare.domain.lexicon_normalise import (
+    DASHES,
+    Normalised,
+    between_letters,
+    fold_text,
+    normalise,
+    origin_of,
+)
 from selfcare.domain.lexicon_words import BUILTIN_TOPICS, PRIORITY, Pattern
 from selfcare.program.models import BUILTIN_CATEGORIES, CallCategory
 
-_SPELLING = {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "ẞ": "ss"}
-_APOSTROPHES = "'’‘`´"
-_DASHES = "-‐‑–—"
+__all__ = [
+    "Mention",
+    "Normalised",
+    "Reading",
+    "is_negated",
+    "keyword_pattern",
+    "match_lexicon",
+    "normalise",
+    "read",
+]
+
 _BOUNDARY = re.compile(
     r"[.!?;:\n()\[\]\"]|,(?!\s*(?:dass|das|that)\b)|\s[-–—]+\s"
     r"|\b(?:aber|sondern|jedoch|allerdings|trotzdem|dennoch|und|weil|denn|obwohl"
@@ -56,14 +75,6 @@ NEAR_WINDOW = 1  # "kein"/"no" only reach their own noun phrase: "keine neue Mah
 
 
 @dataclass(frozen=True)
-class Normalised:
-    """Normalised text and, for every character, where it came from in the original."""
-
-    text: str
-    origin: tuple[int, ...]
-
-
-@dataclass(frozen=True)
 class Mention:
     """One place where the text names a topic, and whether the customer negated it."""
 
@@ -82,35 +93,6 @@ class Reading:
     negated: tuple[str, ...]
 
 
-def normalise(text: str) -> Normalised:
-    """Lower case, umlauts as ae/oe/ue/ss, no accents, no apostrophes, no in-word hyphens."""
-    source = unicodedata.normalize("NFC", text)
-    chars: list[str] = []
-    origin: list[int] = []
-    for index, char in enumerate(source):
-        for out in _fold(char, source, index):
-            chars.append(out)
-            origin.append(index)
-    return Normalised("".join(chars), tuple(origin))
-
-
-def _fold(char: str, source: str, index: int) -> str:
-    if char in _SPELLING or char.lower() in _SPELLING:
-        return _SPELLING.get(char, _SPELLING.get(char.lower(), char))
-    if char in _APOSTROPHES:
-        return ""
-    if char in _DASHES and _between_letters(source, index):
-        return ""
-    folded = unicodedata.normalize("NFKD", char.casefold())
-    return "".join(c for c in folded if not unicodedata.combining(c))
-
-
-def _between_letters(source: str, index: int) -> bool:
-    return (
-        0 < index < len(source) - 1 and source[index - 1].isalnum() and source[index + 1].isalnum()
-    )
-
-
 def match_lexicon(
     text: str, categories: tuple[CallCategory, ...]
 ) -> tuple[str, tuple[str, ...]] | None:
@@ -123,8 +105,12 @@ def match_lexicon(
 
 def read(text: str, categories: tuple[CallCategory, ...]) -> Reading:
     """Every mention of the given categories, and the one topic chosen from them."""
-    norm = normalise(text)
-    mentions = _carry_negation(norm.text, [m for c in categories for m in _mentions(norm.text, c)])
+    source, folded = fold_text(text)
+    found = [m for c in categories for m in _mentions(folded, c)]
+    if not found:
+        return Reading(None, (), ())
+    norm = Normalised(folded, origin_of(source, folded))
+    mentions = _carry_negation(norm.text, found)
     present = [m for m in mentions if not m.negated]
     negated = tuple(_words(text, norm, [m for m in mentions if m.negated]))
     if not present:
@@ -160,15 +146,28 @@ def _ranking(categories: tuple[CallCategory, ...]) -> dict[str, tuple[bool, int]
 
 
 def _mentions(text: str, category: CallCategory) -> list[Mention]:
-    patterns, blockers = _patterns_for(category)
-    blocked = [m.span() for b in blockers for m in b.finditer(text)]
+    """The category's mentions, running only the patterns whose literal pieces occur
+    (`lexicon_filter`): the same mentions, in the same order, as running them all."""
+    topic = _filtered_topic(*_topic_key(category))
+    if topic.any_piece is not None and topic.any_piece.search(text) is None:
+        return []
+    chosen = set(topic.always)
+    for piece, indexes in topic.by_piece:
+        if piece in text:
+            chosen.update(indexes)
+    blocked: list[tuple[int, int]] | None = None
     found: list[Mention] = []
-    for pattern, compiled, unless in patterns:
+    for index in sorted(chosen):
+        pattern, compiled, unless = topic.patterns[index]
         if unless is not None and unless.search(text):
             continue
         for match in compiled.finditer(text):
             start, end = match.span()
-            if start == end or any(s < end and start < e for s, e in blocked):
+            if start == end:
+                continue
+            if blocked is None:
+                blocked = [m.span() for b in topic.blockers for m in b.finditer(text)]
+            if any(s < end and start < e for s, e in blocked):
                 continue
             negated = not pattern.lack and is_negated(text, start, end)
             found.append(Mention(category.name, start, end, negated))
@@ -178,12 +177,46 @@ def _mentions(text: str, category: CallCategory) -> list[Mention]:
 _Compiled = tuple[Pattern, re.Pattern[str], re.Pattern[str] | None]
 
 
+@dataclass(frozen=True)
+class _Filtered:
+    """A category's compiled patterns; for each literal piece, the patterns that need it;
+    the patterns without known pieces (they always run); and one regex that finds any
+    piece (None when some pattern always runs)."""
+
+    patterns: tuple[_Compiled, ...]
+    blockers: tuple[re.Pattern[str], ...]
+    by_piece: tuple[tuple[str, tuple[int, ...]], ...]
+    always: tuple[int, ...]
+    any_piece: re.Pattern[str] | None
+
+
+@lru_cache(maxsize=256)
+def _filtered_topic(topic_name: str | None, keywords: tuple[str, ...]) -> _Filtered:
+    patterns, blockers = _compiled_topic(topic_name, keywords)
+    needs = [required_pieces(compiled.pattern) for _, compiled, _ in patterns]
+    users: dict[str, list[int]] = {}
+    for index, pieces in enumerate(needs):
+        for piece in sorted(pieces or ()):
+            users.setdefault(piece, []).append(index)
+    always = tuple(i for i, pieces in enumerate(needs) if pieces is None)
+    by_piece = tuple((piece, tuple(users[piece])) for piece in sorted(users))
+    any_piece = None
+    if not always:
+        ordered = sorted(users, key=lambda p: (-len(p), p))
+        any_piece = re.compile("|".join(re.escape(p) for p in ordered) or "(?!)")
+    return _Filtered(patterns, blockers, by_piece, always, any_piece)
+
+
 def _patterns_for(
     category: CallCategory,
 ) -> tuple[tuple[_Compiled, ...], tuple[re.Pattern[str], ...]]:
+    return _compiled_topic(*_topic_key(category))
+
+
+def _topic_key(category: CallCategory) -> tuple[str | None, tuple[str, ...]]:
+    """The built-in topic a category uses (None: only its own keywords), and its keywords."""
     builtin = category.builtin_lexicon and category.name in BUILTIN_CATEGORIES
-    topic_name = category.name if builtin else None
-    return _compiled_topic(topic_name, category.keywords)
+    return (category.name if builtin else None), category.keywords
 
 
 @lru_cache(maxsize=256)
@@ -277,4 +310,4 @@ def _merged(mentions: list[Mention]) -> list[tuple[int, int]]:
 
 def _in_word(source: str, index: int) -> bool:
     char = source[index]
-    return char.isalnum() or (char in _DASHES and _between_letters(source, index))
+    return char.isalnum() or (char in DASHES and between_letters(source, index))
