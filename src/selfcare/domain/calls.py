@@ -6,6 +6,8 @@ see why a call did or did not count.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from pydantic import BaseModel, ConfigDict
 
 from selfcare.domain.lexicon import read
@@ -24,10 +26,20 @@ class CallVerdict(BaseModel):
     matched: tuple[str, ...] = ()
 
 
+CACHED_VERDICTS = 8192  # a customer's calls are classified again at every re-projection
+
+
 def classify_text(
     text: str | None, *, reason_code: str | None = None, rules: CallRules
 ) -> CallVerdict:
     """Classify a contact by its wrap-up reason code, else its text, else as `other`."""
+    return _classify(text, reason_code, rules)
+
+
+@lru_cache(maxsize=CACHED_VERDICTS)
+def _classify(text: str | None, reason_code: str | None, rules: CallRules) -> CallVerdict:
+    """The verdict depends on nothing but its arguments (all immutable, `CallRules` frozen
+    and hashable) and is itself frozen, so one verdict can answer every later asking."""
     by_code = _by_reason_code(reason_code, rules)
     if by_code is not None:
         return by_code
