@@ -225,6 +225,3 @@ def snapshot_answers(row: CustomerStateRow, as_of: date) -> bool:
     if row.progress is None or row.progress_as_of is None or as_of < row.progress_as_of:
         return False
     return row.valid_through is None or as_of <= row.valid_through
-
-
-_snapshot_answers = snapshot_answers  # the name the web layer first imported

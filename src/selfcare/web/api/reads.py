@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from selfcare.customers.state import _snapshot_answers
+from selfcare.customers.state import snapshot_answers
 from selfcare.domain.events import Event
 from selfcare.domain.progress import CustomerProgress
 from selfcare.errors import UnknownCustomer
@@ -40,7 +40,7 @@ def current_snapshot(
         row = work.states.get(program_id, customer_id)
         if row is None:
             raise UnknownCustomer(f"customer {customer_id!r}: no events stored")
-        if row.progress is None or not _snapshot_answers(row, as_of):
+        if row.progress is None or not snapshot_answers(row, as_of):
             return None
         return CustomerProgress.model_validate_json(row.progress)
 
