@@ -60,11 +60,21 @@ def check_row(
 def _candidate(line: int, event: Event, now: datetime) -> Candidate:
     occurred = event.occurred_at.astimezone(UTC)
     sent_recorded = event.recorded_at.astimezone(UTC) if event.recorded_at else None
-    as_sent = event.model_copy(update={"occurred_at": occurred, "recorded_at": sent_recorded})
-    stored = (
-        as_sent if sent_recorded else as_sent.model_copy(update={"recorded_at": max(now, occurred)})
+    recorded = sent_recorded if sent_recorded is not None else max(now, occurred)
+    stored = event.model_copy(update={"occurred_at": occurred, "recorded_at": recorded})
+    as_sent = (
+        event  # already in UTC: the very JSON of its UTC copy, so no copy is needed
+        if _offset_zero(event.occurred_at) and _offset_zero(event.recorded_at)
+        else event.model_copy(update={"occurred_at": occurred, "recorded_at": sent_recorded})
     )
     return Candidate(line, stored, fingerprint(as_sent), sent_recorded is not None)
+
+
+def _offset_zero(moment: datetime | None) -> bool:
+    return moment is None or moment.utcoffset() == _ZERO
+
+
+_ZERO = timedelta(0)
 
 
 def fingerprint(as_sent: Event) -> str:
