@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from selfcare.domain.lexicon import normalise, read
-from selfcare.domain.lexicon_filter import required_pieces
+from selfcare.domain.lexicon_filter import PieceScan, required_pieces
 from selfcare.domain.lexicon_reference import normalise_reference, read_reference
 from selfcare.domain.lexicon_words import BUILTIN_TOPICS
 from selfcare.program.load import bundled_example
@@ -155,3 +155,21 @@ def test_every_match_of_a_pattern_contains_one_of_its_pieces(regex: str, text: s
         return
     for match in re.finditer(regex, text):
         assert any(piece in match.group() for piece in pieces), (match.group(), pieces)
+
+
+@given(st.lists(st.text(alphabet="abcä", min_size=1, max_size=4), max_size=8), st.text("abcä "))
+def test_one_scan_finds_exactly_the_pieces_that_occur(pieces: list[str], text: str) -> None:
+    assert PieceScan(pieces).present(text) == {p for p in pieces if p in text}
+
+
+def test_the_scan_finds_pieces_inside_and_overlapping_other_pieces() -> None:
+    scan = PieceScan(["vertrag", "vertragsende", "ende", "kein", "keine", "neu"])
+    assert scan.present("vertragsende keineu") == {
+        "vertrag",
+        "vertragsende",
+        "ende",
+        "kein",
+        "keine",
+        "neu",
+    }
+    assert scan.present("vertrag") == {"vertrag"}

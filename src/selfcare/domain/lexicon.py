@@ -18,7 +18,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from selfcare.domain.lexicon_filter import required_pieces
+from selfcare.domain.lexicon_filter import PatternIndex, PieceScan, index_patterns
 from selfcare.domain.lexicon_normalise import (
     DASHES,
     Normalised,
@@ -105,8 +105,10 @@ def match_lexicon(
 
 def read(text: str, categories: tuple[CallCategory, ...]) -> Reading:
     """Every mention of the given categories, and the one topic chosen from them."""
+    plan = _plan(categories)
     source, folded = fold_text(text)
-    found = [m for c in categories for m in _mentions(folded, c)]
+    pieces = plan.scan.present(folded)
+    found = [m for name, topic in plan.topics for m in _mentions(folded, name, topic, pieces)]
     if not found:
         return Reading(None, (), ())
     norm = Normalised(folded, origin_of(source, folded))
@@ -145,19 +147,12 @@ def _ranking(categories: tuple[CallCategory, ...]) -> dict[str, tuple[bool, int]
     }
 
 
-def _mentions(text: str, category: CallCategory) -> list[Mention]:
+def _mentions(text: str, name: str, topic: _Filtered, pieces: set[str]) -> list[Mention]:
     """The category's mentions, running only the patterns whose literal pieces occur
     (`lexicon_filter`): the same mentions, in the same order, as running them all."""
-    topic = _filtered_topic(*_topic_key(category))
-    if topic.any_piece is not None and topic.any_piece.search(text) is None:
-        return []
-    chosen = set(topic.always)
-    for piece, indexes in topic.by_piece:
-        if piece in text:
-            chosen.update(indexes)
     blocked: list[tuple[int, int]] | None = None
     found: list[Mention] = []
-    for index in sorted(chosen):
+    for index in topic.index.candidates(pieces):
         pattern, compiled, unless = topic.patterns[index]
         if unless is not None and unless.search(text):
             continue
@@ -170,7 +165,7 @@ def _mentions(text: str, category: CallCategory) -> list[Mention]:
             if any(s < end and start < e for s, e in blocked):
                 continue
             negated = not pattern.lack and is_negated(text, start, end)
-            found.append(Mention(category.name, start, end, negated))
+            found.append(Mention(name, start, end, negated))
     return found
 
 
@@ -179,32 +174,33 @@ _Compiled = tuple[Pattern, re.Pattern[str], re.Pattern[str] | None]
 
 @dataclass(frozen=True)
 class _Filtered:
-    """A category's compiled patterns; for each literal piece, the patterns that need it;
-    the patterns without known pieces (they always run); and one regex that finds any
-    piece (None when some pattern always runs)."""
+    """A category's compiled patterns and blockers, and which patterns each piece calls for."""
 
     patterns: tuple[_Compiled, ...]
     blockers: tuple[re.Pattern[str], ...]
-    by_piece: tuple[tuple[str, tuple[int, ...]], ...]
-    always: tuple[int, ...]
-    any_piece: re.Pattern[str] | None
+    index: PatternIndex
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """How to read for a tuple of categories: each one's patterns, and one scan for the
+    literal pieces of all of them."""
+
+    topics: tuple[tuple[str, _Filtered], ...]
+    scan: PieceScan
+
+
+@lru_cache(maxsize=64)
+def _plan(categories: tuple[CallCategory, ...]) -> _Plan:
+    topics = tuple((c.name, _filtered_topic(*_topic_key(c))) for c in categories)
+    pieces = {piece for _, topic in topics for piece in topic.index.by_piece}
+    return _Plan(topics, PieceScan(pieces))
 
 
 @lru_cache(maxsize=256)
 def _filtered_topic(topic_name: str | None, keywords: tuple[str, ...]) -> _Filtered:
     patterns, blockers = _compiled_topic(topic_name, keywords)
-    needs = [required_pieces(compiled.pattern) for _, compiled, _ in patterns]
-    users: dict[str, list[int]] = {}
-    for index, pieces in enumerate(needs):
-        for piece in sorted(pieces or ()):
-            users.setdefault(piece, []).append(index)
-    always = tuple(i for i, pieces in enumerate(needs) if pieces is None)
-    by_piece = tuple((piece, tuple(users[piece])) for piece in sorted(users))
-    any_piece = None
-    if not always:
-        ordered = sorted(users, key=lambda p: (-len(p), p))
-        any_piece = re.compile("|".join(re.escape(p) for p in ordered) or "(?!)")
-    return _Filtered(patterns, blockers, by_piece, always, any_piece)
+    return _Filtered(patterns, blockers, index_patterns(c.pattern for _, c, _ in patterns))
 
 
 def _patterns_for(

@@ -5,7 +5,9 @@ running every one over every text was most of the time ingest spent on a call. E
 needs at least one of a few literal pieces in the text ("kuendig", "mahn", "netz"): when
 none occurs, the pattern cannot match and is skipped. The pieces are read from the regex
 itself, so they stay right when the words change. A construct the analysis does not know
-leaves the pattern without pieces, and it always runs: slower, never wrong.
+leaves the pattern without pieces, and it always runs: slower, never wrong. One scan of the
+text (`PieceScan`) finds which pieces of all categories occur; `PatternIndex` turns them
+into the patterns worth running.
 """
 
 from __future__ import annotations
@@ -157,3 +159,74 @@ def _repeat(low: int, high: int, body: Any) -> _Shape:
             return _Shape(exact=shape.exact | {""})
         return _UNKNOWN
     return _Shape(needs=_needs_of(shape))
+
+
+@dataclass(frozen=True, slots=True)
+class PatternIndex:
+    """Which patterns may match, by the pieces present: the patterns needing each piece, and
+    those without known pieces (they always run)."""
+
+    by_piece: dict[str, tuple[int, ...]]
+    always: tuple[int, ...]
+
+    def candidates(self, present: Iterable[str]) -> list[int]:
+        """The patterns worth running on a text holding `present`, in pattern order."""
+        chosen = set(self.always)
+        for piece in present:
+            chosen.update(self.by_piece.get(piece, ()))
+        return sorted(chosen)
+
+
+def index_patterns(regexes: Iterable[str]) -> PatternIndex:
+    users: dict[str, list[int]] = {}
+    always: list[int] = []
+    for index, regex in enumerate(regexes):
+        pieces = required_pieces(regex)
+        if pieces is None:
+            always.append(index)
+        for piece in sorted(pieces or ()):
+            users.setdefault(piece, []).append(index)
+    return PatternIndex({p: tuple(i) for p, i in users.items()}, tuple(always))
+
+
+class PieceScan:
+    """Every piece of a fixed set that occurs in a text, in one pass of one regex.
+
+    At each position the regex (a trie of the pieces) takes the longest piece starting
+    there; every piece inside a found one occurs too. That finds them all: a piece starting
+    at a position is a prefix of the longest one starting there.
+    """
+
+    def __init__(self, pieces: Iterable[str]) -> None:
+        words = sorted(set(pieces))
+        self._regex = re.compile(f"(?=({_trie(words)}))") if words else None
+        self._inside = {p: frozenset(q for q in words if q in p) for p in words}
+
+    def present(self, text: str) -> set[str]:
+        if self._regex is None:
+            return set()
+        found: set[str] = set()
+        for match in self._regex.finditer(text):
+            found |= self._inside[match.group(1)]
+        return found
+
+
+def _trie(words: list[str]) -> str:
+    root: dict[str, Any] = {}
+    for word in words:
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}  # a piece ends here
+    return _alternatives(root)
+
+
+def _alternatives(node: dict[str, Any]) -> str:
+    """Greedy: the longer way through the trie is tried first, stopping early only after."""
+    branches = [
+        re.escape(char) + _alternatives(child) for char, child in sorted(node.items()) if char
+    ]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{body})?" if "" in node else body
