@@ -94,9 +94,14 @@ def utterances() -> tuple[Utterance, ...]:
 
 def call_text(rng: random.Random, moment: datetime) -> str:
     """A labelled utterance inside the details of one contact."""
+    return labelled_call_text(rng, moment)[0]
+
+
+def labelled_call_text(rng: random.Random, moment: datetime) -> tuple[str, Utterance]:
+    """A call text and the labelled utterance it was made from."""
     utterance = rng.choice(utterances())
     template = rng.choice(TEMPLATES[(utterance.lang, utterance.source)])
-    return call_text_from(rng, utterance, template, moment)
+    return call_text_from(rng, utterance, template, moment), utterance
 
 
 def call_text_from(
@@ -139,14 +144,15 @@ def events(count: int, *, per_customer: int = 5, seed: int = 4711) -> list[dict[
     return rows[:count]
 
 
-def call_texts(count: int, *, seed: int = 4711) -> list[str]:
-    """The call texts of the first `count` calls of `events` (for the lexicon benchmark)."""
-    texts: list[str] = []
-    size = count * 3
-    while len(texts) < count:
-        texts = [r["text"] for r in events(size, seed=seed) if "text" in r]
-        size *= 2
-    return texts[:count]
+def labelled_call_texts(count: int, *, seed: int = 4711) -> list[tuple[str, str]]:
+    """`count` call texts as `events` makes them, each with its utterance's label."""
+    rng = random.Random(seed)
+    calls = []
+    for _ in range(count):
+        moment = START + timedelta(minutes=rng.randrange(0, 60 * 24 * 270))
+        text, utterance = labelled_call_text(rng, moment)
+        calls.append((text, utterance.expected))
+    return calls
 
 
 def _row(event_id: str, customer: str, kind: str, moment: datetime, **extra: Any) -> dict[str, Any]:

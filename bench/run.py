@@ -2,6 +2,7 @@
 
     python -m bench.run                     # all benchmarks
     python -m bench.run ingest --events 50000
+    python -m bench.run classify --texts 10000  # the lexicon, fast next to reference
     python -m bench.run api_latency         # bench/api_latency.py, by the web layer
 
 PostgreSQL measurements use SELFCARE_BENCH_PG_URL (else SELFCARE_TEST_PG_URL) and are
@@ -52,6 +53,13 @@ def run_ingest(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def run_classify(args: argparse.Namespace) -> dict[str, Any]:
+    """Classifications/s of the lexicon, the fast reading next to the plain reference."""
+    from bench import classify
+
+    return {"benchmark": "classify", "results": classify.measure(args.texts)}
+
+
 def run_api_latency(_args: argparse.Namespace) -> None:
     """Single-event ingest and progress lookup latency (bench/api_latency.py writes its own
     JSON; it starts `selfcare serve`, so it needs the web layer)."""
@@ -62,6 +70,7 @@ def run_api_latency(_args: argparse.Namespace) -> None:
 
 BENCHMARKS: dict[str, Callable[[argparse.Namespace], dict[str, Any] | None]] = {
     "ingest": run_ingest,
+    "classify": run_classify,
     "api_latency": run_api_latency,
 }
 
@@ -83,6 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
     parser.add_argument("names", nargs="*", help=f"any of {', '.join(BENCHMARKS)} (default: all)")
     parser.add_argument("--events", type=int, default=100_000, help="events to ingest")
+    parser.add_argument("--texts", type=int, default=10_000, help="call texts to classify")
     args = parser.parse_args(argv)
     unknown = [n for n in args.names if n not in BENCHMARKS]
     if unknown:
