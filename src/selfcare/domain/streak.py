@@ -48,105 +48,145 @@ class StreakInputs:
     zone: ZoneInfo
 
 
+@dataclass(frozen=True)
+class Window:
+    """One no-hotline window: from `start` to local midnight of `completes`, then settlement."""
+
+    start: datetime
+    completes: date
+    end: datetime
+    grant_day: date
+    settle: datetime
+
+    @classmethod
+    def opening(cls, start: datetime, reward: StreakReward, zone: ZoneInfo) -> Window:
+        completes = add_months(local_date(start, zone), reward.months)
+        grant_day = completes + timedelta(days=reward.settlement_grace_days)
+        return cls(
+            start=start,
+            completes=completes,
+            end=start_of_day(completes, zone),
+            grant_day=grant_day,
+            settle=start_of_day(grant_day, zone),
+        )
+
+    def holds(self, moment: datetime) -> bool:
+        return self.start <= moment < self.end
+
+
+@dataclass
+class _Walk:
+    """Where the walk over the windows stands."""
+
+    start: datetime
+    completed: int = 0
+    last_breaker: str | None = None
+
+
 def evaluate_streak(reward: StreakReward, order: int, facts: StreakInputs) -> StreakOutcome:
     """Walk the windows of one streak reward from enrollment up to the as_of horizon."""
-    start, completed, last_breaker = facts.enrollment, 0, None
     outcome = StreakOutcome(progress=_progress(reward, StreakStatus.RUNNING))
+    walk = _Walk(start=facts.enrollment)
     while True:
-        completes = add_months(local_date(start, facts.zone), reward.months)
-        end = start_of_day(completes, facts.zone)
-        grant_day = completes + timedelta(days=reward.settlement_grace_days)
-        settle = start_of_day(grant_day, facts.zone)
-        breaker = _first_breaker(facts.counted_calls, start, end, settle)
-        _note_late_calls(
-            outcome, facts.counted_calls, start=start, end=end, settle=settle, grant_day=grant_day
-        )
-        ender = _contract_end(facts.contract_end, end, settle)
-        if ender is not None and (breaker is None or ender.occurred_at <= breaker.occurred_at):
-            outcome.progress = _ended(
-                reward, start, completes=completes, ender=ender, done=completed, zone=facts.zone
-            )
+        window = Window.opening(walk.start, reward, facts.zone)
+        _note_late_calls(outcome, facts.counted_calls, window)
+        final = _step(reward, order, facts, window, walk=walk, outcome=outcome)
+        if final is not None:
+            outcome.progress = final
             return outcome
-        if breaker is not None:
-            last_breaker = breaker.event_id
-            if reward.on_break == "forfeit":
-                outcome.progress = _progress(
-                    reward,
-                    StreakStatus.FORFEITED,
-                    broken_by=last_breaker,
-                    done=completed,
-                    why=f"Counted call {last_breaker!r} broke the window; this bonus is forfeited.",
-                )
-                return outcome
-            start = start_of_day(
-                local_date(breaker.occurred_at, facts.zone) + timedelta(1), facts.zone
-            )
-            if start >= facts.horizon:
-                outcome.progress = _restarting(reward, start, facts.zone, last_breaker, completed)
-                return outcome
-            continue
-        if end >= facts.horizon:
-            outcome.progress = _running(
-                reward,
-                start,
-                completes=completes,
-                breaker=last_breaker,
-                done=completed,
-                zone=facts.zone,
-            )
-            return outcome
-        completed += 1
-        window_day = local_date(start, facts.zone)
-        outcome.due.append(
-            DueGrant(reward.id, reward.amount_mb, grant_day, window_day.isoformat(), order)
-        )
-        if reward.recurrence == "once":
-            outcome.progress = _progress(
-                reward,
-                StreakStatus.COMPLETED,
-                start=window_day,
-                completes=completes,
-                broken_by=last_breaker,
-                done=completed,
-                why=(
-                    f"Completed {reward.months} months without a counted call on "
-                    f"{completes.isoformat()}; paid after {reward.settlement_grace_days} "
-                    f"days' settlement on {grant_day.isoformat()}."
-                ),
-            )
-            return outcome
-        start = end
 
 
-def _first_breaker(
-    calls: tuple[Event, ...], start: datetime, end: datetime, settle: datetime
-) -> Event | None:
-    return next((c for c in calls if start <= c.occurred_at < end and c.known_at < settle), None)
-
-
-def _note_late_calls(
-    outcome: StreakOutcome,
-    calls: tuple[Event, ...],
+def _step(
+    reward: StreakReward,
+    order: int,
+    facts: StreakInputs,
+    window: Window,
     *,
-    start: datetime,
-    end: datetime,
-    settle: datetime,
-    grant_day: date,
-) -> None:
+    walk: _Walk,
+    outcome: StreakOutcome,
+) -> StreakProgress | None:
+    """Decide one window: ended by the contract, broken, still running, or completed."""
+    breaker = _first_breaker(facts.counted_calls, window)
+    ender = _contract_end(facts.contract_end, window)
+    if ender is not None and (breaker is None or ender.occurred_at <= breaker.occurred_at):
+        return _ended(reward, window, ender=ender, done=walk.completed, zone=facts.zone)
+    if breaker is not None:
+        return _broken(reward, facts, breaker, walk)
+    if window.end >= facts.horizon:
+        return _running(
+            reward, window, breaker=walk.last_breaker, done=walk.completed, zone=facts.zone
+        )
+    walk.completed += 1
+    window_day = local_date(window.start, facts.zone)
+    outcome.due.append(
+        DueGrant(reward.id, reward.amount_mb, window.grant_day, window_day.isoformat(), order)
+    )
+    if reward.recurrence == "once":
+        return _completed(reward, window, walk, window_day)
+    walk.start = window.end
+    return None
+
+
+def _broken(
+    reward: StreakReward, facts: StreakInputs, breaker: Event, walk: _Walk
+) -> StreakProgress | None:
+    """A counted call broke the window: forfeit, or restart on the day after the call."""
+    walk.last_breaker = breaker.event_id
+    if reward.on_break == "forfeit":
+        return _progress(
+            reward,
+            StreakStatus.FORFEITED,
+            broken_by=walk.last_breaker,
+            done=walk.completed,
+            why=f"Counted call {walk.last_breaker!r} broke the window; this bonus is forfeited.",
+        )
+    next_day = local_date(breaker.occurred_at, facts.zone) + timedelta(days=1)
+    walk.start = start_of_day(next_day, facts.zone)
+    if walk.start >= facts.horizon:
+        return _restarting(reward, walk.start, facts.zone, walk.last_breaker, walk.completed)
+    return None
+
+
+def _first_breaker(calls: tuple[Event, ...], window: Window) -> Event | None:
+    return next(
+        (c for c in calls if window.holds(c.occurred_at) and c.known_at < window.settle), None
+    )
+
+
+def _note_late_calls(outcome: StreakOutcome, calls: tuple[Event, ...], window: Window) -> None:
     for call in calls:
-        if start <= call.occurred_at < end and call.known_at >= settle:
+        if window.holds(call.occurred_at) and call.known_at >= window.settle:
             outcome.late_calls[call.event_id] = (
-                f"Recorded only after the streak bonus was settled on {grant_day.isoformat()}: "
-                "the bonus stands; reconciliation reports this call."
+                "Recorded only after the streak bonus was settled on "
+                f"{window.grant_day.isoformat()}: the bonus stands; reconciliation reports "
+                "this call."
             )
 
 
-def _contract_end(contract_end: Event | None, end: datetime, settle: datetime) -> Event | None:
+def _contract_end(contract_end: Event | None, window: Window) -> Event | None:
     if contract_end is None:
         return None
-    if contract_end.occurred_at < end and contract_end.known_at < settle:
+    if contract_end.occurred_at < window.end and contract_end.known_at < window.settle:
         return contract_end
     return None
+
+
+def _completed(
+    reward: StreakReward, window: Window, walk: _Walk, window_day: date
+) -> StreakProgress:
+    return _progress(
+        reward,
+        StreakStatus.COMPLETED,
+        start=window_day,
+        completes=window.completes,
+        broken_by=walk.last_breaker,
+        done=walk.completed,
+        why=(
+            f"Completed {reward.months} months without a counted call on "
+            f"{window.completes.isoformat()}; paid after {reward.settlement_grace_days} "
+            f"days' settlement on {window.grant_day.isoformat()}."
+        ),
+    )
 
 
 def _progress(
@@ -171,14 +211,9 @@ def _progress(
 
 
 def _running(
-    reward: StreakReward,
-    start: datetime,
-    *,
-    completes: date,
-    breaker: str | None,
-    done: int,
-    zone: ZoneInfo,
+    reward: StreakReward, window: Window, *, breaker: str | None, done: int, zone: ZoneInfo
 ) -> StreakProgress:
+    start, completes = window.start, window.completes
     after = f" (restarted after counted call {breaker!r})" if breaker else ""
     return _progress(
         reward,
@@ -211,14 +246,9 @@ def _restarting(
 
 
 def _ended(
-    reward: StreakReward,
-    start: datetime,
-    *,
-    completes: date,
-    ender: Event,
-    done: int,
-    zone: ZoneInfo,
+    reward: StreakReward, window: Window, *, ender: Event, done: int, zone: ZoneInfo
 ) -> StreakProgress:
+    start, completes = window.start, window.completes
     return _progress(
         reward,
         StreakStatus.FORFEITED,
