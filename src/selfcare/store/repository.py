@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, func, select, update
+from sqlalchemy import ARRAY, String, Table, bindparam, func, select, true, update
 from sqlalchemy.orm import Session
 
 from selfcare.domain.events import Event
@@ -139,6 +139,9 @@ class StateRepository:
         created = insert_new(self.session, table_of(CustomerStateRow), values, "customer_id")
         states = {v["customer_id"]: v["state"] for v in values if v["customer_id"] in created}
         existing = [c for c in ids if c not in created]
+        if existing and self.session.get_bind().dialect.name == "postgresql":
+            states.update(self._lock_by_key(program_id, existing))
+            return states, created
         for part in chunks(existing):
             query = (
                 select(CustomerStateRow.customer_id, CustomerStateRow.state)
@@ -149,6 +152,35 @@ class StateRepository:
             )
             states.update((c, state) for c, state in self.session.execute(query))
         return states, created
+
+    def _lock_by_key(self, program_id: str, customer_ids: list[str]) -> dict[str, str]:
+        """PostgreSQL: one primary-key lookup per customer, locked in the given (id) order.
+
+        `customer_id IN (…)` let the planner scan every state of the program through the
+        other index when the table's statistics lag behind a large load (a fresh database,
+        a big import): each batch then read the whole table. A lookup on the full key is
+        the same plan whatever the statistics say.
+        """
+        wanted = (
+            func.unnest(bindparam("ids", customer_ids, type_=ARRAY(String)))
+            .table_valued("customer_id", with_ordinality="n")
+            .render_derived(name="wanted")
+        )
+        state = table_of(CustomerStateRow)
+        locked = (
+            select(state.c.customer_id, state.c.state)
+            .where(state.c.program_id == program_id)
+            .where(state.c.customer_id == wanted.c.customer_id)
+            .with_for_update()
+            .lateral("locked")
+        )
+        query = (
+            select(locked.c.customer_id, locked.c.state)
+            .select_from(wanted)
+            .join(locked, true())
+            .order_by(wanted.c.n)
+        )
+        return {row.customer_id: row.state for row in self.session.execute(query)}
 
     def save(self, rows: list[dict[str, Any]]) -> None:
         """Write states and snapshots of customers locked in this transaction."""
