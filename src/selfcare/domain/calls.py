@@ -26,7 +26,10 @@ class CallVerdict(BaseModel):
     matched: tuple[str, ...] = ()
 
 
-CACHED_VERDICTS = 8192  # a customer's calls are classified again at every re-projection
+# A customer's calls are classified again at every re-projection (each new event, settle,
+# a lookup after the snapshot ran out). About 1 kB per verdict: some 35 MB when full; in
+# the time-ordered ingest benchmark 32,768 made projection 20 % faster than 8,192.
+CACHED_VERDICTS = 32_768
 
 
 def classify_text(
