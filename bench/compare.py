@@ -1,0 +1,125 @@
+"""Before and after in the same conditions: the ingest service of an earlier revision next
+to the working tree's, on the same rows, in alternating rounds.
+
+    python -m bench.compare cf590d6 --events 100000 --rounds 2
+
+The earlier revision is exported with `git archive` into a temporary folder. Every
+measurement runs in a process of its own with one tree first on the path (its `bench` and
+its `selfcare`), so neither inherits the other's caches; rounds alternate before, after,
+before, after, so both meet the same load on a shared machine. Each scenario reports every
+round and the best. Writes bench/results/ingest_before_after.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from bench.run import machine, pg_url, write
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIOS = {
+    "sqlite_service": ("sqlite", "customer"),
+    "postgresql_service": ("postgresql", "customer"),
+    "postgresql_service_time_ordered": ("postgresql", "time"),
+}
+# Runs inside either tree: only what both trees have (events, service_rate, pg_schema).
+CHILD = """
+import json, sys, tempfile
+from bench.ingest import pg_schema, service_rate
+from bench.ingest_data import events
+backend, order, count, pg = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+rows = events(count)
+if order == "time":
+    rows.sort(key=lambda r: (r["occurred_at"], r["event_id"]))
+if backend == "sqlite":
+    with tempfile.TemporaryDirectory() as folder:
+        result = service_rate(f"sqlite:///{folder}/bench.db", rows)
+else:
+    with pg_schema(pg) as url:
+        result = service_rate(url, rows)
+print(json.dumps(result))
+"""
+
+
+def export(revision: str, folder: Path) -> str:
+    """The revision's files in `folder`; returns its full commit id."""
+    commit = subprocess.run(
+        ["git", "rev-parse", revision], cwd=ROOT, check=True, capture_output=True, text=True
+    ).stdout.strip()
+    archive = subprocess.run(["git", "archive", commit], cwd=ROOT, check=True, capture_output=True)
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive.stdout, check=True)
+    return commit
+
+
+def measure_in(tree: Path, backend: str, order: str, count: int, pg: str) -> dict[str, Any]:
+    env = os.environ | {"PYTHONPATH": f"{tree}{os.pathsep}{tree / 'src'}"}
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, backend, order, str(count), pg],
+        cwd=tree,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def compare(before: Path, count: int, rounds: int, pg: str | None) -> dict[str, Any]:
+    results: dict[str, Any] = {}
+    for name, (backend, order) in SCENARIOS.items():
+        if backend == "postgresql" and not pg:
+            continue
+        runs: dict[str, list[int]] = {"before": [], "after": []}
+        for _ in range(rounds):
+            for side, tree in (("before", before), ("after", ROOT)):
+                rate = measure_in(tree, backend, order, count, pg or "")["events_per_s"]
+                runs[side].append(rate)
+        best = {side: max(rates) for side, rates in runs.items()}
+        results[name] = {
+            "before_events_per_s": runs["before"],
+            "after_events_per_s": runs["after"],
+            "best_before": best["before"],
+            "best_after": best["after"],
+            "speedup": round(best["after"] / best["before"], 2),
+        }
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.compare", description=__doc__)
+    parser.add_argument("revision", help="the earlier revision (commit, tag, branch)")
+    parser.add_argument("--events", type=int, default=100_000)
+    parser.add_argument("--rounds", type=int, default=2)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as folder:
+        commit = export(args.revision, Path(folder))
+        load_before = machine()["load_average_at_start"]
+        results = compare(Path(folder), args.events, args.rounds, pg_url())
+    head = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=ROOT, check=True, capture_output=True, text=True
+    ).stdout.strip()
+    document = {
+        "benchmark": "ingest_before_after",
+        "before": commit,
+        "after": f"working tree at {head}",
+        "events": args.events,
+        "rounds": args.rounds,
+        "load_average_at_start": load_before,
+        "load_average_at_end": machine()["load_average_at_start"],
+        "results": results,
+    }
+    path = write("ingest_before_after", document)
+    print(path.read_text(encoding="utf-8"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
