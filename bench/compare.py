@@ -2,12 +2,14 @@
 to the working tree's, on the same rows, in alternating rounds.
 
     python -m bench.compare cf590d6 --events 100000 --rounds 2
+    python -m bench.compare /tmp/some-tree      # a folder holding the "before" sources
 
-The earlier revision is exported with `git archive` into a temporary folder. Every
+The earlier revision is exported with `git archive` into a temporary folder (a folder given
+instead is used as it is). Every
 measurement runs in a process of its own with one tree first on the path (its `bench` and
 its `selfcare`), so neither inherits the other's caches; rounds alternate before, after,
 before, after, so both meet the same load on a shared machine. Each scenario reports every
-round and the best. Writes bench/results/ingest_before_after.json.
+round and the best. Writes bench/results/ingest_before_after.json (or --output NAME).
 """
 
 from __future__ import annotations
@@ -95,20 +97,25 @@ def compare(before: Path, count: int, rounds: int, pg: str | None) -> dict[str, 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.compare", description=__doc__)
-    parser.add_argument("revision", help="the earlier revision (commit, tag, branch)")
+    parser.add_argument("revision", help="the earlier revision (commit, tag, branch) or folder")
     parser.add_argument("--events", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--output", default="ingest_before_after", help="bench/results/NAME.json")
+    parser.add_argument("--note", default="", help="what the before tree is, for the JSON")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as folder:
-        commit = export(args.revision, Path(folder))
+        given = Path(args.revision)
+        before = given.resolve() if given.is_dir() else Path(folder)
+        commit = f"folder {before}" if given.is_dir() else export(args.revision, before)
         load_before = machine()["load_average_at_start"]
-        results = compare(Path(folder), args.events, args.rounds, pg_url())
+        results = compare(before, args.events, args.rounds, pg_url())
     head = subprocess.run(
         ["git", "rev-parse", "HEAD"], cwd=ROOT, check=True, capture_output=True, text=True
     ).stdout.strip()
     document = {
         "benchmark": "ingest_before_after",
         "before": commit,
+        "note": args.note,
         "after": f"working tree at {head}",
         "events": args.events,
         "rounds": args.rounds,
@@ -116,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
         "load_average_at_end": machine()["load_average_at_start"],
         "results": results,
     }
-    path = write("ingest_before_after", document)
+    path = write(args.output, document)
     print(path.read_text(encoding="utf-8"))
     return 0
 
