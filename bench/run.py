@@ -75,12 +75,14 @@ BENCHMARKS: dict[str, Callable[[argparse.Namespace], dict[str, Any] | None]] = {
 }
 
 
-def write(name: str, document: dict[str, Any]) -> Path:
+def write(name: str, document: dict[str, Any], started: dict[str, Any]) -> Path:
+    """Write one benchmark's JSON; the machine facts are those taken before it ran."""
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / f"{name}.json"
+    ended = machine()["load_average_at_start"]
     document = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": machine(),
+        "machine": started | {"load_average_at_end": ended},
     } | document
     temporary = path.with_suffix(".json.tmp")
     temporary.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
@@ -98,9 +100,10 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown benchmark {', '.join(unknown)}; choose from {', '.join(BENCHMARKS)}")
     for name in args.names or list(BENCHMARKS):
+        started = machine()
         document = BENCHMARKS[name](args)
         if document is not None:
-            path = write(name, document)
+            path = write(name, document, started)
             print(f"{name}: {path}")
             print(path.read_text(encoding="utf-8"))
     return 0
