@@ -10,7 +10,7 @@ from selfcare.errors import SelfcareError
 
 app = typer.Typer(
     name="selfcare",
-    help="Digital self-service incentive programs: rules, evaluation, pilot, speed check.",
+    help="Digital self-service incentive programs: rules, evaluation, service, speed check.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
