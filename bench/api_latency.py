@@ -32,10 +32,10 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import httpx
 
+from bench.ingest import pg_schema
 from bench.ingest_data import events
 from bench.loopback import Connection, Request, measure
 
@@ -174,23 +174,6 @@ def run_backend(
                 for kind, request in chosen.items()
             }
     return {"backend": name, "customers": len(ids), "preloaded_events": len(history), **results}
-
-
-@contextmanager
-def pg_schema(base: str) -> Iterator[str]:
-    """A fresh PostgreSQL schema for one run, dropped afterwards."""
-    import psycopg
-
-    base = base.replace("postgresql+psycopg://", "postgresql://", 1)
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(base, autocommit=True) as connection:
-        connection.execute(f'CREATE SCHEMA "{schema}"')
-    separator = "&" if "?" in base else "?"
-    try:
-        yield f"{base}{separator}options={quote(f'-csearch_path={schema}')}"
-    finally:
-        with psycopg.connect(base, autocommit=True) as connection:
-            connection.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
