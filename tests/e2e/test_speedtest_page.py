@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import socket
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 import uvicorn
@@ -17,21 +15,11 @@ from fastapi import FastAPI
 from selfcare.speedcheck.models import Connection
 from selfcare.speedcheck.series import InMemoryMeasurementStore
 from selfcare.speedcheck.webtest import build_speedtest_router, customer_from_query
-
-CHROMIUM = os.environ.get("SELFCARE_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-ONE_TBIT_IN_KBPS = 1_000_000_000
+from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, ONE_TBIT_IN_KBPS, needs_chromium
 
 pytestmark = [
     pytest.mark.e2e,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no Chromium at {CHROMIUM}"),
+    needs_chromium,
 ]
 
 

@@ -4,7 +4,6 @@ measurement lands in the service's database and on the customer's overview page.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,24 +18,15 @@ from selfcare.grants.charging import FakeChargingClient
 from selfcare.speedcheck.models import BERLIN, Connection
 from selfcare.speedcheck.storage import SqlMeasurementStore
 from selfcare.web.app import create_app
+from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, ONE_TBIT_IN_KBPS, needs_chromium
 from tests.integration.api_fixtures import live_server
 
-CHROMIUM = os.environ.get("SELFCARE_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-ONE_TBIT_IN_KBPS = 1_000_000_000
 # The service's clock: a Monday morning, so a new series may start with this measurement.
 MONDAY_MORNING = datetime(2026, 3, 2, 10, 0, tzinfo=BERLIN)
 
 pytestmark = [
     pytest.mark.e2e,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no Chromium at {CHROMIUM}"),
+    needs_chromium,
 ]
 
 
