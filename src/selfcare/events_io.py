@@ -44,10 +44,6 @@ class ReadResult:
     events: list[Event] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
 
-    def extend(self, other: ReadResult) -> None:
-        self.events.extend(other.events)
-        self.problems.extend(other.problems)
-
 
 def read_events(path: Path | str) -> ReadResult:
     """Read a JSON Lines (.jsonl/.ndjson/.json), CSV (.csv) or Parquet (.parquet) event file."""
@@ -139,8 +135,3 @@ def event_from_row(row: Mapping[str, Any], *, source: str, line: int) -> Event |
         if more:
             reason += f" (and {more} more problem{'s' if more > 1 else ''})"
         return RowProblem(source, line, name, reason, json.dumps(dict(row), default=str))
-
-
-def iter_problems(result: ReadResult) -> Iterator[str]:
-    """The problems as one-line messages, in input order."""
-    return (str(p) for p in result.problems)
