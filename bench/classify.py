@@ -14,12 +14,13 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from tests.lexicon_reference import read_reference
+
 from bench.ingest_data import labelled_call_texts
 from selfcare.domain import calls
-from selfcare.domain.lexicon import Reading, read
-from selfcare.domain.lexicon_reference import read_reference
+from selfcare.domain.lexicon.reading import Reading, read
+from selfcare.domain.program import CallCategory
 from selfcare.program.load import bundled_example
-from selfcare.program.models import CallCategory
 
 ROUNDS = 3
 Reader = Callable[[str, tuple[CallCategory, ...]], Reading]

@@ -8,8 +8,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from selfcare.domain.events import Event
+from selfcare.domain.program import Program
 from selfcare.program.load import bundled_example
-from selfcare.program.models import Program
 
 BERLIN = ZoneInfo("Europe/Berlin")
 _ids = itertools.count(1)

@@ -15,14 +15,14 @@ from typing import Any
 from sqlalchemy import Engine
 
 from selfcare.config import Settings, get_settings
-from selfcare.customers.state import catch_up, settle
+from selfcare.customers.projection import catch_up, settle
 from selfcare.domain.calendar import local_date
+from selfcare.domain.program import Program
 from selfcare.grants.budget import release_held
 from selfcare.grants.charging import ChargingClient
 from selfcare.grants.outbox import Relay, RelaySettings, start_relay_thread
 from selfcare.ingest.service import Ingestor, Limits
 from selfcare.program.load import bundled_example, load_program
-from selfcare.program.models import Program
 from selfcare.store.engine import make_engine, migrate
 from selfcare.store.unit_of_work import UnitOfWorkFactory
 

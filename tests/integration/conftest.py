@@ -20,8 +20,8 @@ import pytest
 
 from selfcare.bootstrap import App, build
 from selfcare.config import Settings
+from selfcare.domain.program import Program
 from selfcare.grants.charging import FakeChargingClient
-from selfcare.program.models import Program
 from tests.builders import make_program
 
 PG_ENV = "SELFCARE_TEST_PG_URL"

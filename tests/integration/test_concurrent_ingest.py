@@ -18,7 +18,7 @@ import pytest
 
 from selfcare.bootstrap import build
 from selfcare.config import Settings
-from selfcare.customers.state import get_progress
+from selfcare.customers.projection import get_progress
 from selfcare.domain.evaluator import evaluate
 from selfcare.grants.charging import FakeChargingClient
 from selfcare.grants.ledger import list_grants

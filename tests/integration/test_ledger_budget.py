@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 
 from selfcare.bootstrap import App
+from selfcare.domain.program import Budget, Program
 from selfcare.grants.budget import BUDGET_EXHAUSTED, budget_status, set_budget
 from selfcare.grants.ledger import customer_grants, grant_id, list_grants
 from selfcare.ingest.service import Ingestor, ingest_batch
-from selfcare.program.models import Budget, Program
 from selfcare.store.engine import make_session_factory
 from selfcare.store.unit_of_work import SqlUnitOfWork
 from tests.builders import make_program

@@ -10,13 +10,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from selfcare.bootstrap import App
-from selfcare.customers.state import get_progress
+from selfcare.customers.projection import get_progress
 from selfcare.domain.evaluator import evaluate
 from selfcare.domain.events import Event
+from selfcare.domain.program import Cap
 from selfcare.errors import UnknownCustomer
 from selfcare.grants.ledger import customer_grants
 from selfcare.ingest.service import Ingestor, ingest_batch
-from selfcare.program.models import Cap
 from selfcare.store.tables import CustomerStateRow
 from tests.builders import make_program
 from tests.integration.conftest import Clock

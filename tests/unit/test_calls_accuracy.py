@@ -24,8 +24,8 @@ from pathlib import Path
 import pytest
 
 from selfcare.domain.calls import classify_text
+from selfcare.domain.program import BUILTIN_CATEGORIES, OTHER
 from selfcare.program.load import bundled_example
-from selfcare.program.models import BUILTIN_CATEGORIES, OTHER
 
 DATA = Path(__file__).parent / "data"
 FILES = ("utterances.csv", "utterances_holdout.csv")

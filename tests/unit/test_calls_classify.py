@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from selfcare.domain.calls import classify_text
+from selfcare.domain.program import CallCategory, CallRules
 from selfcare.program.load import bundled_example
-from selfcare.program.models import CallCategory, CallRules
 
 RULES = bundled_example().calls
 

@@ -6,8 +6,8 @@ from datetime import date
 
 from selfcare.domain.evaluator import CustomerState, evaluate, state_from_events, step
 from selfcare.domain.events import Event
+from selfcare.domain.program import Cap, TaskReward
 from selfcare.domain.progress import CustomerProgress
-from selfcare.program.models import Cap, TaskReward
 from tests.builders import call, enrolled, event, make_program
 
 

@@ -16,12 +16,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from selfcare.domain.lexicon import normalise, read
-from selfcare.domain.lexicon_filter import PieceScan, required_pieces
-from selfcare.domain.lexicon_reference import normalise_reference, read_reference
-from selfcare.domain.lexicon_words import BUILTIN_TOPICS
+from selfcare.domain.lexicon.prefilter import PieceScan, required_pieces
+from selfcare.domain.lexicon.reading import normalise, read
+from selfcare.domain.lexicon.words import BUILTIN_TOPICS
+from selfcare.domain.program import BUILTIN_CATEGORIES, CallCategory
 from selfcare.program.load import bundled_example
-from selfcare.program.models import BUILTIN_CATEGORIES, CallCategory
+from tests.lexicon_reference import normalise_reference, read_reference
 
 DATA = Path(__file__).parent / "data"
 BUILTIN = tuple(CallCategory(name=name) for name in BUILTIN_CATEGORIES)

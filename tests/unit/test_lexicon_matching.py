@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from selfcare.domain.lexicon import is_negated, match_lexicon, normalise, read
-from selfcare.program.models import BUILTIN_CATEGORIES, CallCategory
+from selfcare.domain.lexicon.reading import is_negated, match_lexicon, normalise, read
+from selfcare.domain.program import BUILTIN_CATEGORIES, CallCategory
 
 BUILTIN = tuple(CallCategory(name=name) for name in BUILTIN_CATEGORIES)
 

@@ -6,8 +6,8 @@ from datetime import date
 
 from selfcare.domain.evaluator import evaluate
 from selfcare.domain.events import Event
-from selfcare.program.models import Program
-from selfcare.web.api.milestone import Milestone, next_milestone
+from selfcare.domain.milestone import Milestone, next_milestone
+from selfcare.domain.program import Program
 from tests.builders import call, enrolled, event, make_program
 
 

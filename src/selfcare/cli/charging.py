@@ -37,7 +37,7 @@ def fake_charging_command(
 ) -> None:
     """Run a fake TMF654 charging system that stores top-ups and injects faults."""
     from selfcare.grants.fake_charging import FakeChargingState, create_app, serve
-    from selfcare.grants.fake_charging_store import FaultDice, TopUpStore, parse_fault_spec
+    from selfcare.grants.fake_charging_memory import FaultDice, TopUpStore, parse_fault_spec
 
     try:
         rates = parse_fault_spec(fault)

@@ -15,7 +15,7 @@ from selfcare.cli.common import OutputFormat, emit_json, fail
 from selfcare.domain.evaluator import evaluate
 from selfcare.domain.progress import Progress, progress_to_json
 from selfcare.errors import SelfcareError
-from selfcare.events_io import read_events
+from selfcare.ingest.event_files import read_events
 from selfcare.program.load import bundled_example, load_program
 
 

@@ -8,10 +8,10 @@ from typing import Annotated
 import typer
 
 from selfcare.cli.common import Lang, emit_json, fail
+from selfcare.domain.program import Program
 from selfcare.errors import SelfcareError
 from selfcare.program.explain import explain_json, explain_text
 from selfcare.program.load import load_program
-from selfcare.program.models import Program
 
 app = typer.Typer(no_args_is_help=True, help="Validate and explain program files.")
 

@@ -9,9 +9,9 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from selfcare.demo.chart import earned_chart_svg
+from selfcare.domain.program import Program
 from selfcare.domain.progress import Progress
 from selfcare.program.explain import explain_text
-from selfcare.program.models import Program
 
 _ENV = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),

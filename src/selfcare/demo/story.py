@@ -17,10 +17,10 @@ from selfcare.config import Settings
 from selfcare.demo.report import ReportInputs, render_report
 from selfcare.domain.evaluator import evaluate
 from selfcare.domain.progress import Progress, progress_to_json
-from selfcare.events_io import parse_jsonl
 from selfcare.grants.charging import FakeChargingClient, Fault
 from selfcare.grants.ledger import list_grants, reconcile_ledger
-from selfcare.ingest.readers import rows_from_jsonl
+from selfcare.ingest.event_files import parse_jsonl
+from selfcare.ingest.rows import rows_from_jsonl
 from selfcare.ingest.service import IngestReport, ingest_rows
 from selfcare.program.load import bundled_example, bundled_example_text
 

@@ -10,8 +10,8 @@ from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict
 
-from selfcare.domain.lexicon import read
-from selfcare.program.models import BUILTIN_CATEGORIES, OTHER, CallCategory, CallRules
+from selfcare.domain.lexicon.reading import read
+from selfcare.domain.program import BUILTIN_CATEGORIES, OTHER, CallCategory, CallRules
 
 
 class CallVerdict(BaseModel):

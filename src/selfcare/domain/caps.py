@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from selfcare.domain.calendar import next_period_start, period_key
+from selfcare.domain.program import Cap
 from selfcare.domain.progress import Grant, PendingGrant
 from selfcare.domain.streak import DueGrant
-from selfcare.program.models import Cap
 
 CAP_EXCEEDED = "cap_exceeded"
 SETTLEMENT = "settlement_pending"

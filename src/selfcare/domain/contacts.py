@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from selfcare.domain.calls import CallVerdict, classify_text
 from selfcare.domain.events import Direction, Event
-from selfcare.program.models import CallRules
+from selfcare.domain.program import CallRules
 
 RECEPTION_PROBLEM = "reception_problem"
 

@@ -19,6 +19,7 @@ from selfcare.domain.calls import CallVerdict
 from selfcare.domain.caps import apply_caps
 from selfcare.domain.contacts import contact_verdict
 from selfcare.domain.events import DIAGNOSIS_TYPES, Event, EventType
+from selfcare.domain.program import Program, TaskReward
 from selfcare.domain.progress import (
     CallResult,
     CustomerProgress,
@@ -27,7 +28,6 @@ from selfcare.domain.progress import (
     StreakStatus,
 )
 from selfcare.domain.streak import DueGrant, StreakInputs, evaluate_streak
-from selfcare.program.models import Program, TaskReward
 
 
 class CustomerState(BaseModel):

@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 
 from selfcare.domain.calendar import add_months, local_date, start_of_day
 from selfcare.domain.events import Event
+from selfcare.domain.program import StreakReward
 from selfcare.domain.progress import StreakProgress, StreakStatus
-from selfcare.program.models import StreakReward
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,8 @@ from datetime import date, datetime
 from typing import NamedTuple
 
 from selfcare.domain.calendar import month_key
+from selfcare.domain.program import Program
 from selfcare.errors import InvalidInput
-from selfcare.program.models import Program
 from selfcare.store.ledger_repository import HELD, PENDING, TOTAL
 from selfcare.store.tables import BudgetRow, GrantRow
 from selfcare.store.unit_of_work import UnitOfWork

@@ -33,7 +33,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from selfcare.errors import Conflict, InvalidInput
 from selfcare.grants.charging import Fault
-from selfcare.grants.fake_charging_store import FaultDice, TopUpStore, check_rates
+from selfcare.grants.fake_charging_memory import FaultDice, TopUpStore, check_rates
 
 _DROP = "selfcare.drop_connection"
 _Text = Annotated[str, Field(min_length=1, max_length=200)]

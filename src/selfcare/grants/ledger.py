@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from selfcare.domain.program import Program
 from selfcare.domain.progress import Grant
 from selfcare.grants.budget import BUDGET_EXHAUSTED, NewGrant, admit
 from selfcare.grants.charging import ChargingClient
 from selfcare.grants.reconcile import ReconciliationReport, compare
-from selfcare.program.models import Program
 from selfcare.store.ledger_repository import HELD, PENDING
 from selfcare.store.tables import GrantRow
 from selfcare.store.unit_of_work import UnitOfWork

@@ -16,7 +16,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from selfcare.domain.events import Event
-from selfcare.events_io import RowProblem, event_from_row
+from selfcare.ingest.event_files import event_from_row
+from selfcare.ingest.rows import RowProblem
 from selfcare.store.tables import EventRow
 
 

@@ -16,11 +16,10 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from selfcare.customers.state import fold_events
+from selfcare.customers.projection import fold_events
 from selfcare.domain.calendar import local_date
+from selfcare.domain.program import Program
 from selfcare.errors import Conflict, InvalidInput
-from selfcare.events_io import RowProblem
-from selfcare.ingest.readers import RawRow, rows_from_file, rows_from_jsonl, rows_from_objects
 from selfcare.ingest.records import (
     Candidate,
     check_row,
@@ -28,7 +27,13 @@ from selfcare.ingest.records import (
     quarantine_values,
     stored_version,
 )
-from selfcare.program.models import Program
+from selfcare.ingest.rows import (
+    RawRow,
+    RowProblem,
+    rows_from_file,
+    rows_from_jsonl,
+    rows_from_objects,
+)
 from selfcare.store.retry import retry_on_contention
 from selfcare.store.unit_of_work import UnitOfWork
 

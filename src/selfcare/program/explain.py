@@ -10,8 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from selfcare.domain.calls import CallVerdict
-from selfcare.program.explain_texts import BUILTIN_TITLES, CHANNELS, EVENTS, TEXTS
-from selfcare.program.models import (
+from selfcare.domain.program import (
     BUILTIN_CATEGORIES,
     OTHER,
     CallCategory,
@@ -22,6 +21,7 @@ from selfcare.program.models import (
     StreakReward,
     TaskReward,
 )
+from selfcare.program.explain_texts import BUILTIN_TITLES, CHANNELS, EVENTS, TEXTS
 
 
 def _lang(lang: str) -> str:

@@ -9,8 +9,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from selfcare.domain.program import Program
 from selfcare.errors import InvalidProgram
-from selfcare.program.models import Program
 
 BUNDLED_EXAMPLE = "online-statt-hotline.toml"
 

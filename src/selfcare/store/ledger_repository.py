@@ -14,7 +14,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm import Session
 
-from selfcare.store.bulk import append, insert_ignoring_conflicts, insert_new
+from selfcare.store.bulk_insert import append, insert_ignoring_conflicts, insert_new
 from selfcare.store.repository import chunks, table_of
 from selfcare.store.tables import BudgetRow, BudgetSpendRow, GrantRow, OutboxRow
 

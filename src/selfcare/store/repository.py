@@ -14,7 +14,7 @@ from sqlalchemy import ARRAY, String, Table, bindparam, func, select, true, upda
 from sqlalchemy.orm import Session
 
 from selfcare.domain.events import Event
-from selfcare.store.bulk import append, insert_new, update_by_key
+from selfcare.store.bulk_insert import append, insert_new, update_by_key
 from selfcare.store.tables import Base, CustomerStateRow, EventRow, QuarantineRow
 
 CHUNK = 1000  # ids per IN (...) list: below every backend's parameter limit

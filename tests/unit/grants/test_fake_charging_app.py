@@ -15,7 +15,7 @@ from httpx import Client
 from selfcare.errors import InvalidInput
 from selfcare.grants.charging import ChargingRejected, Fault
 from selfcare.grants.fake_charging import FakeChargingState, create_app
-from selfcare.grants.fake_charging_store import FaultDice, TopUpStore, parse_fault_spec
+from selfcare.grants.fake_charging_memory import FaultDice, TopUpStore, parse_fault_spec
 from selfcare.grants.http_charging import HttpChargingClient, topup_body
 from tests.unit.grants.builders import in_process_client, topup
 

@@ -10,10 +10,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from selfcare.errors import InvalidInput
-from selfcare.events_io import RowProblem
 from selfcare.grants.ledger import grant_id
-from selfcare.ingest.readers import rows_from_csv, rows_from_file, rows_from_jsonl
 from selfcare.ingest.records import Candidate, check_row, quarantine_values
+from selfcare.ingest.rows import RowProblem, rows_from_csv, rows_from_file, rows_from_jsonl
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 TOLERANCE = timedelta(minutes=5)

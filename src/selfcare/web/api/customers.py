@@ -14,17 +14,17 @@ from fastapi.responses import JSONResponse
 
 from selfcare.auth.service import create_customer_token
 from selfcare.bootstrap import App
-from selfcare.customers.state import get_progress
-from selfcare.domain.calendar import local_date
-from selfcare.domain.progress import CustomerProgress, customer_to_json
-from selfcare.grants.ledger import customer_grants
-from selfcare.web.api.milestone import next_milestone
-from selfcare.web.api.reads import (
+from selfcare.customers.projection import get_progress
+from selfcare.customers.queries import (
     current_snapshot,
     customer_events,
     grant_json,
     require_known,
 )
+from selfcare.domain.calendar import local_date
+from selfcare.domain.milestone import next_milestone
+from selfcare.domain.progress import CustomerProgress, customer_to_json
+from selfcare.grants.ledger import customer_grants
 from selfcare.web.api.schemas import (
     CustomerGrantsRead,
     CustomerTokenCreate,

@@ -10,8 +10,7 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
 from selfcare.errors import InvalidInput
-from selfcare.events_io import RowProblem
-from selfcare.ingest.readers import RawRow, rows_from_jsonl, rows_from_objects
+from selfcare.ingest.rows import RawRow, RowProblem, rows_from_jsonl, rows_from_objects
 from selfcare.ingest.service import IngestReport, ingest_rows
 from selfcare.web.api.schemas import BatchResultRead, EventAcceptedRead, EventCreate
 from selfcare.web.body import (

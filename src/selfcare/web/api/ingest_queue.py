@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from selfcare.bootstrap import App
-from selfcare.events_io import RowProblem
+from selfcare.ingest.rows import RowProblem
 from selfcare.ingest.service import EventConflictItem, ingest_rows
 
 MAX_GROUP = 200

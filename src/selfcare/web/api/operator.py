@@ -6,10 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from selfcare.customers.queries import grant_json, quarantine_page
 from selfcare.grants.budget import budget_status
 from selfcare.grants.ledger import list_grants
 from selfcare.store.ledger_repository import HELD
-from selfcare.web.api.reads import grant_json, quarantine_page
 from selfcare.web.api.schemas import BudgetRead, HeldGrantsRead, QuarantinePageRead
 from selfcare.web.deps import Ctx, PilotAdmin
 from selfcare.web.errors import problems

@@ -2,13 +2,14 @@
 
 Customers, IVR transcripts and agents write "Kündigung", "kuendigen", "gekündigt", "KÜNDIGUNG";
 the text is normalised first (case, umlaut spellings, accents, hyphens, apostrophes) and then
-matched against word stems (`lexicon_words`) and the program's own keywords. A topic only
+matched against word stems (`words`) and the program's own keywords. A topic only
 counts as *present* when it is not negated: "keine Mahnung bekommen" or "I don't want to
 cancel" name a topic the customer does not have. Not being *able* to do something is not a
 negation ("Ich kann online nicht kündigen" is a cancellation). When several exempt topics are
-present, the fixed order in `lexicon_words.PRIORITY` decides, then the program's order.
-Only patterns whose literal pieces occur in the text are run (`lexicon_filter`); the plain
-way, every pattern on every text, is kept in `lexicon_reference` as this module's yardstick.
+present, the fixed order in `words.PRIORITY` decides, then the program's order.
+Only patterns whose literal pieces occur in the text are run (`prefilter`); the plain way,
+every pattern on every text, is kept in `tests/lexicon_reference.py` as this module's
+yardstick.
 """
 
 from __future__ import annotations
@@ -18,8 +19,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from selfcare.domain.lexicon_filter import PatternIndex, PieceScan, index_patterns
-from selfcare.domain.lexicon_normalise import (
+from selfcare.domain.lexicon.normalise import (
     DASHES,
     Normalised,
     between_letters,
@@ -27,8 +27,9 @@ from selfcare.domain.lexicon_normalise import (
     normalise,
     origin_of,
 )
-from selfcare.domain.lexicon_words import BUILTIN_TOPICS, PRIORITY, Pattern
-from selfcare.program.models import BUILTIN_CATEGORIES, CallCategory
+from selfcare.domain.lexicon.prefilter import PatternIndex, PieceScan, index_patterns
+from selfcare.domain.lexicon.words import BUILTIN_TOPICS, PRIORITY, Pattern
+from selfcare.domain.program import BUILTIN_CATEGORIES, CallCategory
 
 __all__ = [
     "Mention",
@@ -149,7 +150,7 @@ def _ranking(categories: tuple[CallCategory, ...]) -> dict[str, tuple[bool, int]
 
 def _mentions(text: str, name: str, topic: _Filtered, pieces: set[str]) -> list[Mention]:
     """The category's mentions, running only the patterns whose literal pieces occur
-    (`lexicon_filter`): the same mentions, in the same order, as running them all."""
+    (`prefilter`): the same mentions, in the same order, as running them all."""
     blocked: list[tuple[int, int]] | None = None
     found: list[Mention] = []
     for index in topic.index.candidates(pieces):

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import unicodedata
 
-from selfcare.domain.lexicon import (
+from selfcare.domain.lexicon.normalise import APOSTROPHES, DASHES, SPELLING, Normalised
+from selfcare.domain.lexicon.reading import (
     Mention,
     Reading,
     _carry_negation,
@@ -19,8 +20,7 @@ from selfcare.domain.lexicon import (
     _words,
     is_negated,
 )
-from selfcare.domain.lexicon_normalise import APOSTROPHES, DASHES, SPELLING, Normalised
-from selfcare.program.models import CallCategory
+from selfcare.domain.program import CallCategory
 
 
 def normalise_reference(text: str) -> Normalised:

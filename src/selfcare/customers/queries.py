@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from selfcare.customers.state import snapshot_answers
+from selfcare.customers.projection import snapshot_answers
 from selfcare.domain.events import Event
 from selfcare.domain.progress import CustomerProgress
 from selfcare.errors import UnknownCustomer

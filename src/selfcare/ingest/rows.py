@@ -1,4 +1,8 @@
-"""Reading events from JSON Lines and CSV: bad rows are reported, never crash, never vanish."""
+"""Raw rows of an event input (JSON Lines, CSV, Parquet, a JSON array), each with its line.
+
+Rows are found here and validated in `event_files`; keeping the line (or row) number lets a
+quarantined row be found again, and a bad line becomes a problem instead of a crash.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +10,9 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-from pydantic import ValidationError
 
 from selfcare.domain.events import Event
 from selfcare.errors import InvalidInput
@@ -37,30 +39,72 @@ RawRow = tuple[int, Mapping[str, Any] | RowProblem]
 """A row as read (line number and raw mapping) or the problem that made it unreadable."""
 
 
-@dataclass
-class ReadResult:
-    """The valid events of an input and a problem for every row that was not valid."""
-
-    events: list[Event] = field(default_factory=list)
-    problems: list[RowProblem] = field(default_factory=list)
-
-
-def read_events(path: Path | str) -> ReadResult:
-    """Read a JSON Lines (.jsonl/.ndjson/.json), CSV (.csv) or Parquet (.parquet) event file."""
-    from selfcare.ingest.readers import rows_from_file  # the file readers live with ingest
-
-    file = Path(path)
-    return _validate(rows_from_file(file), str(file))
+SUFFIXES = {
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "jsonl",
+    ".csv": "csv",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+}
 
 
-def parse_jsonl(text: str, *, source: str) -> ReadResult:
-    """One JSON object per line; blank lines are skipped."""
-    return _validate(rows_from_jsonl(text, source=source), source)
+def rows_from_objects(items: Iterable[Any], *, source: str) -> Iterator[RawRow]:
+    """A JSON array's elements; anything but an object is a problem at its position."""
+    for number, item in enumerate(items, start=1):
+        if isinstance(item, Mapping):
+            yield number, item
+        else:
+            yield number, RowProblem(source, number, "-", "not a JSON object", _dump(item))
 
 
-def parse_csv(text: str, *, source: str) -> ReadResult:
-    """A header row naming event fields, then one event per row; empty cells mean 'not given'."""
-    return _validate(rows_from_csv(text, source=source), source)
+def rows_from_parquet(path: Path, *, source: str, batch_rows: int = 10_000) -> Iterator[RawRow]:
+    """Parquet rows in file order (row numbers from 1); nulls are 'not given'."""
+    import pyarrow.parquet as pq
+
+    try:
+        file = pq.ParquetFile(path)
+    except (OSError, ValueError) as exc:
+        raise InvalidInput(f"{source}: cannot read Parquet: {exc}") from None
+    unknown = [name for name in file.schema_arrow.names if name not in EVENT_FIELDS]
+    if unknown:
+        raise InvalidInput(
+            f"{source}: unknown columns {', '.join(unknown)}; expected columns "
+            f"from {', '.join(EVENT_FIELDS)}"
+        )
+    number = 0
+    for batch in file.iter_batches(batch_size=batch_rows):
+        for record in batch.to_pylist():
+            number += 1
+            yield number, {k: v for k, v in record.items() if v is not None}
+
+
+def file_kind(path: Path) -> str:
+    kind = SUFFIXES.get(path.suffix.lower())
+    if kind is None:
+        raise InvalidInput(
+            f"{path}: unknown event file type {path.suffix!r}; use .jsonl, .csv or .parquet"
+        )
+    return kind
+
+
+def rows_from_file(path: Path) -> Iterator[RawRow]:
+    """The raw rows of an event file, chosen by its suffix."""
+    source = str(path)
+    kind = file_kind(path)
+    if kind == "parquet":
+        return rows_from_parquet(path, source=source)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"{path}: cannot read events: {exc}") from None
+    if kind == "csv":
+        return rows_from_csv(text, source=source)
+    return rows_from_jsonl(text, source=source)
+
+
+def _dump(value: Any) -> str:
+    return json.dumps(value, default=str, ensure_ascii=False)
 
 
 def rows_from_jsonl(text: str, *, source: str) -> Iterator[RawRow]:
@@ -103,35 +147,3 @@ def _csv_row(record: Mapping[str, str | None]) -> dict[str, Any]:
     if isinstance(flag, str) and flag.strip().lower() in _BOOLEANS:
         row["reached_agent"] = _BOOLEANS[flag.strip().lower()]
     return row
-
-
-def _validate(rows: Iterable[RawRow], source: str) -> ReadResult:
-    result = ReadResult()
-    for number, row in rows:
-        if isinstance(row, RowProblem):
-            result.problems.append(row)
-            continue
-        outcome = event_from_row(row, source=source, line=number)
-        if isinstance(outcome, Event):
-            result.events.append(outcome)
-        else:
-            result.problems.append(outcome)
-    return result
-
-
-def event_from_row(row: Mapping[str, Any], *, source: str, line: int) -> Event | RowProblem:
-    """Validate one row; the problem names the first bad field in the sender's terms."""
-    try:
-        return Event.model_validate(dict(row))
-    except ValidationError as exc:
-        error = exc.errors()[0]
-        name = ".".join(str(p) for p in error["loc"]) or "-"
-        reason = str(error["msg"]).removeprefix("Value error, ")
-        if error["type"] == "extra_forbidden":
-            reason = "unknown field"
-        elif error["type"] == "missing":
-            reason = "is required"
-        more = len(exc.errors()) - 1
-        if more:
-            reason += f" (and {more} more problem{'s' if more > 1 else ''})"
-        return RowProblem(source, line, name, reason, json.dumps(dict(row), default=str))

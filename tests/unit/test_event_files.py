@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from selfcare.errors import InvalidInput
-from selfcare.events_io import parse_csv, parse_jsonl, read_events
+from selfcare.ingest.event_files import parse_csv, parse_jsonl, read_events
 
 GOOD = json.dumps(
     {

@@ -17,10 +17,10 @@ from datetime import date, datetime, timedelta
 from selfcare.domain.calendar import local_date
 from selfcare.domain.evaluator import CustomerState, project, state_from_events
 from selfcare.domain.events import Event
+from selfcare.domain.program import Program
 from selfcare.domain.progress import CustomerProgress, Grant
 from selfcare.errors import UnknownCustomer
 from selfcare.grants.ledger import Recorded, record_grants
-from selfcare.program.models import Program
 from selfcare.store.tables import CustomerStateRow
 from selfcare.store.unit_of_work import UnitOfWork
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from selfcare.domain.program import Program, TaskReward
 from selfcare.domain.progress import CustomerProgress, StreakStatus
-from selfcare.program.models import Program, TaskReward
 
 
 @dataclass(frozen=True, slots=True)
