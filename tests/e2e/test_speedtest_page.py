@@ -12,9 +12,9 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 
-from selfcare.speedcheck.models import Connection
+from selfcare.domain.speedcheck.models import Connection
 from selfcare.speedcheck.series import InMemoryMeasurementStore
-from selfcare.speedcheck.webtest import build_speedtest_router, customer_from_query
+from selfcare.web.pages.speedtest_measure import build_speedtest_router, customer_from_query
 from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, ONE_TBIT_IN_KBPS, needs_chromium
 
 pytestmark = [

@@ -14,9 +14,9 @@ import pytest
 from selfcare.auth.service import create_customer_token
 from selfcare.bootstrap import App, build
 from selfcare.config import Settings
+from selfcare.domain.speedcheck.models import BERLIN, Connection
 from selfcare.grants.charging import FakeChargingClient
-from selfcare.speedcheck.models import BERLIN, Connection
-from selfcare.speedcheck.storage import SqlMeasurementStore
+from selfcare.store.speedcheck_repository import SqlMeasurementStore
 from selfcare.web.app import create_app
 from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, ONE_TBIT_IN_KBPS, needs_chromium
 from tests.integration.api_fixtures import live_server

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from selfcare.bootstrap import App
-from selfcare.speedcheck.models import Connection, Contract, Measurement, SpeedTier
+from selfcare.domain.speedcheck.models import Connection, Contract, Measurement, SpeedTier
 from selfcare.speedcheck.series import record, status
-from selfcare.speedcheck.storage import SqlMeasurementStore, contract_for, set_contract
+from selfcare.store.speedcheck_repository import SqlMeasurementStore, contract_for, set_contract
 
 pytestmark = pytest.mark.integration
 

@@ -11,23 +11,22 @@ from typing import Annotated, Any
 import typer
 
 from selfcare.cli.common import Lang, OutputFormat, emit_json, fail
+from selfcare.domain.speedcheck.diagnosis import action_text, diagnose
+from selfcare.domain.speedcheck.models import Connection, Contract, LineRates, SpeedTier, parse_mbit
+from selfcare.domain.speedcheck.overhead import IPVersion, LinkType, guess_link
+from selfcare.domain.speedcheck.protocol import ProfileName, rules_for
+from selfcare.domain.speedcheck.report import diagnosis_to_json, rates_to_json, verdict_to_json
+from selfcare.domain.speedcheck.verdict import Area, Verdict, judge
 from selfcare.errors import SelfcareError
-from selfcare.speedcheck.diagnosis import action_text, diagnose
-from selfcare.speedcheck.evidence import render_evidence
-from selfcare.speedcheck.importers import load_measurements
-from selfcare.speedcheck.models import Connection, Contract, SpeedTier, parse_mbit
-from selfcare.speedcheck.overhead import IPVersion, LinkType, guess_link
-from selfcare.speedcheck.protocol import ProfileName, rules_for
-from selfcare.speedcheck.report import diagnosis_to_json, rates_to_json, verdict_to_json
-from selfcare.speedcheck.router import (
+from selfcare.speedcheck.adapters.fritzbox import (
     ActionCaller,
     FritzBox,
-    LineRates,
     RouterProblem,
     RouterSettings,
     read_line,
 )
-from selfcare.speedcheck.verdict import Area, Verdict, judge
+from selfcare.speedcheck.adapters.importers import load_measurements
+from selfcare.speedcheck.evidence import render_evidence
 
 app = typer.Typer(no_args_is_help=True, help="Speed check by the regulator's rules.")
 

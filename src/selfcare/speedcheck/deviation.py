@@ -18,12 +18,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from selfcare.domain.events import Event
+from selfcare.domain.speedcheck.models import Contract, Measurement
+from selfcare.domain.speedcheck.protocol import FIXED_LINE
+from selfcare.domain.speedcheck.verdict import Verdict, judge
 from selfcare.ingest.service import EventConflict, Ingestor, ingest_event
 from selfcare.speedcheck.evidence import deviation_event
-from selfcare.speedcheck.models import Contract, Measurement
-from selfcare.speedcheck.protocol import FIXED_LINE
 from selfcare.speedcheck.series import MeasurementStore, current_series
-from selfcare.speedcheck.verdict import Verdict, judge
 from selfcare.store.unit_of_work import UnitOfWorkFactory
 
 SOURCE = "speedcheck"

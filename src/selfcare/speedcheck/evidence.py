@@ -19,10 +19,10 @@ from zoneinfo import ZoneInfo
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from selfcare.domain.events import MAX_TEXT_LENGTH, Event, EventType
-from selfcare.speedcheck.models import BERLIN, Measurement, format_day, format_mbit
-from selfcare.speedcheck.protocol import by_day
-from selfcare.speedcheck.verdict import Verdict
-from selfcare.speedcheck.verdict_texts import euros, reduction_text
+from selfcare.domain.speedcheck.models import BERLIN, Measurement, format_day, format_mbit
+from selfcare.domain.speedcheck.protocol import by_day
+from selfcare.domain.speedcheck.verdict import Verdict
+from selfcare.domain.speedcheck.verdict_texts import euros, reduction_text
 
 TEMPLATES = Path(__file__).parent / "templates"
 _ENV = Environment(

@@ -16,9 +16,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Protocol
 
-from selfcare.speedcheck.models import Connection, Measurement, Text
-from selfcare.speedcheck.protocol import FIXED_LINE
-from selfcare.speedcheck.schedule import Schedule, SeriesState, plan, start_schedule
+from selfcare.domain.speedcheck.models import Connection, Measurement, Text
+from selfcare.domain.speedcheck.protocol import FIXED_LINE
+from selfcare.domain.speedcheck.schedule import Schedule, SeriesState, plan, start_schedule
 
 
 class MeasurementStore(Protocol):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 
-from selfcare.speedcheck.models import (
+from selfcare.domain.speedcheck.models import (
     BERLIN,
     Connection,
     Contract,

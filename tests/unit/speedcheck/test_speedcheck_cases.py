@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 from speedcheck_builders import CONTRACT, DAY_TIMES, series, shifted
 
-from selfcare.speedcheck.models import Connection, Contract, SpeedTier
-from selfcare.speedcheck.protocol import FIXED_LINE, MOBILE_DRAFT, ProtocolRules
-from selfcare.speedcheck.verdict import Area, judge
+from selfcare.domain.speedcheck.models import Connection, Contract, SpeedTier
+from selfcare.domain.speedcheck.protocol import FIXED_LINE, MOBILE_DRAFT, ProtocolRules
+from selfcare.domain.speedcheck.verdict import Area, judge
 
 MAY = 5
 

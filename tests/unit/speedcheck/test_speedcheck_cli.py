@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from selfcare.cli import app as root_app
 from selfcare.cli import speedcheck
-from selfcare.speedcheck.router import RouterSettings
+from selfcare.speedcheck.adapters.fritzbox import RouterSettings
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples" / "speedcheck"
 runner = CliRunner()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from selfcare.speedcheck.diagnosis import Action, Bottleneck, diagnose
-from selfcare.speedcheck.models import Connection, Measurement, SpeedTier
-from selfcare.speedcheck.overhead import LinkType
+from selfcare.domain.speedcheck.diagnosis import Action, Bottleneck, diagnose
+from selfcare.domain.speedcheck.models import Connection, Measurement, SpeedTier
+from selfcare.domain.speedcheck.overhead import LinkType
 
 DSL16 = SpeedTier(16_000, 12_000, 8_000)
 VDSL100 = SpeedTier(100_000, 90_000, 60_000)

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
+from selfcare.domain.speedcheck.models import Connection
 from selfcare.errors import InvalidInput
-from selfcare.speedcheck.importers import (
+from selfcare.speedcheck.adapters.importers import (
     load_measurements,
     parse_jsonl,
     regulator_file_name,
     to_jsonl,
 )
-from selfcare.speedcheck.models import Connection
 
 HEADER = (
     '"Messzeitpunkt";"Download (Mbit/s)";"Upload (Mbit/s)";"Laufzeit (ms)";"Test-ID";'

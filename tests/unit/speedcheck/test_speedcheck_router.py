@@ -17,22 +17,22 @@ from fritzconnection.core.exceptions import (
 )
 from fritzconnection.core.fritzconnection import FRITZ_APPLICATION_ACCESS_DISABLED
 
-from selfcare.speedcheck.models import SpeedTier
-from selfcare.speedcheck.overhead import (
+from selfcare.domain.speedcheck.line_texts import explain_line
+from selfcare.domain.speedcheck.models import SpeedTier
+from selfcare.domain.speedcheck.overhead import (
     IPVersion,
     LinkType,
     achievable_kbps,
     guess_link,
     payload_share,
 )
-from selfcare.speedcheck.router import (
+from selfcare.speedcheck.adapters.fritzbox import (
     FritzBox,
     RouterProblem,
     RouterProblemCode,
     RouterSettings,
     read_line,
 )
-from selfcare.speedcheck.router_texts import explain_line
 
 DSL = ("WANDSLInterfaceConfig1", "GetInfo")
 COMMON = ("WANCommonInterfaceConfig1", "GetCommonLinkProperties")

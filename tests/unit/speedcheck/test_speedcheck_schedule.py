@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from selfcare.speedcheck.models import BERLIN, Connection, Measurement
-from selfcare.speedcheck.protocol import check_protocol
-from selfcare.speedcheck.schedule import SeriesState, plan
+from selfcare.domain.speedcheck.models import BERLIN, Connection, Measurement
+from selfcare.domain.speedcheck.protocol import check_protocol
+from selfcare.domain.speedcheck.schedule import SeriesState, plan
 from selfcare.speedcheck.series import InMemoryMeasurementStore, current_series, record
 
 

@@ -8,10 +8,10 @@ from fractions import Fraction
 import pytest
 from speedcheck_builders import CONTRACT, DAY_TIMES, series, shifted
 
-from selfcare.speedcheck.models import Connection, Contract, Measurement, SpeedTier
-from selfcare.speedcheck.protocol import MOBILE_DRAFT, check_protocol
-from selfcare.speedcheck.verdict import Area, judge, reduction_cents
-from selfcare.speedcheck.verdict_texts import reduction_text
+from selfcare.domain.speedcheck.models import Connection, Contract, Measurement, SpeedTier
+from selfcare.domain.speedcheck.protocol import MOBILE_DRAFT, check_protocol
+from selfcare.domain.speedcheck.verdict import Area, judge, reduction_cents
+from selfcare.domain.speedcheck.verdict_texts import reduction_text
 
 
 def test_the_maximum_criterion_names_the_failing_days_and_their_best_values() -> None:

@@ -18,15 +18,15 @@ from speedcheck_builders import CONTRACT
 from speedcheck_es5 import es5_violations
 
 from selfcare.domain.events import Event, EventType
-from selfcare.speedcheck.models import BERLIN, Connection
+from selfcare.domain.speedcheck.models import BERLIN, Connection
 from selfcare.speedcheck.series import InMemoryMeasurementStore
-from selfcare.speedcheck.webtest import (
+from selfcare.web.pages.speedtest_measure import (
     SpeedtestSettings,
     build_speedtest_router,
     customer_from_query,
 )
 
-SCRIPT = Path(__file__).resolve().parents[3] / "src/selfcare/speedcheck/static/speedtest.js"
+SCRIPT = Path(__file__).resolve().parents[3] / "src/selfcare/web/pages/static/speedtest.js"
 MiB = 1 << 20
 
 

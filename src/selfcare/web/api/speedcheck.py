@@ -21,9 +21,9 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from selfcare.auth.principals import OperatorKey
 from selfcare.auth.scopes import Scope
+from selfcare.domain.speedcheck.models import Contract, SpeedTier
 from selfcare.speedcheck.deviation import DeviationNotice
-from selfcare.speedcheck.models import Contract, SpeedTier
-from selfcare.speedcheck.storage import SqlMeasurementStore, set_contract, stored_contract
+from selfcare.store.speedcheck_repository import SqlMeasurementStore, set_contract, stored_contract
 from selfcare.web.deps import Caller, Ctx, CustomerIdPath, PilotAdmin
 from selfcare.web.errors import SelfcareHTTPError, problems
 

@@ -17,13 +17,12 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse
 
 from selfcare.bootstrap import App
+from selfcare.domain.speedcheck.models import BERLIN, Contract, Measurement, format_day, format_mbit
+from selfcare.domain.speedcheck.report import verdict_to_json
+from selfcare.domain.speedcheck.schedule import plan
 from selfcare.speedcheck.deviation import DeviationNotice
-from selfcare.speedcheck.models import BERLIN, Contract, Measurement, format_day, format_mbit
-from selfcare.speedcheck.report import verdict_to_json
-from selfcare.speedcheck.schedule import plan
 from selfcare.speedcheck.series import MeasurementStore, current_series
-from selfcare.speedcheck.storage import SqlMeasurementStore, contract_for
-from selfcare.speedcheck.webtest import build_speedtest_router
+from selfcare.store.speedcheck_repository import SqlMeasurementStore, contract_for
 from selfcare.web.api import speedcheck as contract_api
 from selfcare.web.pages.language import Lang, page_language
 from selfcare.web.pages.speedtest_auth import (
@@ -34,6 +33,7 @@ from selfcare.web.pages.speedtest_auth import (
     customer_from_cookie,
     install_login,
 )
+from selfcare.web.pages.speedtest_measure import build_speedtest_router
 from selfcare.web.pages.speedtest_texts import TEXTS
 
 MAX_OTHERS = 50

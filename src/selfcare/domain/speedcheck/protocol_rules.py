@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
 
-from selfcare.speedcheck.models import Text
+from selfcare.domain.speedcheck.models import Text
 
 
 class ProfileName(StrEnum):

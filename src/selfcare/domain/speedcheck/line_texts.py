@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from selfcare.speedcheck.models import SpeedTier, Text, format_mbit
-from selfcare.speedcheck.overhead import (
+from selfcare.domain.speedcheck.models import SpeedTier, Text, format_mbit
+from selfcare.domain.speedcheck.overhead import (
     IPVersion,
     LinkType,
     achievable_kbps,
@@ -19,7 +19,7 @@ from selfcare.speedcheck.overhead import (
 )
 
 if TYPE_CHECKING:
-    from selfcare.speedcheck.router import LineRates
+    from selfcare.domain.speedcheck.models import LineRates
 
 TR064 = Text(
     de="Die FRITZ!Box erlaubt keinen Zugriff für Anwendungen (TR-064 ist aus). Einschalten unter "

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from selfcare.speedcheck.models import SpeedTier, Text, format_mbit
+from selfcare.domain.speedcheck.models import SpeedTier, Text, format_mbit
 
 
 def _mb(kbps: int, lang: str) -> str:

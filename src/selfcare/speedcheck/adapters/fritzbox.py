@@ -23,9 +23,9 @@ from fritzconnection.core.exceptions import (
     FritzServiceError,
 )
 
+from selfcare.domain.speedcheck import line_texts as router_texts
+from selfcare.domain.speedcheck.models import LineRates, Text
 from selfcare.errors import SelfcareError
-from selfcare.speedcheck import router_texts
-from selfcare.speedcheck.models import Text
 
 ENV_ADDRESS, ENV_USER, ENV_PASSWORD = (
     "SELFCARE_FRITZ_ADDRESS",
@@ -116,19 +116,6 @@ def _fritzconnection(**kwargs: Any) -> ActionCaller:
 
     connection: ActionCaller = FritzConnection(**kwargs)
     return connection
-
-
-@dataclass(frozen=True)
-class LineRates:
-    """What the box reports about its DSL line (kbit/s; margins and attenuation in 0.1 dB)."""
-
-    downstream_kbps: int
-    upstream_kbps: int
-    downstream_max_kbps: int
-    upstream_max_kbps: int
-    downstream_noise_margin: int | None = None
-    downstream_attenuation: int | None = None
-    status: str | None = None
 
 
 def read_line(caller: ActionCaller, *, user_given: bool = True) -> LineRates:

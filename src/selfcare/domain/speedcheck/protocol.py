@@ -21,8 +21,8 @@ from datetime import date, timedelta
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
-from selfcare.speedcheck.models import BERLIN, Connection, Measurement, Text, format_day
-from selfcare.speedcheck.protocol_rules import (
+from selfcare.domain.speedcheck.models import BERLIN, Connection, Measurement, Text, format_day
+from selfcare.domain.speedcheck.protocol_rules import (
     FIXED_LINE,
     MOBILE_DRAFT,
     ProblemCode,

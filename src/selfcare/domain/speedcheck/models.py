@@ -150,3 +150,16 @@ def format_day(day: date, lang: str = "en") -> str:
     if lang == "de":
         return f"{day:%d.%m.%Y}"
     return f"{day:%Y-%m-%d}"
+
+
+@dataclass(frozen=True)
+class LineRates:
+    """What the box reports about its DSL line (kbit/s; margins and attenuation in 0.1 dB)."""
+
+    downstream_kbps: int
+    upstream_kbps: int
+    downstream_max_kbps: int
+    upstream_max_kbps: int
+    downstream_noise_margin: int | None = None
+    downstream_attenuation: int | None = None
+    status: str | None = None

@@ -16,8 +16,8 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from selfcare.domain.calendar import end_of_day, start_of_day
-from selfcare.speedcheck.models import BERLIN, Measurement, Text, format_day
-from selfcare.speedcheck.protocol import FIXED_LINE, ProtocolRules, by_day
+from selfcare.domain.speedcheck.models import BERLIN, Measurement, Text, format_day
+from selfcare.domain.speedcheck.protocol import FIXED_LINE, ProtocolRules, by_day
 
 
 class SeriesState(StrEnum):

@@ -27,8 +27,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from selfcare.domain.speedcheck.models import BERLIN, Connection, Measurement, parse_mbit
 from selfcare.errors import InvalidInput
-from selfcare.speedcheck.models import BERLIN, Connection, Measurement, parse_mbit
 
 # Canonical column → header spellings seen in exports (compared case-insensitively).
 COLUMNS: dict[str, tuple[str, ...]] = {

@@ -28,13 +28,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.requests import ClientDisconnect
 
 from selfcare.domain.events import Event
+from selfcare.domain.speedcheck.models import Connection, Contract, Measurement
+from selfcare.domain.speedcheck.report import verdict_to_json
+from selfcare.domain.speedcheck.schedule import Schedule, SeriesState
+from selfcare.domain.speedcheck.verdict import Verdict, judge
 from selfcare.speedcheck.evidence import deviation_event, render_evidence
-from selfcare.speedcheck.models import Connection, Contract, Measurement
-from selfcare.speedcheck.report import verdict_to_json
-from selfcare.speedcheck.schedule import Schedule, SeriesState
 from selfcare.speedcheck.series import MeasurementStore, current_series, record, status
-from selfcare.speedcheck.verdict import Verdict, judge
-from selfcare.speedcheck.webtest_texts import PAGE, script_texts
+from selfcare.web.pages.speedtest_measure_texts import PAGE, script_texts
 
 CHUNK_BYTES = 1 << 20
 NO_STORE = {"Cache-Control": "no-store, no-cache, must-revalidate, max-age=0", "Pragma": "no-cache"}

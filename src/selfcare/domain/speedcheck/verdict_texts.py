@@ -9,10 +9,10 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from selfcare.speedcheck.models import Direction, SpeedTier, Text, format_day, format_mbit
+from selfcare.domain.speedcheck.models import Direction, SpeedTier, Text, format_day, format_mbit
 
 if TYPE_CHECKING:
-    from selfcare.speedcheck.verdict import DirectionVerdict, Verdict
+    from selfcare.domain.speedcheck.verdict import DirectionVerdict, Verdict
 
 AREA_DE = {"urban": "städtische", "semi-urban": "halbstädtische", "rural": "ländliche"}
 AREA_EN = {"urban": "urban", "semi-urban": "semi-urban", "rural": "rural"}

@@ -29,9 +29,16 @@ from enum import StrEnum
 from fractions import Fraction
 from zoneinfo import ZoneInfo
 
-from selfcare.speedcheck import verdict_texts as texts
-from selfcare.speedcheck.models import BERLIN, Contract, Direction, Measurement, SpeedTier, Text
-from selfcare.speedcheck.protocol import (
+from selfcare.domain.speedcheck import verdict_texts as texts
+from selfcare.domain.speedcheck.models import (
+    BERLIN,
+    Contract,
+    Direction,
+    Measurement,
+    SpeedTier,
+    Text,
+)
+from selfcare.domain.speedcheck.protocol import (
     FIXED_LINE,
     ProfileName,
     ProtocolCheck,

@@ -14,8 +14,8 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from selfcare.speedcheck.models import Connection, Contract, Measurement, SpeedTier
-from selfcare.speedcheck.tables import SpeedContractRow, SpeedMeasurementRow
+from selfcare.domain.speedcheck.models import Connection, Contract, Measurement, SpeedTier
+from selfcare.store.tables import SpeedContractRow, SpeedMeasurementRow
 from selfcare.store.unit_of_work import UnitOfWorkFactory
 
 

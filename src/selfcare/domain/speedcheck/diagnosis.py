@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from statistics import median_low
 
-from selfcare.speedcheck import diagnosis_texts as texts
-from selfcare.speedcheck.models import Connection, Measurement, SpeedTier, Text
-from selfcare.speedcheck.overhead import IPVersion, LinkType, achievable_kbps, guess_link
+from selfcare.domain.speedcheck import diagnosis_texts as texts
+from selfcare.domain.speedcheck.models import Connection, Measurement, SpeedTier, Text
+from selfcare.domain.speedcheck.overhead import IPVersion, LinkType, achievable_kbps, guess_link
 
 # WLAN slower than 70 % of the cable figure is the WLAN's doing, not normal variation.
 WLAN_SHARE_PERCENT = 70

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from selfcare.speedcheck.diagnosis import Diagnosis, action_text
-from selfcare.speedcheck.models import SpeedTier
-from selfcare.speedcheck.overhead import IPVersion, LinkType, achievable_kbps
-from selfcare.speedcheck.router import LineRates
-from selfcare.speedcheck.router_texts import explain_line
-from selfcare.speedcheck.verdict import DirectionVerdict, Verdict
-from selfcare.speedcheck.verdict_texts import reduction_text
+from selfcare.domain.speedcheck.diagnosis import Diagnosis, action_text
+from selfcare.domain.speedcheck.line_texts import explain_line
+from selfcare.domain.speedcheck.models import LineRates, SpeedTier
+from selfcare.domain.speedcheck.overhead import IPVersion, LinkType, achievable_kbps
+from selfcare.domain.speedcheck.verdict import DirectionVerdict, Verdict
+from selfcare.domain.speedcheck.verdict_texts import reduction_text
 
 
 def tier_json(tier: SpeedTier) -> dict[str, int]:
