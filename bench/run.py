@@ -3,6 +3,7 @@
     python -m bench.run                     # all benchmarks
     python -m bench.run ingest --events 50000
     python -m bench.run classify --texts 10000  # the lexicon, fast next to reference
+    python -m bench.run calls_corpus        # held-out accuracy on data/calls/corpus.csv
     python -m bench.run api_latency         # bench/api_latency.py, by the web layer
 
 PostgreSQL measurements use SELFCARE_BENCH_PG_URL (else SELFCARE_TEST_PG_URL) and are
@@ -60,6 +61,15 @@ def run_classify(args: argparse.Namespace) -> dict[str, Any]:
     return {"benchmark": "classify", "results": classify.measure(args.texts)}
 
 
+def run_calls_corpus(_args: argparse.Namespace) -> dict[str, Any]:
+    """Per-category precision/recall on the corpus from outside, dev and held-out apart."""
+    from bench import calls_corpus
+
+    document = calls_corpus.measure()
+    print(calls_corpus.summary(document))
+    return {"benchmark": "calls_corpus"} | document
+
+
 def run_api_latency(_args: argparse.Namespace) -> None:
     """Single-event ingest and progress lookup latency (bench/api_latency.py writes its own
     JSON; it starts `selfcare serve`, so it needs the web layer)."""
@@ -71,6 +81,7 @@ def run_api_latency(_args: argparse.Namespace) -> None:
 BENCHMARKS: dict[str, Callable[[argparse.Namespace], dict[str, Any] | None]] = {
     "ingest": run_ingest,
     "classify": run_classify,
+    "calls_corpus": run_calls_corpus,
     "api_latency": run_api_latency,
 }
 
