@@ -75,7 +75,7 @@ def evaluate(utterances: list[Utterance], rules: CallRules) -> dict[str, Any]:
         for u, v in zip(utterances, verdicts, strict=True)
         if u.label != v.category
     ]
-    flagged = sum(1 for v in verdicts if getattr(v, "uncertain", False))
+    flagged = sum(1 for v in verdicts if v.benefit_of_the_doubt)
     return {
         "utterances": len(utterances),
         "languages": dict(Counter(u.language for u in utterances)),

@@ -22,11 +22,19 @@ def test_calls_check_prints_exactly_the_json_contract() -> None:
     code, out, _ = run("calls", "check", "Ich möchte meinen Vertrag verlängern", "--format", "json")
     assert code == 0
     document = json.loads(out)
-    assert set(document) == {"category", "counts", "explanation", "matched", "rule"}
+    assert set(document) == {
+        "category",
+        "counts",
+        "explanation",
+        "matched",
+        "rule",
+        "benefit_of_the_doubt",
+    }
     assert document["category"] == "contract_extension"
     assert document["counts"] is False
     assert document["matched"] == ["verlängern"]
     assert document["rule"] == "lexicon"
+    assert document["benefit_of_the_doubt"] is False
 
 
 def test_calls_check_uses_the_reason_code_and_a_given_program() -> None:

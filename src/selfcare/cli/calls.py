@@ -42,6 +42,7 @@ def check_command(
                 "explanation": verdict.explanation,
                 "matched": list(verdict.matched),
                 "rule": verdict.rule,
+                "benefit_of_the_doubt": verdict.benefit_of_the_doubt,
             }
         )
     else:

@@ -10,7 +10,9 @@ from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict
 
-from selfcare.domain.lexicon.reading import read
+from selfcare.domain.callmodel.model import load as load_model
+from selfcare.domain.callmodel.model import predict
+from selfcare.domain.lexicon.reading import Reading, read
 from selfcare.domain.program import BUILTIN_CATEGORIES, OTHER, CallCategory, CallRules
 
 
@@ -24,6 +26,9 @@ class CallVerdict(BaseModel):
     rule: str
     explanation: str
     matched: tuple[str, ...] = ()
+    # Set when the words only suggest an exempt topic: the call is counted in the customer's
+    # favour (DOMAIN.md section 2, "Benefit of the doubt").
+    benefit_of_the_doubt: bool = False
 
 
 # A customer's calls are classified again at every re-projection (each new event, settle,
@@ -46,9 +51,13 @@ def _classify(text: str | None, reason_code: str | None, rules: CallRules) -> Ca
     by_code = _by_reason_code(reason_code, rules)
     if by_code is not None:
         return by_code
-    reading = read(text or "", _effective_categories(rules))
+    categories = _effective_categories(rules)
+    reading = read(text or "", categories)
     if reading.category is not None:
         return _verdict(reading.category, rules, "lexicon", reading.matched)
+    by_model = _by_model(text or "", rules, _negated_topics(text or "", categories, reading))
+    if by_model is not None:
+        return by_model
     explanation = "No exempt topic recognised (reason code or words), so the call counts."
     if reading.negated:
         negated = ", ".join(repr(w) for w in reading.negated)
@@ -90,4 +99,56 @@ def _verdict(category: str, rules: CallRules, rule: str, words: tuple[str, ...])
         rule=rule,
         explanation=f"Classified as {category} by {how}; this topic {verdict}.",
         matched=words,
+    )
+
+
+def _negated_topics(
+    text: str, categories: tuple[CallCategory, ...], reading: Reading
+) -> frozenset[str]:
+    """The topics the customer explicitly denies ("ich will nicht kündigen"): the model
+    must not read them back in."""
+    if not reading.negated:
+        return frozenset()
+    return frozenset(c.name for c in categories if read(text, (c,)).negated)
+
+
+def _by_model(text: str, rules: CallRules, negated: frozenset[str]) -> CallVerdict | None:
+    """The trained stage, asked only when the lexicon found no exempt topic. An exempt topic
+    it finds likely enough frees the call; below the sure threshold the verdict says that it
+    is only probable and that the call is counted in the customer's favour."""
+    model = load_model()
+    candidates = [
+        c.name
+        for c in _effective_categories(rules)
+        if not c.counts and c.name in model.classes and c.name not in negated
+    ]
+    if not candidates or not text.strip():
+        return None
+    prediction = predict(model, text)
+    best = max(candidates, key=lambda name: prediction.probabilities[name])
+    likelihood = prediction.probabilities[best]
+    if likelihood < model.doubt_threshold:
+        return None
+    top = max(prediction.probabilities, key=prediction.probabilities.__getitem__)
+    sure = top == best and likelihood >= model.sure_threshold
+    words = prediction.reasons[best]
+    weighed = ", ".join(repr(w) for w in words) or "the text as a whole"
+    if sure:
+        explanation = (
+            f"Classified as {best} by the trained model {model.version} ({likelihood:.0%}); "
+            f"the words that weighed most: {weighed}; this topic does not count."
+        )
+    else:
+        explanation = (
+            f"Probably about {best} ({likelihood:.0%} by the trained model {model.version}; "
+            f"the words that weighed most: {weighed}); not certain, so counted in your "
+            "favour: the call does not count."
+        )
+    return CallVerdict(
+        category=best,
+        counts=False,
+        rule="model",
+        explanation=explanation,
+        matched=words,
+        benefit_of_the_doubt=not sure,
     )

@@ -192,6 +192,9 @@ def describe_verdict(verdict: CallVerdict, rules: CallRules, lang: str = "en") -
         why = t["by_code"].format(code=verdict.matched[0])
     elif verdict.rule == "lexicon":
         why = t["by_words"].format(words=", ".join(t["quote"].format(w) for w in verdict.matched))
+    elif verdict.rule == "model":
+        key = "doubt" if verdict.benefit_of_the_doubt else "by_model"
+        why = t[key].format(words=", ".join(t["quote"].format(w) for w in verdict.matched))
     elif verdict.category == OTHER:
         exempt = [category_title(c, c.name, lang) for c in _categories(rules) if not c.counts]
         return t["does_count"].format(topics=", ".join(exempt)) + " " + t["assumed"]

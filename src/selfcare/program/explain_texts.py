@@ -73,6 +73,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "counts_topic": "Dieser Anruf zählt: Thema {topic} ({why}).",
         "by_code": "Grundcode {code} des Mitarbeiters",
         "by_words": "erkannt an: {words}",
+        "by_model": "vom gelernten Modell erkannt, am stärksten wogen: {words}",
+        "doubt": "wahrscheinlich dieses Thema, nicht sicher, daher zu Ihren Gunsten gewertet; "
+        "am stärksten wogen: {words}",
         "assumed": (
             "Angenommen: ein eingehender Anruf, der einen Mitarbeiter erreicht, ohne Hotline-Pass."
         ),
@@ -138,6 +141,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "counts_topic": "This call counts: topic {topic} ({why}).",
         "by_code": "the agent's reason code {code}",
         "by_words": "recognised by: {words}",
+        "by_model": "recognised by the trained model, the words that weighed most: {words}",
+        "doubt": "probably this topic, not certain, so counted in your favour; "
+        "the words that weighed most: {words}",
         "assumed": "Assumed: an inbound call that reaches an agent, without a hotline pass.",
         "quote": "“{}”",
     },
