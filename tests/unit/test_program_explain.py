@@ -74,7 +74,7 @@ def test_the_calls_that_count_and_do_not_are_listed_in_english() -> None:
     assert "Calls that never reached an agent" in text
     assert "Contract extension (reason codes VVL, VERTRAGSVERLAENGERUNG, RETENTION_RENEWAL" in text
     assert "Reception problems (reason codes NETZ, EMPFANG, NETWORK_FAULT" in text
-    assert "Calls up to 14 days after a verified self-service diagnosis" in text
+    assert "Calls up to 14 calendar days after a verified self-service diagnosis" in text
     assert "At most 1,800 MB per calendar month and customer." in text
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import calendar
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 
@@ -31,6 +31,26 @@ def start_of_day(day: date, zone: ZoneInfo) -> datetime:
 def end_of_day(day: date, zone: ZoneInfo) -> datetime:
     """The first moment after `day` (exclusive bound for 'up to and including day')."""
     return start_of_day(day + timedelta(days=1), zone)
+
+
+def same_clock_time_later(moment: datetime, days: int, zone: ZoneInfo) -> datetime:
+    """The moment's local clock time `days` calendar days later, as an instant in UTC.
+
+    Calendar days, not blocks of 24 hours: a DST change in between moves the result by no
+    hour. A clock time that day skips (March) lies as long after the change as it would
+    have without it (02:30 is 03:30 summer time); one it repeats (October) is its first
+    reading (RFC 5545 and `zoneinfo` read it so; fold=0).
+    """
+    local = moment.astimezone(zone)
+    later = datetime.combine(
+        local.date() + timedelta(days=days), local.time().replace(fold=0), tzinfo=zone
+    )
+    return later.astimezone(UTC)
+
+
+def local_clock(moment: datetime, zone: ZoneInfo) -> str:
+    """A moment as the program's local date and clock time, e.g. `2023-11-03 00:30`."""
+    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
 
 
 def month_key(day: date) -> str:

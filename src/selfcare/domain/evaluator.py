@@ -103,7 +103,7 @@ def project(program: Program, state: CustomerState, as_of: date) -> CustomerProg
     enrollment = _first_known(known, EventType.INVITATION_ACCEPTED)
     contract_end = _first_known(known, EventType.CONTRACT_ENDED)
     diagnoses = tuple(e for e in known if e.type in DIAGNOSIS_TYPES)
-    calls = [(e, contact_verdict(e, program.calls, diagnoses)) for e in known if e.is_contact]
+    calls = [(e, contact_verdict(e, program.calls, diagnoses, zone)) for e in known if e.is_contact]
     due: list[DueGrant] = []
     streaks: list[StreakProgress] = []
     late: dict[str, str] = {}

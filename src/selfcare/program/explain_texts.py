@@ -52,8 +52,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "words": "erkannt an Ihren Worten",
         "keywords": "Stichwörter {words}",
         "pass": (
-            "Anrufe bis {days} Tage nach einer bestätigten Selbstdiagnose (Speedtest-Abweichung "
-            "oder bekannte Netzstörung): der Hotline-Pass."
+            "Anrufe bis {days} Kalendertage nach einer bestätigten Selbstdiagnose "
+            "(Speedtest-Abweichung oder bekannte Netzstörung), bis zur selben Uhrzeit: der "
+            "Hotline-Pass; eine Zeitumstellung dazwischen verschiebt ihn um keine Stunde."
         ),
         "still_counting": "Diese Themen zählen trotzdem: {topics}.",
         "others": (
@@ -121,8 +122,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "words": "recognised by your words",
         "keywords": "keywords {words}",
         "pass": (
-            "Calls up to {days} days after a verified self-service diagnosis (speed check "
-            "deviation or known network outage): the hotline pass."
+            "Calls up to {days} calendar days after a verified self-service diagnosis (speed "
+            "check deviation or known network outage), until the same clock time: the hotline "
+            "pass; a DST change in between moves it by no hour."
         ),
         "still_counting": "These topics count nevertheless: {topics}.",
         "others": (

@@ -104,6 +104,7 @@ def test_the_next_hotline_call_after_a_proven_deviation_does_not_count() -> None
         occurred_at=event.occurred_at + timedelta(days=3),
         text="Mein Internet ist zu langsam",
     )
-    verdict = contact_verdict(call, bundled_example().calls, (event,))
+    program = bundled_example()
+    verdict = contact_verdict(call, program.calls, (event,), program.zone)
     assert verdict.counts is False
     assert verdict.rule == "hotline_pass"
