@@ -5,7 +5,7 @@ from __future__ import annotations
 import heapq
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 
 from selfcare.domain.calendar import next_period_start, period_key
 from selfcare.domain.program import Cap
@@ -25,14 +25,16 @@ class Payout:
 
 
 def apply_caps(due: list[DueGrant], caps: tuple[Cap, ...], as_of: date) -> Payout:
-    """Pay due grants in order of due day; a grant over a cap moves to the next period.
+    """Pay due grants in the order they fall due; a grant over a cap moves to the next period.
 
-    Processing strictly by (day, original order) means a later grant can never displace an
-    earlier one, so what was paid by a day stays paid when the day advances.
+    Processing strictly by (day, instant due, reward order) means a later grant can never
+    displace an earlier one, so what was paid by a day, or by a moment of a day, stays paid
+    as time advances: the live service, which settles grants as they fall due, writes the
+    same ledger. A grant moved to a later period keeps its place before that day's others.
     """
     payout = Payout()
     used: dict[tuple[int, str], int] = defaultdict(int)
-    queue = [(g.due_on, (g.due_on, g.order, g.period), g, False) for g in due]
+    queue = [(g.due_on, _due_order(g), g, False) for g in due]
     heapq.heapify(queue)
     while queue:
         day, order, grant, moved = heapq.heappop(queue)
@@ -62,6 +64,11 @@ def apply_caps(due: list[DueGrant], caps: tuple[Cap, ...], as_of: date) -> Payou
         else:
             heapq.heappush(queue, (later, order, grant, True))
     return payout
+
+
+def _due_order(grant: DueGrant) -> tuple[datetime, int, str]:
+    """Instant due (in UTC: one zone object compares by wall clock), then reward order."""
+    return (grant.due_at.astimezone(UTC), grant.order, grant.period)
 
 
 def _next_room(day: date, grant: DueGrant, blocking: list[Cap]) -> date | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict
@@ -177,17 +177,19 @@ def _one_task(
     contract_end: Event | None,
     zone: ZoneInfo,
 ) -> list[DueGrant]:
-    """Task bonuses: once, or once per calendar month; paid no earlier than selfcare knew."""
-    first_day = local_date(max(enrollment.occurred_at, enrollment.known_at), zone)
-    chosen: dict[str, tuple[tuple[date, datetime, str], DueGrant]] = {}
+    """Task bonuses: once, or once per calendar month; paid no earlier than selfcare knew.
+
+    A bonus falls due the moment selfcare knew both of the task and of the enrollment; of
+    several qualifying events the first to fall due pays.
+    """
+    chosen: dict[str, tuple[tuple[datetime, datetime, str], DueGrant]] = {}
     for event in known:
         if event.type.value != reward.event:
             continue
         if event.occurred_at < enrollment.occurred_at and not reward.count_prior:
             continue
-        due_on = max(
-            local_date(event.occurred_at, zone), local_date(event.known_at, zone), first_day
-        )
+        due_at = max(event.known_at.astimezone(UTC), enrollment.known_at.astimezone(UTC))
+        due_on = local_date(due_at, zone)
         if _after_contract_end(event, contract_end, due_on, zone):
             continue
         period = (
@@ -195,9 +197,10 @@ def _one_task(
             if reward.recurrence == "once"
             else month_key(local_date(event.occurred_at, zone))
         )
-        key = (due_on, event.occurred_at, event.event_id)
+        key = (due_at, event.occurred_at.astimezone(UTC), event.event_id)
         if period not in chosen or key < chosen[period][0]:
-            chosen[period] = (key, DueGrant(reward.id, reward.amount_mb, due_on, period, order))
+            grant = DueGrant(reward.id, reward.amount_mb, due_on, period, order, due_at)
+            chosen[period] = (key, grant)
     return [grant for _, grant in chosen.values()]
 
 

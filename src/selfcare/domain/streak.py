@@ -19,13 +19,20 @@ from selfcare.domain.progress import StreakProgress, StreakStatus
 
 @dataclass(frozen=True)
 class DueGrant:
-    """A bonus the rules make due on a day, before caps decide whether it is paid then."""
+    """A bonus the rules make due on a day, before caps decide whether it is paid then.
+
+    `due_at` is the instant it falls due (a streak grant at 00:00 local of its payment day,
+    a task bonus when selfcare knew of the task and the enrollment); under a cap, grants of
+    one day are paid in that order, ties in the program's reward order (`order`), which is
+    the order in which the live service meets them as time passes.
+    """
 
     reward: str
     amount_mb: int
     due_on: date
     period: str
     order: int
+    due_at: datetime
 
 
 @dataclass
@@ -119,7 +126,14 @@ def _step(
     walk.completed += 1
     window_day = local_date(window.start, facts.zone)
     outcome.due.append(
-        DueGrant(reward.id, reward.amount_mb, window.grant_day, window_day.isoformat(), order)
+        DueGrant(
+            reward=reward.id,
+            amount_mb=reward.amount_mb,
+            due_on=window.grant_day,
+            period=window_day.isoformat(),
+            order=order,
+            due_at=window.settle,
+        )
     )
     if reward.recurrence == "once":
         return _completed(reward, window, walk, window_day)
