@@ -128,9 +128,7 @@ def same_day_histories(draw: st.DrawFn, customer: str = "same-0") -> list[Event]
     for kind in tasks:
         known = midnight if draw(st.booleans()) else draw(berlin_moments(day))
         delay = timedelta(minutes=draw(st.sampled_from([0, 0, 30, 60 * 24 * 2])))
-        events.append(
-            _event(customer, kind, kind, max(known - delay, enrolled), recorded_at=known)
-        )
+        events.append(_event(customer, kind, kind, max(known - delay, enrolled), recorded_at=known))
     return events
 
 

@@ -99,4 +99,3 @@ def test_a_call_counts_exactly_when_no_diagnosis_passes_it_by_the_calendar(
             if not result.counts:
                 ends = {f"{pass_end(d).astimezone(BERLIN):%Y-%m-%d %H:%M}" for d in diagnoses}
                 assert any(f"until {end} " in result.explanation for end in ends)
-
