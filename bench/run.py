@@ -5,6 +5,7 @@
     python -m bench.run classify --texts 10000  # the lexicon, fast next to reference
     python -m bench.run calls_corpus        # held-out accuracy on data/calls/corpus.csv
     python -m bench.run api_latency         # bench/api_latency.py, by the web layer
+    python -m bench.run evaluate --evaluate-events 200000,1000000  # streaming vs whole
 
 PostgreSQL measurements use SELFCARE_BENCH_PG_URL (else SELFCARE_TEST_PG_URL) and are
 left out, with a note in the JSON, when neither is set.
@@ -70,6 +71,23 @@ def run_calls_corpus(_args: argparse.Namespace) -> dict[str, Any]:
     return {"benchmark": "calls_corpus"} | document
 
 
+def run_evaluate(args: argparse.Namespace) -> dict[str, Any]:
+    """`selfcare evaluate` streaming next to the whole-history way, time and peak memory."""
+    from bench import evaluate
+
+    counts = [int(n) for n in args.evaluate_events.split(",")]
+    with tempfile.TemporaryDirectory() as folder:
+        results = evaluate.measure(counts, Path(folder))
+    return {
+        "benchmark": "evaluate",
+        "results": results,
+        "targets": {
+            "memory": "bounded by the largest customer, not the input (20 M events < 1 GB)",
+            "throughput_events_per_s": 30_000,
+        },
+    }
+
+
 def run_api_latency(_args: argparse.Namespace) -> None:
     """Single-event ingest and progress lookup latency (bench/api_latency.py writes its own
     JSON; it starts `selfcare serve`, so it needs the web layer)."""
@@ -83,6 +101,7 @@ BENCHMARKS: dict[str, Callable[[argparse.Namespace], dict[str, Any] | None]] = {
     "classify": run_classify,
     "calls_corpus": run_calls_corpus,
     "api_latency": run_api_latency,
+    "evaluate": run_evaluate,
 }
 
 
@@ -106,6 +125,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("names", nargs="*", help=f"any of {', '.join(BENCHMARKS)} (default: all)")
     parser.add_argument("--events", type=int, default=100_000, help="events to ingest")
     parser.add_argument("--texts", type=int, default=10_000, help="call texts to classify")
+    parser.add_argument(
+        "--evaluate-events",
+        default="200000,1000000",
+        help="event counts for `evaluate`, comma-separated (the first also runs the old way)",
+    )
     args = parser.parse_args(argv)
     unknown = [n for n in args.names if n not in BENCHMARKS]
     if unknown:

@@ -23,7 +23,7 @@ def demo_command(
     console = Console()
     result = run_demo(folder, lang=lang.value)
     console.print(f"[bold]Online statt Hotline[/], as of {DEMO_AS_OF.isoformat()}")
-    print_progress(result.progress, skipped=0)
+    print_progress(result.progress.as_of, result.progress.customers, skipped=0)
     console.rule("service: SQLite ledger, outbox relay, charging system", align="left")
     for key, value in result.service.items():
         console.print(f"{key}: {value}")

@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from selfcare.domain.events import Event
 from selfcare.errors import InvalidInput
@@ -89,18 +89,31 @@ def file_kind(path: Path) -> str:
 
 
 def rows_from_file(path: Path) -> Iterator[RawRow]:
-    """The raw rows of an event file, chosen by its suffix."""
+    """The raw rows of an event file, chosen by its suffix, read as a stream.
+
+    The file is opened here, so a missing or unreadable file is refused at once; its rows are
+    then read line by line, so memory does not grow with the file.
+    """
     source = str(path)
     kind = file_kind(path)
     if kind == "parquet":
         return rows_from_parquet(path, source=source)
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
+        handle = path.open(encoding="utf-8-sig", newline="")
+    except OSError as exc:
         raise InvalidInput(f"{path}: cannot read events: {exc}") from None
-    if kind == "csv":
-        return rows_from_csv(text, source=source)
-    return rows_from_jsonl(text, source=source)
+    return _rows_of_open_file(handle, kind, source)
+
+
+def _rows_of_open_file(handle: TextIO, kind: str, source: str) -> Iterator[RawRow]:
+    with handle:
+        try:
+            if kind == "csv":
+                yield from _rows_from_csv_lines(handle, source=source)
+            else:
+                yield from rows_from_jsonl_lines(handle, source=source)
+        except UnicodeDecodeError as exc:
+            raise InvalidInput(f"{source}: cannot read events: {exc}") from None
 
 
 def _dump(value: Any) -> str:
@@ -108,24 +121,38 @@ def _dump(value: Any) -> str:
 
 
 def rows_from_jsonl(text: str, *, source: str) -> Iterator[RawRow]:
-    """Raw rows of JSON Lines with their line numbers; bad lines become problems."""
-    for number, line in enumerate(text.splitlines(), start=1):
+    """Raw rows of JSON Lines with their line numbers; bad lines become problems.
+
+    Lines end at line breaks only (as when reading a file), not at the other characters
+    `str.splitlines` breaks on, such as U+2028, which JSON allows inside strings.
+    """
+    return rows_from_jsonl_lines(io.StringIO(text, newline=""), source=source)
+
+
+def rows_from_jsonl_lines(lines: Iterable[str], *, source: str) -> Iterator[RawRow]:
+    """The same for lines as they come (a file being read); blank lines are skipped."""
+    for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
             value = json.loads(line)
         except json.JSONDecodeError as exc:
-            yield number, RowProblem(source, number, "-", f"not valid JSON: {exc.msg}", line)
+            text = line.rstrip("\r\n")
+            yield number, RowProblem(source, number, "-", f"not valid JSON: {exc.msg}", text)
             continue
         if not isinstance(value, dict):
-            yield number, RowProblem(source, number, "-", "not a JSON object", line)
+            yield number, RowProblem(source, number, "-", "not a JSON object", line.rstrip("\r\n"))
             continue
         yield number, value
 
 
 def rows_from_csv(text: str, *, source: str) -> Iterator[RawRow]:
     """Raw rows of a CSV with a header of event fields; an unknown column refuses the file."""
-    reader = csv.DictReader(io.StringIO(text))
+    return _rows_from_csv_lines(io.StringIO(text), source=source)
+
+
+def _rows_from_csv_lines(lines: Iterable[str], *, source: str) -> Iterator[RawRow]:
+    reader = csv.DictReader(lines)
     unknown = [name for name in reader.fieldnames or [] if name not in EVENT_FIELDS]
     if not reader.fieldnames or unknown:
         what = f"unknown columns {', '.join(unknown)}" if unknown else "no header row"

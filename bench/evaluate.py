@@ -1,0 +1,91 @@
+"""`selfcare evaluate` streaming next to the whole-history evaluation, on the same file.
+
+Both run as separate processes on one shuffled JSON Lines file (time order, as exports come),
+one after the other in the same run: wall time, events/s and peak RSS of each process (from
+`os.wait4`), and whether the two documents are byte-identical. The whole-history way is the
+evaluator as it was before streaming: read every event, evaluate, `json.dumps` one document.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.ingest_data import events
+
+AS_OF = "2026-06-01"
+WHOLE = (
+    "import json, sys\n"
+    "from selfcare.domain.evaluator import evaluate\n"
+    "from selfcare.domain.progress import progress_to_json\n"
+    "from selfcare.ingest.event_files import read_events\n"
+    "from selfcare.program.load import bundled_example\n"
+    "from datetime import date\n"
+    "read = read_events(sys.argv[1])\n"
+    "day = date.fromisoformat(sys.argv[2])\n"
+    "doc = progress_to_json(evaluate(bundled_example(), read.events, day))\n"
+    "sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + '\\n')\n"
+)
+
+
+def write_events(count: int, path: Path, *, seed: int = 7) -> None:
+    """`count` realistic events, shuffled so customers are spread over the whole file."""
+    rows = events(count)
+    random.Random(seed).shuffle(rows)
+    with path.open("w", encoding="utf-8") as out:
+        out.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+
+
+def timed(command: list[str], output: Path) -> dict[str, Any]:
+    """Wall seconds and peak RSS (MB) of one process, its stdout kept in `output`."""
+    started = time.perf_counter()
+    with output.open("wb") as out:
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    seconds = time.perf_counter() - started
+    if process.returncode != 0:
+        raise RuntimeError(f"{command[:4]} exited with {process.returncode}")
+    return {"seconds": round(seconds, 2), "peak_rss_mb": round(usage.ru_maxrss / 1024, 1)}
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def measure(counts: list[int], folder: Path) -> list[dict[str, Any]]:
+    """Streaming at every size; the whole-history way at the first size only (its memory
+    grows with the input: about 6 KB per event)."""
+    results = []
+    for index, count in enumerate(counts):
+        source = folder / f"events-{count}.jsonl"
+        write_events(count, source)
+        stream_out = folder / "stream.json"
+        stream = timed(
+            [sys.executable, "-m", "selfcare", "evaluate", "--events", str(source),
+             "--as-of", AS_OF, "--format", "json"],
+            stream_out,
+        )  # fmt: skip
+        row: dict[str, Any] = {
+            "events": count,
+            "stream": stream | {"events_per_s": round(count / stream["seconds"])},
+        }
+        if index == 0:
+            whole_out = folder / "whole.json"
+            whole = timed([sys.executable, "-c", WHOLE, str(source), AS_OF], whole_out)
+            row["whole"] = whole | {"events_per_s": round(count / whole["seconds"])}
+            row["identical_output"] = digest(stream_out) == digest(whole_out)
+            row["memory_ratio_whole_to_stream"] = round(
+                whole["peak_rss_mb"] / stream["peak_rss_mb"], 2
+            )
+            row["speed_ratio_stream_to_whole"] = round(whole["seconds"] / stream["seconds"], 2)
+        results.append(row)
+        source.unlink()
+    return results

@@ -1,0 +1,102 @@
+"""Streaming evaluation gives exactly the in-memory evaluator's answers, in bounded memory."""
+
+from __future__ import annotations
+
+import io
+import json
+import random
+from datetime import date
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from selfcare.cli import app
+from selfcare.domain.evaluator import evaluate
+from selfcare.domain.events import Event
+from selfcare.domain.progress import customer_to_json, progress_to_json
+from selfcare.evaluation.grouping import by_customer
+from selfcare.evaluation.output import write_document, write_lines
+from selfcare.evaluation.service import evaluate_stream
+from tests.builders import make_program
+from tests.strategies import as_of_days, histories
+
+EXAMPLES = Path(__file__).parents[3] / "examples"
+
+
+@settings(max_examples=60, deadline=None)
+@given(history=histories(max_customers=5), run=st.integers(1, 6), seed=st.integers(0, 99))
+def test_grouping_by_customer_in_runs_keeps_every_event_of_every_customer(
+    history: list[Event], run: int, seed: int
+) -> None:
+    shuffled = history[:]
+    random.Random(seed).shuffle(shuffled)
+    groups = list(by_customer(shuffled, run_events=run))
+    assert [cid for cid, _ in groups] == sorted({e.customer_id for e in history})
+    for cid, events in groups:
+        assert sorted(e.model_dump_json() for e in events) == sorted(
+            e.model_dump_json() for e in history if e.customer_id == cid
+        )
+
+
+@settings(max_examples=40, deadline=None)
+@given(history=histories(max_customers=4), as_of=as_of_days(), run=st.integers(1, 5))
+def test_the_stream_prints_byte_for_byte_the_document_of_the_whole_evaluation(
+    history: list[Event], as_of: date, run: int
+) -> None:
+    program = make_program()
+    expected = json.dumps(
+        progress_to_json(evaluate(program, history, as_of)), ensure_ascii=False, indent=2
+    )
+    out = io.StringIO()
+    write_document(as_of, evaluate_stream(program, history, as_of, run_events=run), out)
+    assert out.getvalue() == expected + "\n"
+
+
+def test_a_document_without_customers_is_the_same_as_before() -> None:
+    out = io.StringIO()
+    write_document(date(2026, 3, 1), [], out)
+    expected = json.dumps({"as_of": "2026-03-01", "customers": []}, indent=2)
+    assert out.getvalue() == expected + "\n"
+
+
+def test_json_lines_hold_one_customer_per_line() -> None:
+    history = [
+        Event.model_validate(row)
+        for row in map(json.loads, (EXAMPLES / "events.jsonl").read_text().splitlines())
+        if row
+    ]
+    program = make_program()
+    progress = evaluate(program, history, date(2026, 3, 31))
+    out = io.StringIO()
+    write_lines(evaluate_stream(program, history, date(2026, 3, 31)), out)
+    lines = out.getvalue().splitlines()
+    assert [json.loads(line) for line in lines] == [customer_to_json(c) for c in progress.customers]
+
+
+def test_the_command_writes_json_lines_and_reports_bad_rows_on_stderr(tmp_path: Path) -> None:
+    events = tmp_path / "events.jsonl"
+    text = (EXAMPLES / "events.jsonl").read_text(encoding="utf-8")
+    events.write_text(text + "{not json}\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        app, ["evaluate", "--events", str(events), "--as-of", "2026-03-31", "--format", "jsonl"]
+    )
+    assert result.exit_code == 0
+    customers = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [c["customer_id"] for c in customers] == sorted(c["customer_id"] for c in customers)
+    assert "not valid JSON" in result.stderr
+
+
+def test_strict_refuses_before_printing_a_single_customer(tmp_path: Path) -> None:
+    events = tmp_path / "events.jsonl"
+    text = (EXAMPLES / "events.jsonl").read_text(encoding="utf-8")
+    events.write_text(text + '{"event_id": "x"}\n', encoding="utf-8")
+    result = CliRunner().invoke(
+        app,
+        ["evaluate", "--events", str(events), "--as-of", "2026-03-31", "--format", "json",
+         "--strict"],
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert "nothing evaluated" in result.stderr
