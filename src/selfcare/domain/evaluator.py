@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict
 from selfcare.domain.calendar import end_of_day, local_date, month_key
 from selfcare.domain.calls import CallVerdict
 from selfcare.domain.caps import apply_caps
-from selfcare.domain.contacts import contact_verdict
+from selfcare.domain.contacts import HotlinePasses, contact_verdict
 from selfcare.domain.events import DIAGNOSIS_TYPES, Event, EventType
 from selfcare.domain.program import Program, TaskReward
 from selfcare.domain.progress import (
@@ -103,7 +103,8 @@ def project(program: Program, state: CustomerState, as_of: date) -> CustomerProg
     enrollment = _first_known(known, EventType.INVITATION_ACCEPTED)
     contract_end = _first_known(known, EventType.CONTRACT_ENDED)
     diagnoses = tuple(e for e in known if e.type in DIAGNOSIS_TYPES)
-    calls = [(e, contact_verdict(e, program.calls, diagnoses, zone)) for e in known if e.is_contact]
+    passes = HotlinePasses(diagnoses, program.calls.hotline_pass_days, zone)
+    calls = [(e, contact_verdict(e, program.calls, passes, zone)) for e in known if e.is_contact]
     due: list[DueGrant] = []
     streaks: list[StreakProgress] = []
     late: dict[str, str] = {}
