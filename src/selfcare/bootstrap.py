@@ -15,15 +15,17 @@ from typing import Any
 from sqlalchemy import Engine
 
 from selfcare.config import Settings, get_settings
-from selfcare.customers.projection import catch_up, settle
+from selfcare.customers.tick import Tick
 from selfcare.domain.calendar import local_date
 from selfcare.domain.program import Program
-from selfcare.grants.budget import release_held
 from selfcare.grants.charging import ChargingClient
 from selfcare.grants.outbox import Relay, RelaySettings, start_relay_thread
 from selfcare.ingest.service import Ingestor, Limits
 from selfcare.program.load import bundled_example, load_program
+from selfcare.speedcheck.deviation import DeviationNotice
+from selfcare.speedcheck.service import SpeedCheck
 from selfcare.store.engine import make_engine, migrate
+from selfcare.store.speedcheck_repository import SqlMeasurementStore, contract_for
 from selfcare.store.unit_of_work import UnitOfWorkFactory
 
 
@@ -42,8 +44,9 @@ class App:
     charging: ChargingClient
     clock: Callable[[], datetime]
     ingestor: Ingestor
+    speedcheck: SpeedCheck
+    _tick: Tick = field(repr=False)
     _closers: list[Callable[[], None]] = field(default_factory=list, repr=False)
-    _caught_up: bool = field(default=False, repr=False)
 
     def today(self) -> date:
         """Today in the program's time zone (the `as_of` of live progress)."""
@@ -66,15 +69,9 @@ class App:
         )
 
     def tick(self) -> None:
-        """Time-driven work: grants that fell due without an event, budget releases (and,
-        on the first tick, states of customers stored before this program was in use)."""
-        if not self._caught_up:
-            catch_up(uow=self.uow, program=self.program, today=self.today(), clock=self.clock)
-            self._caught_up = True
-        settle(uow=self.uow, program=self.program, today=self.today(), clock=self.clock)
-        with self.uow() as work:
-            release_held(work, self.program, self.clock())
-            work.commit()
+        """Time-driven work for the program in use (customers/tick.py): grants due
+        without an event, budget releases, states of customers from before it."""
+        self._tick(self.program)
 
     def start_background_relay(self) -> tuple[threading.Event, threading.Thread]:
         """Start the relay (and the settle tick) in a thread; set the event to stop it."""
@@ -130,5 +127,19 @@ def build(
         charging=charging,
         clock=clock,
         ingestor=ingestor,
+        speedcheck=_speedcheck(uow, ingestor, clock),
+        _tick=Tick(uow=uow, clock=clock),
         _closers=closers,
+    )
+
+
+def _speedcheck(
+    uow: UnitOfWorkFactory, ingestor: Ingestor, clock: Callable[[], datetime]
+) -> SpeedCheck:
+    """The speed check on the service's database, its deviations handed to ingest."""
+    return SpeedCheck(
+        store=SqlMeasurementStore(uow, clock=clock),
+        contracts=lambda customer_id: contract_for(uow, customer_id),
+        deviations=DeviationNotice(ingestor, uow),
+        clock=clock,
     )

@@ -14,7 +14,12 @@ from fastapi import FastAPI
 
 from selfcare.domain.speedcheck.models import Connection
 from selfcare.speedcheck.series import InMemoryMeasurementStore
-from selfcare.web.pages.speedtest_measure import build_speedtest_router, customer_from_query
+from selfcare.speedcheck.service import SpeedCheck
+from selfcare.web.pages.speedtest_measure import (
+    SpeedtestSite,
+    customer_from_query,
+    install_speedtest,
+)
 from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, ONE_TBIT_IN_KBPS, needs_chromium
 
 pytestmark = [
@@ -34,9 +39,7 @@ def served() -> Iterator[Served]:
     """The speed test router in a small app, on a free loopback port, in a server thread."""
     store = InMemoryMeasurementStore()
     app = FastAPI()
-    app.include_router(
-        build_speedtest_router(store, customer=customer_from_query), prefix="/speedtest"
-    )
+    install_speedtest(app, SpeedtestSite(SpeedCheck(store), customer=customer_from_query))
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]

@@ -20,6 +20,8 @@ import pytest
 from markupsafe import escape
 
 from selfcare.auth.scopes import Scope
+from selfcare.domain.speedcheck.models import Contract, SpeedTier
+from selfcare.store.speedcheck_repository import set_contract as store_contract
 from tests.integration.api_fixtures import Api, api, problem
 from tests.integration.conftest import Clock
 
@@ -31,6 +33,7 @@ CONTRACT = {
     "upload": {"max_kbps": 40_000, "normal_kbps": 30_000, "min_kbps": 20_000},
     "price_cents": 4000,
 }
+TIERS = (SpeedTier(100_000, 80_000, 50_000), SpeedTier(40_000, 30_000, 20_000))
 # Monday, Wednesday, Friday (a free day between), from 12:00 UTC = 13:00 in Berlin:
 # five measurements 10 minutes apart, three hours' pause, five more.
 MEASURING_DAYS = (
@@ -179,6 +182,27 @@ def test_a_series_finished_before_the_contract_figures_came_is_judged_when_they_
     assert [e["at"] for e in after if e.get("type") == "speedcheck_deviation"] == [
         "2026-03-06T16:20:00Z"
     ]
+
+
+def test_looking_at_a_result_never_writes_a_later_measurement_hands_the_deviation_on(
+    api: Api, clock: Clock
+) -> None:
+    # Contract figures that reach the database without the operator API (which offers the
+    # event itself): looking at the result only judges; the next measurement offers it.
+    with logged_in(api, "c1") as browser:
+        measure_series(browser, clock)
+        store_contract(api.app.uow, "c1", Contract(*TIERS, 4000), now=clock.now)
+        assert browser.get("/speedtest/series").status_code == 200
+        assert browser.get("/speedtest/status").json()["verdict"]["deviation"] is True
+        assert stored_types(api) == []
+        clock.now = LAST_MEASUREMENT + timedelta(days=1)
+        assert browser.post("/speedtest/results", json=slow_line()).status_code == 200
+    assert stored_types(api) == ["speedcheck_deviation"]
+
+
+def stored_types(api: Api) -> list[str]:
+    with api.app.uow(read_only=True) as work:
+        return [e.type.value for e in work.events.all()]
 
 
 def test_another_customers_token_sees_nothing_of_it(api: Api, clock: Clock) -> None:

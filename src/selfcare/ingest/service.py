@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,15 @@ from typing import Any
 from selfcare.customers.projection import fold_events
 from selfcare.domain.calendar import local_date
 from selfcare.domain.program import Program
-from selfcare.errors import Conflict, InvalidInput
+from selfcare.errors import InvalidInput
+from selfcare.ingest.outcome import (
+    BatchOutcome,
+    EventConflict,
+    EventConflictItem,
+    IngestReport,
+    RowOutcome,
+    row_outcomes,
+)
 from selfcare.ingest.records import (
     Candidate,
     check_row,
@@ -37,27 +45,24 @@ from selfcare.ingest.rows import (
 from selfcare.store.retry import retry_on_contention
 from selfcare.store.unit_of_work import UnitOfWork
 
+__all__ = [
+    "BatchOutcome",
+    "EventConflict",
+    "EventConflictItem",
+    "IngestReport",
+    "Ingestor",
+    "Limits",
+    "RowOutcome",
+    "ingest_batch",
+    "ingest_event",
+    "ingest_file",
+    "ingest_rows",
+    "quarantine",
+    "submit_batch",
+]
+
 DEFAULT_TOLERANCE = timedelta(minutes=5)
 MAX_BATCH = 10_000
-
-
-@dataclass(frozen=True, slots=True)
-class EventConflictItem:
-    """An event id sent again with other content: what is stored and what was sent."""
-
-    event_id: str
-    line: int
-    stored: dict[str, Any]
-    received: dict[str, Any]
-
-
-class EventConflict(Conflict):
-    """The event id is already stored with other content; both versions are attached."""
-
-    def __init__(self, items: list[EventConflictItem]) -> None:
-        ids = ", ".join(item.event_id for item in items[:5])
-        super().__init__(f"event id already stored with other content: {ids}")
-        self.items = items
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,48 +71,6 @@ class Limits:
 
     max_batch: int = MAX_BATCH
     tolerance: timedelta = DEFAULT_TOLERANCE
-
-
-@dataclass
-class IngestReport:
-    """What became of every row of an input (the API and CLI render this)."""
-
-    source: str
-    received: int = 0
-    accepted: int = 0
-    duplicates: int = 0
-    duplicate_lines: list[int] = field(default_factory=list)
-    conflicts: list[EventConflictItem] = field(default_factory=list)
-    quarantined: list[RowProblem] = field(default_factory=list)
-    grants: list[str] = field(default_factory=list)
-    held: list[str] = field(default_factory=list)
-
-    def add(self, other: IngestReport) -> None:
-        self.received += other.received
-        self.accepted += other.accepted
-        self.duplicates += other.duplicates
-        self.duplicate_lines.extend(other.duplicate_lines)
-        self.conflicts.extend(other.conflicts)
-        self.quarantined.extend(other.quarantined)
-        self.grants.extend(other.grants)
-        self.held.extend(other.held)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "source": self.source,
-            "received": self.received,
-            "accepted": self.accepted,
-            "duplicates": self.duplicates,
-            "conflicts": [
-                {"event_id": c.event_id, "line": c.line, "stored": c.stored, "received": c.received}
-                for c in self.conflicts
-            ],
-            "quarantined": [
-                {"line": p.line, "field": p.field, "reason": p.reason} for p in self.quarantined
-            ],
-            "grants": len(self.grants),
-            "held": len(self.held),
-        }
 
 
 @dataclass(frozen=True)
@@ -215,13 +178,25 @@ def ingest_event(
 ) -> IngestReport:
     """Ingest one event; an invalid one is quarantined and raised as InvalidInput, a
     conflicting one raised as EventConflict (carrying both versions)."""
-    report = ingest_rows(ingestor, [(1, event)], source=source)
-    if report.conflicts:
-        raise EventConflict(report.conflicts)
-    if report.quarantined:
-        problem = report.quarantined[0]
-        raise InvalidInput(f"{problem.field}: {problem.reason}")
+    rows: list[RawRow] = [(1, event)]
+    report = ingest_rows(ingestor, rows, source=source)
+    row_outcomes(rows, report)[0].raise_for_refusal()
     return report
+
+
+def submit_batch(ingestor: Ingestor, rows: Iterable[RawRow], *, source: str) -> BatchOutcome:
+    """Ingest a batch and say what became of each row, in input order."""
+    batch = list(rows)
+    report = ingest_rows(ingestor, batch, source=source)
+    return BatchOutcome(report, row_outcomes(batch, report))
+
+
+def quarantine(ingestor: Ingestor, problems: Iterable[RowProblem]) -> None:
+    """Keep rows refused before ingest (e.g. by the API's schema) with their reasons."""
+    now = ingestor.clock()
+    with ingestor.uow() as work:
+        work.quarantine.add_many([quarantine_values(p, received_at=now) for p in problems])
+        work.commit()
 
 
 def ingest_batch(

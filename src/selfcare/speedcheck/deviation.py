@@ -6,8 +6,9 @@ customer and series). It is ingested like any other event, so the customer's pro
 timeline know it and a hotline call about it in the following days does not count.
 
 The event is offered when the series completes, when the operator sets the contract
-figures, and whenever the customer looks at their result, in case an earlier offer
-failed; the id makes every repeat a harmless duplicate. `recorded_at` is left to the
+figures, and with any later measurement in case an earlier offer failed (never by
+merely looking at the result: a GET does not write); the id makes every repeat a harmless
+duplicate. `recorded_at` is left to the
 ingest (the moment selfcare first stored it), so a repeat is the very same event.
 """
 
@@ -45,7 +46,11 @@ class DeviationNotice:
         self._uow = uow
 
     def __call__(self, event: Event) -> None:
-        """Ingest the event (a repeat is a duplicate; the router calls this on completion)."""
+        """Ingest the event (a repeat is a duplicate)."""
+        self.offer(event)
+
+    def offer(self, event: Event) -> None:
+        """Ingest the event (a repeat is a duplicate; the service calls this on completion)."""
         try:
             ingest_event(self._ingestor, event_row(event), source=SOURCE)
         except EventConflict:

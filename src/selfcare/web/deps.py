@@ -23,7 +23,7 @@ from selfcare.auth.scopes import Scope
 from selfcare.auth.service import authenticate
 from selfcare.bootstrap import App
 from selfcare.domain.events import MAX_ID_LENGTH
-from selfcare.web.api.ingest_queue import IngestQueue, ingest_group
+from selfcare.ingest.group import IngestQueue, ingest_group
 
 T = TypeVar("T")
 EVENT_BODY_LIMIT = 64 * 1024
@@ -57,7 +57,7 @@ class WebContext:
         )
         self._sqlite = self.app.engine.dialect.name == "sqlite"
         self._writer = threading.Lock() if self._sqlite else nullcontext()
-        self.events = IngestQueue(lambda group: self.write(ingest_group, self.app, group))
+        self.events = IngestQueue(lambda group: self.write(ingest_group, self.app.ingestor, group))
 
     async def read(self, work: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
         """Run a short read: on the event loop for SQLite (a page-cache read is cheaper

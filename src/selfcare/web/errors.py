@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException
 
 from selfcare.auth.principals import NotAuthenticated
 from selfcare.errors import Conflict, InvalidInput, NotAllowed, SelfcareError, UnknownCustomer
+from selfcare.ingest.outcome import EventConflict
 
 PROBLEM_JSON = "application/problem+json"
 UNAUTHENTICATED = 401
@@ -103,8 +104,16 @@ def status_of(error: SelfcareError) -> tuple[int, str]:
 async def _on_selfcare_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, SelfcareError)  # noqa: S101 (registered for this class only)
     status, code = status_of(exc)
-    extra = exc.extra if isinstance(exc, SelfcareHTTPError) else {}
-    return problem_response(status, code, str(exc), instance=request.url.path, **extra)
+    return problem_response(status, code, str(exc), instance=request.url.path, **_extra(exc))
+
+
+def _extra(error: SelfcareError) -> dict[str, Any]:
+    """Problem fields beyond the standard ones: a conflicting event's two versions."""
+    if isinstance(error, SelfcareHTTPError):
+        return error.extra
+    if isinstance(error, EventConflict) and (versions := error.versions()) is not None:
+        return {"versions": versions}
+    return {}
 
 
 async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse:

@@ -20,10 +20,12 @@ from speedcheck_es5 import es5_violations
 from selfcare.domain.events import Event, EventType
 from selfcare.domain.speedcheck.models import BERLIN, Connection
 from selfcare.speedcheck.series import InMemoryMeasurementStore
+from selfcare.speedcheck.service import SpeedCheck
 from selfcare.web.pages.speedtest_measure import (
     SpeedtestSettings,
-    build_speedtest_router,
+    SpeedtestSite,
     customer_from_query,
+    install_speedtest,
 )
 
 SCRIPT = Path(__file__).resolve().parents[3] / "src/selfcare/web/pages/static/speedtest.js"
@@ -53,6 +55,19 @@ class Clock:
         return self.now
 
 
+class EventsSeen:
+    """The deviation events offered, in a list (the service hands them to ingest)."""
+
+    def __init__(self, events: list[Event]) -> None:
+        self.events = events
+
+    def offer(self, event: Event) -> None:
+        self.events.append(event)
+
+    def stored(self, event_id: str) -> bool:
+        return any(e.event_id == event_id for e in self.events)
+
+
 def client_for(
     store: InMemoryMeasurementStore,
     clock: Clock | None = None,
@@ -62,15 +77,16 @@ def client_for(
     settings: SpeedtestSettings | None = None,
 ) -> httpx.Client:
     app = FastAPI()
-    router = build_speedtest_router(
-        store,
-        customer=customer_from_query,
-        contract_for=(lambda _: CONTRACT) if with_contract else None,
-        on_deviation=events.append if events is not None else None,
+    service = SpeedCheck(
+        store=store,
+        contracts=lambda _: CONTRACT if with_contract else None,
+        deviations=EventsSeen(events) if events is not None else None,
         clock=clock or Clock(datetime(2025, 5, 12, 8, 0, tzinfo=BERLIN)),
-        settings=settings or SpeedtestSettings(),
     )
-    app.include_router(router, prefix="/speedtest")
+    site = SpeedtestSite(
+        service, customer=customer_from_query, settings=settings or SpeedtestSettings()
+    )
+    install_speedtest(app, site)
     return httpx.Client(transport=SyncASGITransport(app), base_url="http://testserver")
 
 

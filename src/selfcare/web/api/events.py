@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
-from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Request, Response
 from pydantic import ValidationError
 
 from selfcare.errors import InvalidInput
+from selfcare.ingest.outcome import BatchOutcome, RowOutcome, RowStatus, conflict_json
 from selfcare.ingest.rows import RawRow, RowProblem, rows_from_jsonl, rows_from_objects
-from selfcare.ingest.service import IngestReport, ingest_rows
-from selfcare.web.api.schemas import BatchResultRead, EventAcceptedRead, EventCreate
+from selfcare.ingest.service import quarantine, submit_batch
+from selfcare.web.api.schemas import (
+    BatchResultRead,
+    ConflictRead,
+    EventAcceptedRead,
+    EventCreate,
+    RowResultRead,
+)
 from selfcare.web.body import (
     JSON_LINES,
     decode_text,
@@ -41,7 +44,9 @@ router = APIRouter(prefix="/api/v1", tags=["events"])
     },
     openapi_extra=body_schema({"application/json": {"$ref": "#/components/schemas/EventCreate"}}),
 )
-async def post_event(request: Request, ctx: Ctx, _: EventsWriter) -> JSONResponse:
+async def post_event(
+    request: Request, response: Response, ctx: Ctx, _: EventsWriter
+) -> EventAcceptedRead:
     """Store one event. Re-sending it is harmless (200, `duplicate`); the same id with
     other content is refused with 409 showing both versions. An invalid event is
     quarantined with the reason and refused with 422."""
@@ -54,24 +59,15 @@ async def post_event(request: Request, ctx: Ctx, _: EventsWriter) -> JSONRespons
         raise SelfcareHTTPError(422, "invalid_input", "body: must be one JSON object (an event)")
     await _check_types(ctx, text)
     outcome = await ctx.events.submit(value)
-    if outcome.conflict is not None:
-        item = outcome.conflict
-        raise SelfcareHTTPError(
-            409,
-            "conflict",
-            f"event {item.event_id!r} is already stored with other content",
-            versions={"stored": item.stored, "received": item.received},
-        )
-    if outcome.problem is not None:
-        raise InvalidInput(f"{outcome.problem.field}: {outcome.problem.reason}")
-    duplicate = outcome.status == "duplicate"
-    answer = EventAcceptedRead(
-        event_id=str(value.get("event_id", "")).strip(),
+    outcome.raise_for_refusal()
+    duplicate = outcome.status is RowStatus.DUPLICATE
+    response.status_code = 200 if duplicate else 201
+    return EventAcceptedRead(
+        event_id=outcome.event_id or "",
         status="duplicate" if duplicate else "created",
         grants=outcome.grants,
         held=outcome.held,
     )
-    return JSONResponse(answer.model_dump(mode="json"), status_code=200 if duplicate else 201)
 
 
 @router.post(
@@ -107,8 +103,8 @@ async def post_batch(request: Request, ctx: Ctx, _: EventsWriter) -> BatchResult
         rows = list(rows_from_jsonl(decode_text(body), source="api:batch"))
     else:
         raise unsupported(media, "application/json or application/x-ndjson")
-    report = await ctx.write(ingest_rows, ctx.app.ingestor, rows, source="api:batch")
-    return batch_result(rows, report)
+    outcome = await ctx.write(submit_batch, ctx.app.ingestor, rows, source="api:batch")
+    return batch_read(outcome)
 
 
 async def _check_types(ctx: WebContext, text: str) -> None:
@@ -126,54 +122,31 @@ async def _check_types(ctx: WebContext, text: str) -> None:
         if error["type"] == "missing":
             reason = "is required"
         problem = RowProblem("api", 1, field, str(reason).removeprefix("Value error, "), text)
-        await ctx.write(ingest_rows, ctx.app.ingestor, [(1, problem)], source="api")
+        await ctx.write(quarantine, ctx.app.ingestor, [problem])
         raise InvalidInput(f"{problem.field}: {problem.reason}") from None
 
 
-def batch_result(rows: list[RawRow], report: IngestReport) -> BatchResultRead:
-    """Per-row outcomes in input order, from the ingest report."""
-    problems_by_line = {p.line: p for p in report.quarantined}
-    conflict_lines = {c.line for c in report.conflicts}
-    duplicate_lines = set(report.duplicate_lines)
-    results = []
-    for line, raw in rows:
-        event_id = _event_id(raw)
-        if line in conflict_lines:
-            results.append({"line": line, "event_id": event_id, "status": "conflict"})
-        elif line in problems_by_line:
-            problem = problems_by_line[line]
-            results.append(
-                {
-                    "line": line,
-                    "event_id": event_id,
-                    "status": "quarantined",
-                    "field": problem.field,
-                    "reason": problem.reason,
-                }
-            )
-        elif line in duplicate_lines:
-            results.append({"line": line, "event_id": event_id, "status": "duplicate"})
-        else:
-            results.append({"line": line, "event_id": event_id, "status": "stored"})
-    return BatchResultRead.model_validate(
-        {
-            "received": report.received,
-            "accepted": report.accepted,
-            "duplicates": report.duplicates,
-            "conflicts": [
-                {"event_id": c.event_id, "line": c.line, "stored": c.stored, "received": c.received}
-                for c in report.conflicts
-            ],
-            "quarantined": len(report.quarantined) - len(report.conflicts),
-            "grants": len(report.grants),
-            "held": len(report.held),
-            "rows": results,
-        }
+def batch_read(outcome: BatchOutcome) -> BatchResultRead:
+    """The answer to a batch: its counts and one entry per row, in input order."""
+    report = outcome.report
+    return BatchResultRead(
+        received=report.received,
+        accepted=report.accepted,
+        duplicates=report.duplicates,
+        conflicts=[ConflictRead.model_validate(conflict_json(c)) for c in report.conflicts],
+        quarantined=outcome.quarantined,
+        grants=len(report.grants),
+        held=len(report.held),
+        rows=[_row_read(row) for row in outcome.rows],
     )
 
 
-def _event_id(raw: Mapping[str, Any] | RowProblem) -> str | None:
-    if isinstance(raw, RowProblem):
-        return None
-    value = raw.get("event_id")
-    return value.strip() if isinstance(value, str) and value.strip() else None
+def _row_read(row: RowOutcome) -> RowResultRead:
+    problem = row.problem if row.status is RowStatus.QUARANTINED else None
+    return RowResultRead(
+        line=row.line,
+        event_id=row.event_id,
+        status=row.status.value,
+        field=problem.field if problem else None,
+        reason=problem.reason if problem else None,
+    )

@@ -1,12 +1,13 @@
 """The speed check in the service: the browser test, the customer's overview, the evidence.
 
 `mount_speedcheck(api, app)` puts everything under `/speedtest` on the service's app:
-helper pages of speedcheck/webtest.py (test page, download/upload/ping/ip, results,
-status, evidence) with the customer taken from the login cookie, the service's clock and
-database, and a proven deviation handed to the ingest service; the login pages; the
+the browser test of speedtest_measure.py (test page, download/upload/ping/ip, results,
+status, evidence) with the customer taken from the login cookie; the login pages; the
 customer's overview (series so far, when the next measurement is allowed, the verdict);
-and the operator's contract API. Every page speaks German or English (`?lang=`, else
-Accept-Language) and needs no JavaScript except the measurement itself.
+and the operator's contract API. What they do is the speed-check service's
+(`app.speedcheck`, wired by bootstrap); no page writes on a GET. Every page speaks German
+or English (`?lang=`, else Accept-Language) and needs no JavaScript except the
+measurement itself.
 """
 
 from __future__ import annotations
@@ -19,11 +20,8 @@ from fastapi.responses import HTMLResponse
 from selfcare.bootstrap import App
 from selfcare.domain.speedcheck.models import BERLIN, Contract, Measurement, format_day, format_mbit
 from selfcare.domain.speedcheck.report import verdict_to_json
-from selfcare.domain.speedcheck.schedule import plan
-from selfcare.speedcheck.deviation import DeviationNotice
-from selfcare.speedcheck.series import MeasurementStore, current_series
-from selfcare.store.speedcheck_repository import SqlMeasurementStore, contract_for
 from selfcare.web.api import speedcheck as contract_api
+from selfcare.web.deps import Ctx
 from selfcare.web.pages.language import Lang, page_language
 from selfcare.web.pages.speedtest_auth import (
     ENV,
@@ -33,7 +31,7 @@ from selfcare.web.pages.speedtest_auth import (
     customer_from_cookie,
     install_login,
 )
-from selfcare.web.pages.speedtest_measure import build_speedtest_router
+from selfcare.web.pages.speedtest_measure import SpeedtestSite, install_speedtest
 from selfcare.web.pages.speedtest_texts import TEXTS
 
 MAX_OTHERS = 50
@@ -44,20 +42,10 @@ PageLang = Annotated[Lang, Depends(page_language)]
 def mount_speedcheck(api: FastAPI, app: App) -> None:
     """Serve the speed check for `app`'s customers under `/speedtest` (pages stay out of
     the OpenAPI document; the operator's contract routes are in it)."""
-    store = SqlMeasurementStore(app.uow, clock=app.clock)
-    notice = DeviationNotice(app.ingestor, app.uow)
-    speedtest = build_speedtest_router(
-        store,
-        customer=customer_from_cookie,
-        contract_for=lambda customer_id: contract_for(app.uow, customer_id),
-        on_deviation=notice,
-        clock=app.clock,
-        language=page_language,
-        links=_page_links,
-    )
+    site = SpeedtestSite(service=app.speedcheck, customer=customer_from_cookie, links=_page_links)
     api.include_router(auth_router(), prefix=PREFIX, include_in_schema=False)
-    api.include_router(overview_router(app, store, notice), prefix=PREFIX, include_in_schema=False)
-    api.include_router(speedtest, prefix=PREFIX, include_in_schema=False)
+    api.include_router(router, prefix=PREFIX, include_in_schema=False)
+    install_speedtest(api, site, prefix=PREFIX)
     api.include_router(contract_api.router)
     install_login(api)
 
@@ -68,35 +56,29 @@ def _page_links(request: Request, lang: str) -> list[tuple[str, str]]:
     return [(url, TEXTS[lang]["overview_title"])]
 
 
-def overview_router(app: App, store: MeasurementStore, notice: DeviationNotice) -> APIRouter:
-    """`GET /series`: the customer's series, the next allowed moment and the verdict."""
-    router = APIRouter()
+router = APIRouter()
 
-    @router.get("/series", response_class=HTMLResponse, name="speedtest_series")
-    def overview(request: Request, customer_id: CustomerId, lang: PageLang) -> HTMLResponse:
-        measurements = store.list(customer_id)
-        series = current_series(measurements)
-        contract = contract_for(app.uow, customer_id)
-        verdict = notice.review(store, customer_id, contract)
-        schedule = plan(series, app.clock())
-        context = {
-            "lang": lang,
-            "t": TEXTS[lang],
-            "customer_id": customer_id,
-            "schedule_text": schedule.text.get(lang),
-            "schedule_state": schedule.state.value,
-            "schedule_count": schedule.count,
-            "verdict": verdict_to_json(verdict, lang) if verdict else None,
-            "pass_text": TEXTS[lang]["pass"].format(days=app.program.calls.hotline_pass_days),
-            "tiers": _tiers(contract, lang),
-            "rows": _rows(series, lang),
-            "others": _rows(_others(measurements, series), lang, newest_first=True),
-            **_urls(request, lang, has_verdict=verdict is not None),
-        }
-        html = ENV.get_template("speedtest_series.html").render(context)
-        return HTMLResponse(html, headers=PRIVATE)
 
-    return router
+@router.get("/series", response_class=HTMLResponse, name="speedtest_series")
+def overview(request: Request, ctx: Ctx, customer_id: CustomerId, lang: PageLang) -> HTMLResponse:
+    """The customer's series, the next allowed moment and the verdict (reads only)."""
+    seen = ctx.app.speedcheck.overview(customer_id)
+    context = {
+        "lang": lang,
+        "t": TEXTS[lang],
+        "customer_id": customer_id,
+        "schedule_text": seen.schedule.text.get(lang),
+        "schedule_state": seen.schedule.state.value,
+        "schedule_count": seen.schedule.count,
+        "verdict": verdict_to_json(seen.verdict, lang) if seen.verdict else None,
+        "pass_text": TEXTS[lang]["pass"].format(days=ctx.app.program.calls.hotline_pass_days),
+        "tiers": _tiers(seen.contract, lang),
+        "rows": _rows(seen.series, lang),
+        "others": _rows(_others(seen.measurements, seen.series), lang, newest_first=True),
+        **_urls(request, lang, has_verdict=seen.verdict is not None),
+    }
+    html = ENV.get_template("speedtest_series.html").render(context)
+    return HTMLResponse(html, headers=PRIVATE)
 
 
 def _urls(request: Request, lang: str, *, has_verdict: bool) -> dict[str, Any]:

@@ -7,33 +7,33 @@ Internet Explorer 11) runs several parallel streams, drops the warm-up and repor
 payload (factor 1, not LibreSpeed's 1.06). Results are posted back and stored for the
 customer; LAN measurements build a protocol-conformant series over days (series.py).
 
-No `from __future__ import annotations` here: FastAPI reads the route signatures at
-runtime, and the customer dependency is a variable of the factory.
+Routes live at module level; what they serve with (the speed-check service, how the
+customer is known, sizes) is a `SpeedtestSite` that `install_speedtest` puts on the app.
 """
+
+from __future__ import annotations
 
 import json
 import os
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.requests import ClientDisconnect
 
-from selfcare.domain.events import Event
-from selfcare.domain.speedcheck.models import Connection, Contract, Measurement
+from selfcare.domain.events import MAX_ID_LENGTH as MAX_CUSTOMER_LENGTH
+from selfcare.domain.speedcheck.models import Connection, Measurement
 from selfcare.domain.speedcheck.report import verdict_to_json
-from selfcare.domain.speedcheck.schedule import Schedule, SeriesState
-from selfcare.domain.speedcheck.verdict import Verdict, judge
-from selfcare.speedcheck.evidence import deviation_event, render_evidence
-from selfcare.speedcheck.series import MeasurementStore, current_series, record, status
+from selfcare.domain.speedcheck.schedule import Schedule
+from selfcare.speedcheck.evidence import render_evidence
+from selfcare.speedcheck.service import Reading, SpeedCheck
+from selfcare.web.pages.language import Lang, page_language
 from selfcare.web.pages.speedtest_measure_texts import PAGE, script_texts
 
 CHUNK_BYTES = 1 << 20
@@ -41,7 +41,6 @@ NO_STORE = {"Cache-Control": "no-store, no-cache, must-revalidate, max-age=0", "
 HERE = Path(__file__).parent
 SCRIPT = (HERE / "static" / "speedtest.js").read_text(encoding="utf-8")
 _ENV = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape())
-Lang = Literal["de", "en"]
 
 
 @dataclass(frozen=True)
@@ -58,6 +57,21 @@ class SpeedtestSettings:
     pings: int = 10
 
 
+@dataclass(frozen=True)
+class SpeedtestSite:
+    """What the routes serve with, set on the hosting app by `install_speedtest`.
+
+    `customer` names the logged-in customer from the request (a cookie in the service,
+    `?customer=` in demos and tests); `links` adds (url, label) links of the hosting
+    service to the page (overview, logout).
+    """
+
+    service: SpeedCheck
+    customer: Callable[[Request], str]
+    settings: SpeedtestSettings = SpeedtestSettings()
+    links: Callable[[Request, str], list[tuple[str, str]]] | None = None
+
+
 class ResultIn(BaseModel):
     """What the page posts after a measurement (kbit/s of TCP payload, factor 1)."""
 
@@ -70,19 +84,83 @@ class ResultIn(BaseModel):
     elapsed_ms: int = Field(default=0, ge=0, le=600_000)
     new_series: bool = False
 
+    def reading(self) -> Reading:
+        return Reading(
+            self.download_kbps,
+            self.upload_kbps,
+            self.ping_ms,
+            Connection(self.connection),
+            self.elapsed_ms,
+        )
 
-def customer_from_query(customer: Annotated[str, Query(min_length=1, max_length=128)]) -> str:
+
+class ScheduleRead(BaseModel):
+    """Where the series stands and when the next measurement may be taken."""
+
+    state: str
+    count: int
+    days: int
+    allowed_from: str | None = Field(description="ISO 8601, as the page's script reads it.")
+    allowed_until: str | None
+    text: str
+
+
+class MeasurementRead(BaseModel):
+    """One stored measurement as the page shows it."""
+
+    measured_at: str = Field(description="ISO 8601 with the offset it was taken in.")
+    download_kbps: int
+    upload_kbps: int
+    ping_ms: int | None
+    connection: Literal["lan", "wlan"]
+    series_id: str | None
+
+
+class StatusRead(ScheduleRead):
+    """The series' schedule and, with contract figures, its verdict."""
+
+    verdict: dict[str, Any] | None
+
+
+class ResultRead(BaseModel):
+    """The answer to a posted result: stored, whether it counts, and the series now."""
+
+    stored: bool
+    counted: bool
+    number: int | None
+    message: str
+    measurement: MeasurementRead
+    schedule: ScheduleRead
+    verdict: dict[str, Any] | None
+
+
+def install_speedtest(api: FastAPI, site: SpeedtestSite, *, prefix: str = "/speedtest") -> None:
+    """Serve the speed test on `api` under `prefix`, with `site`'s service and customer."""
+    api.state.speedtest = site
+    api.include_router(router, prefix=prefix, include_in_schema=False)
+
+
+def customer_from_query(request: Request) -> str:
     """Demo and test stand-in for authentication: the customer named in `?customer=`."""
+    customer = request.query_params.get("customer", "")
+    if not 1 <= len(customer) <= MAX_CUSTOMER_LENGTH:
+        raise HTTPException(status_code=422, detail="customer: 1 to 128 characters required")
     return customer
 
 
-def lang_from_query(language: Annotated[Lang, Query(alias="lang")] = "de") -> str:
-    """The page language from `?lang=` (German unless asked otherwise)."""
-    return language
+def _site(request: Request) -> SpeedtestSite:
+    site: SpeedtestSite = request.app.state.speedtest
+    return site
 
 
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
+def _customer(request: Request) -> str:
+    return _site(request).customer(request)
+
+
+Site = Annotated[SpeedtestSite, Depends(_site)]
+CustomerId = Annotated[str, Depends(_customer)]
+PageLang = Annotated[Lang, Depends(page_language)]
+router = APIRouter()
 
 
 def _random_chunks(count: int) -> Iterator[bytes]:
@@ -91,137 +169,106 @@ def _random_chunks(count: int) -> Iterator[bytes]:
         yield os.urandom(CHUNK_BYTES)
 
 
-def build_speedtest_router(
-    store: MeasurementStore,
-    *,
-    customer: Callable[..., str],
-    contract_for: Callable[[str], Contract | None] | None = None,
-    on_deviation: Callable[[Event], None] | None = None,
-    clock: Callable[[], datetime] = _utc_now,
-    settings: SpeedtestSettings = SpeedtestSettings(),
-    language: Callable[..., str] = lang_from_query,
-    links: Callable[[Request, str], list[tuple[str, str]]] | None = None,
-) -> APIRouter:
-    """Routes of the speed test; mount with a trailing-slash prefix such as `/speedtest`.
+@router.get("/", response_class=HTMLResponse, name="speedtest_page")
+def page(
+    request: Request,
+    site: Site,
+    customer_id: CustomerId,
+    lang: PageLang,
+    duration: Annotated[int, Query(ge=2, le=15)] = 10,
+) -> HTMLResponse:
+    """The test page; its ES5 script runs the measurement and posts the result."""
+    seen = site.service.overview(customer_id)
+    config = _page_config(request, site.settings, lang, duration)
+    html = _ENV.get_template("speedtest.html").render(
+        lang=lang,
+        t=PAGE[lang],
+        schedule_text=seen.schedule.text.get(lang),
+        config_json=_script_json(config),
+        script_url=_path(request, "speedtest_script"),
+        evidence_url=config["urls"]["evidence"] if seen.contract is not None else None,
+        links=site.links(request, lang) if site.links else [],
+    )
+    return HTMLResponse(html, headers=NO_STORE)
 
-    `customer` is the FastAPI dependency that names the logged-in customer; `contract_for`
-    enables the verdict and the evidence page; `on_deviation` receives the
-    `speedcheck_deviation` event when a series completes with a proven deviation.
-    `language` is the dependency that picks `de` or `en`; `links` adds (url, label) links
-    of the hosting service to the page (overview, logout).
-    """
-    router = APIRouter()
-    customer_id_type = Annotated[str, Depends(customer)]
-    lang_type = Annotated[str, Depends(language)]
 
-    def verdict_for(customer_id: str, series: list[Measurement]) -> Verdict | None:
-        contract = contract_for(customer_id) if contract_for else None
-        return judge(series, contract) if contract is not None and series else None
+@router.get("/speedtest.js", name="speedtest_script")
+def script() -> Response:
+    return Response(SCRIPT, media_type="application/javascript; charset=utf-8")
 
-    @router.get("/", response_class=HTMLResponse, name="speedtest_page")
-    def page(
-        request: Request,
-        customer_id: customer_id_type,
-        lang: lang_type,
-        duration: Annotated[int, Query(ge=2, le=15)] = 10,
-    ) -> HTMLResponse:
-        schedule = status(store, customer_id, clock())
-        config = _page_config(request, settings, lang, duration)
-        has_contract = contract_for is not None and contract_for(customer_id) is not None
-        html = _ENV.get_template("speedtest.html").render(
-            lang=lang,
-            t=PAGE[lang],
-            schedule_text=schedule.text.get(lang),
-            config_json=_script_json(config),
-            script_url=_path(request, "speedtest_script"),
-            evidence_url=config["urls"]["evidence"] if has_contract else None,
-            links=links(request, lang) if links else [],
-        )
-        return HTMLResponse(html, headers=NO_STORE)
 
-    @router.get("/speedtest.js", name="speedtest_script")
-    def script() -> Response:
-        return Response(SCRIPT, media_type="application/javascript; charset=utf-8")
+@router.get("/garbage", name="speedtest_garbage")
+def garbage(
+    site: Site, chunks: Annotated[int, Query(alias="ckSize", ge=1)] = 4
+) -> StreamingResponse:
+    """`chunks` MiB of random bytes (at most the site's `max_chunks`)."""
+    if chunks > site.settings.max_chunks:
+        raise HTTPException(status_code=422, detail=f"ckSize: at most {site.settings.max_chunks}")
+    headers = {**NO_STORE, "Content-Length": str(chunks * CHUNK_BYTES)}
+    return StreamingResponse(
+        _random_chunks(chunks), media_type="application/octet-stream", headers=headers
+    )
 
-    @router.get("/garbage", name="speedtest_garbage")
-    def garbage(
-        chunks: Annotated[int, Query(alias="ckSize", ge=1, le=settings.max_chunks)] = 4,
-    ) -> StreamingResponse:
-        headers = {**NO_STORE, "Content-Length": str(chunks * CHUNK_BYTES)}
-        return StreamingResponse(
-            _random_chunks(chunks), media_type="application/octet-stream", headers=headers
-        )
 
-    @router.post("/empty", name="speedtest_upload")
-    async def upload(request: Request) -> Response:
-        received = 0
-        try:
-            async for part in request.stream():
-                received += len(part)
-                if received > settings.max_upload_bytes:
-                    raise HTTPException(status_code=413, detail="upload larger than the test needs")
-        except ClientDisconnect:  # the page aborts its uploads when the test time is up
-            pass
-        return Response(status_code=200, headers=NO_STORE)
+@router.post("/empty", name="speedtest_upload")
+async def upload(request: Request, site: Site) -> Response:
+    """Read and discard an upload stream (413 beyond what the test needs)."""
+    received = 0
+    try:
+        async for part in request.stream():
+            received += len(part)
+            if received > site.settings.max_upload_bytes:
+                raise HTTPException(status_code=413, detail="upload larger than the test needs")
+    except ClientDisconnect:  # the page aborts its uploads when the test time is up
+        pass
+    return Response(status_code=200, headers=NO_STORE)
 
-    @router.get("/ping", name="speedtest_ping")
-    @router.get("/empty", name="speedtest_empty")
-    def ping() -> Response:
-        return Response(b"", headers=NO_STORE)
 
-    @router.get("/ip", name="speedtest_ip")
-    def client_ip(request: Request) -> dict[str, str | None]:
-        return {"ip": request.client.host if request.client else None}
+@router.get("/ping", name="speedtest_ping")
+@router.get("/empty", name="speedtest_empty")
+def ping() -> Response:
+    return Response(b"", headers=NO_STORE)
 
-    @router.get("/status", name="speedtest_status")
-    def series_status(customer_id: customer_id_type, lang: lang_type) -> dict[str, Any]:
-        series = current_series(store.list(customer_id))
-        doc = schedule_json(status(store, customer_id, clock()), lang)
-        verdict = verdict_for(customer_id, series)
-        doc["verdict"] = verdict_to_json(verdict, lang) if verdict else None
-        return doc
 
-    @router.post("/results", name="speedtest_results")
-    def results(body: ResultIn, customer_id: customer_id_type, lang: lang_type) -> dict[str, Any]:
-        now = clock()
-        measurement = Measurement(
-            now - timedelta(milliseconds=body.elapsed_ms),
-            body.download_kbps,
-            body.upload_kbps,
-            body.ping_ms,
-            Connection(body.connection),
-            source="browser",
-            test_id=uuid.uuid4().hex,
-        )
-        recorded = record(store, customer_id, measurement, new_series=body.new_series)
-        verdict = verdict_for(customer_id, recorded.series)
-        just_completed = recorded.counted and recorded.schedule.state is SeriesState.COMPLETE
-        if verdict is not None and just_completed and on_deviation is not None:
-            event = deviation_event(customer_id, recorded.series, verdict, recorded_at=now)
-            if event is not None:
-                on_deviation(event)
-        return {
-            "stored": True,
-            "counted": recorded.counted,
-            "number": recorded.number,
-            "message": recorded.text.get(lang),
-            "measurement": measurement_json(recorded.measurement),
-            "schedule": schedule_json(recorded.schedule, lang),
-            "verdict": verdict_to_json(verdict, lang) if verdict else None,
-        }
+@router.get("/ip", name="speedtest_ip")
+def client_ip(request: Request) -> dict[str, str | None]:
+    return {"ip": request.client.host if request.client else None}
 
-    @router.get("/evidence", response_class=HTMLResponse, name="speedtest_evidence")
-    def evidence(customer_id: customer_id_type, lang: lang_type) -> HTMLResponse:
-        series = current_series(store.list(customer_id))
-        verdict = verdict_for(customer_id, series)
-        if verdict is None:
-            raise HTTPException(status_code=404, detail="no series or no contract to judge")
-        html = render_evidence(
-            series, verdict, generated_at=clock(), lang=lang, customer_id=customer_id
-        )
-        return HTMLResponse(html)
 
-    return router
+@router.get("/status", name="speedtest_status", response_model=StatusRead)
+def series_status(site: Site, customer_id: CustomerId, lang: PageLang) -> StatusRead:
+    """Where the customer's series stands now, and its verdict (reads only)."""
+    seen = site.service.overview(customer_id)
+    verdict = verdict_to_json(seen.verdict, lang) if seen.verdict else None
+    return StatusRead(**schedule_read(seen.schedule, lang).model_dump(), verdict=verdict)
+
+
+@router.post("/results", name="speedtest_results", response_model=ResultRead)
+def results(body: ResultIn, site: Site, customer_id: CustomerId, lang: PageLang) -> ResultRead:
+    """Store a measurement; the answer says whether it counts for the series."""
+    result = site.service.record(customer_id, body.reading(), new_series=body.new_series)
+    recorded = result.recorded
+    return ResultRead(
+        stored=True,
+        counted=recorded.counted,
+        number=recorded.number,
+        message=recorded.text.get(lang),
+        measurement=measurement_read(recorded.measurement),
+        schedule=schedule_read(recorded.schedule, lang),
+        verdict=verdict_to_json(result.verdict, lang) if result.verdict else None,
+    )
+
+
+@router.get("/evidence", response_class=HTMLResponse, name="speedtest_evidence")
+def evidence(site: Site, customer_id: CustomerId, lang: PageLang) -> HTMLResponse:
+    """The printable evidence of the current series (404 without series or contract)."""
+    series, verdict = site.service.judged(customer_id)
+    if verdict is None:
+        raise HTTPException(status_code=404, detail="no series or no contract to judge")
+    html = render_evidence(
+        series, verdict, generated_at=site.service.clock(), lang=lang, customer_id=customer_id
+    )
+    return HTMLResponse(html)
 
 
 def _path(request: Request, name: str, query: str = "") -> str:
@@ -259,23 +306,23 @@ def _script_json(config: dict[str, Any]) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def schedule_json(schedule: Schedule, lang: str) -> dict[str, Any]:
-    return {
-        "state": schedule.state.value,
-        "count": schedule.count,
-        "days": schedule.days,
-        "allowed_from": schedule.allowed_from.isoformat() if schedule.allowed_from else None,
-        "allowed_until": schedule.allowed_until.isoformat() if schedule.allowed_until else None,
-        "text": schedule.text.get(lang),
-    }
+def schedule_read(schedule: Schedule, lang: str) -> ScheduleRead:
+    return ScheduleRead(
+        state=schedule.state.value,
+        count=schedule.count,
+        days=schedule.days,
+        allowed_from=schedule.allowed_from.isoformat() if schedule.allowed_from else None,
+        allowed_until=schedule.allowed_until.isoformat() if schedule.allowed_until else None,
+        text=schedule.text.get(lang),
+    )
 
 
-def measurement_json(item: Measurement) -> dict[str, Any]:
-    return {
-        "measured_at": item.measured_at.isoformat(),
-        "download_kbps": item.download_kbps,
-        "upload_kbps": item.upload_kbps,
-        "ping_ms": item.ping_ms,
-        "connection": item.connection.value,
-        "series_id": item.series_id,
-    }
+def measurement_read(item: Measurement) -> MeasurementRead:
+    return MeasurementRead(
+        measured_at=item.measured_at.isoformat(),
+        download_kbps=item.download_kbps,
+        upload_kbps=item.upload_kbps,
+        ping_ms=item.ping_ms,
+        connection=item.connection.value,
+        series_id=item.series_id,
+    )

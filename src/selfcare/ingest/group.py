@@ -4,81 +4,62 @@ Each commit costs a disk flush (PostgreSQL) or the single writer's turn (SQLite)
 under load a transaction per event limits throughput. While one write runs, newly
 arrived events wait; the next write takes all of them (up to `max_group`) through the
 same batch ingest. An event arriving at a quiet moment is written at once, alone, so
-nothing waits for a timer. Every event still gets its own answer: stored, duplicate,
-conflict (with both versions) or quarantined (with the reason).
+nothing waits for a timer. Every event still gets its own outcome (outcome.py): stored,
+duplicate, conflict (with both versions) or quarantined (with the reason).
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from selfcare.bootstrap import App
-from selfcare.ingest.rows import RowProblem
-from selfcare.ingest.service import EventConflictItem, ingest_rows
+from selfcare.ingest.outcome import RowOutcome, RowStatus, row_outcomes
+from selfcare.ingest.rows import RawRow
+from selfcare.ingest.service import Ingestor, ingest_rows
 
 MAX_GROUP = 200
+SOURCE = "api"
+
+Event = Mapping[str, Any]
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """What became of one event; `grants`/`held`: new grants of its customer this write
-    made due (counted on the customer's last stored event of the write)."""
-
-    status: str  # created | duplicate | conflict | quarantined
-    conflict: EventConflictItem | None = None
-    problem: RowProblem | None = None
-    grants: int = 0
-    held: int = 0
-
-
-def ingest_group(app: App, events: list[dict[str, Any]]) -> list[Outcome]:
+def ingest_group(ingestor: Ingestor, events: list[Event]) -> list[RowOutcome]:
     """Store events in one transaction; one outcome per event, in order."""
-    report = ingest_rows(
-        app.ingestor, [(n, e) for n, e in enumerate(events, start=1)], source="api"
-    )
-    conflicts = {c.line: c for c in report.conflicts}
-    problems = {p.line: p for p in report.quarantined}
-    duplicates = set(report.duplicate_lines)
-    outcomes = []
-    for line in range(1, len(events) + 1):
-        if line in conflicts:
-            outcomes.append(Outcome("conflict", conflict=conflicts[line]))
-        elif line in problems:
-            outcomes.append(Outcome("quarantined", problem=problems[line]))
-        else:
-            outcomes.append(Outcome("duplicate" if line in duplicates else "created"))
+    rows: list[RawRow] = list(enumerate(events, start=1))
+    report = ingest_rows(ingestor, rows, source=SOURCE)
+    outcomes = row_outcomes(rows, report)
     if report.grants:
-        _attribute_grants(app, events, outcomes, set(report.grants), set(report.held))
+        _attribute_grants(ingestor, events, outcomes, set(report.grants), set(report.held))
     return outcomes
 
 
 def _attribute_grants(
-    app: App,
-    events: list[dict[str, Any]],
-    outcomes: list[Outcome],
+    ingestor: Ingestor,
+    events: list[Event],
+    outcomes: list[RowOutcome],
     grant_ids: set[str],
     held: set[str],
 ) -> None:
-    with app.uow(read_only=True) as work:
+    """Give each customer's new grants to the customer's last stored event of the group,
+    so the grants are counted once, as they would be had that event come alone."""
+    with ingestor.uow(read_only=True) as work:
         rows = work.grants.by_ids(sorted(grant_ids))
     per_customer: dict[str, list[str]] = defaultdict(list)
     for grant in rows.values():
         per_customer[grant.customer_id].append(grant.id)
-    last_created = {
+    last_stored = {
         str(event.get("customer_id", "")).strip(): index
         for index, (event, outcome) in enumerate(zip(events, outcomes, strict=True))
-        if outcome.status == "created"
+        if outcome.status is RowStatus.STORED
     }
     for customer, ids in per_customer.items():
-        index = last_created.get(customer)
+        index = last_stored.get(customer)
         if index is not None:
-            outcome = outcomes[index]
-            outcomes[index] = Outcome(
-                outcome.status, grants=len(ids), held=len(held.intersection(ids))
+            outcomes[index] = replace(
+                outcomes[index], grants=len(ids), held=len(held.intersection(ids))
             )
 
 
@@ -86,14 +67,14 @@ def _attribute_grants(
 class IngestQueue:
     """Gathers single events while a write runs and writes them as one group after it."""
 
-    write: Callable[[list[dict[str, Any]]], Awaitable[list[Outcome]]]
+    write: Callable[[list[Event]], Awaitable[list[RowOutcome]]]
     max_group: int = MAX_GROUP
-    _pending: list[tuple[dict[str, Any], asyncio.Future[Outcome]]] = field(default_factory=list)
+    _pending: list[tuple[Event, asyncio.Future[RowOutcome]]] = field(default_factory=list)
     _drain: asyncio.Task[None] | None = None
 
-    async def submit(self, event: dict[str, Any]) -> Outcome:
+    async def submit(self, event: Event) -> RowOutcome:
         """The outcome of one event, written alone or with those that arrived with it."""
-        future: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
+        future: asyncio.Future[RowOutcome] = asyncio.get_running_loop().create_future()
         self._pending.append((event, future))
         if self._drain is None or self._drain.done():
             self._drain = asyncio.create_task(self._drain_pending())
