@@ -117,6 +117,7 @@ def build(
     limits = Limits(
         max_batch=settings.max_batch_events,
         tolerance=timedelta(seconds=settings.future_tolerance_s),
+        earliest=settings.earliest_event_date,
     )
     ingestor = Ingestor(uow=uow, program=program, clock=clock, limits=limits)
     return App(

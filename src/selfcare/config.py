@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,7 @@ class Settings:
     settle_every_s: float = 60.0
     future_tolerance_s: int = 300
     max_batch_events: int = 10_000
+    earliest_event_date: date | None = None  # None: the program's starts_on, else 2000-01-01
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "database_url", normalise_database_url(self.database_url))
@@ -68,6 +70,11 @@ def _convert(name: str, kind: str, raw: str) -> Any:
         raise InvalidInput(f"{PREFIX}{name.upper()}: {raw!r} is not a number") from None
     if "Path" in kind:
         return Path(raw)
+    if kind.startswith("date"):
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            raise InvalidInput(f"{PREFIX}{name.upper()}: {raw!r} is not a date") from None
     return raw
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime
 from enum import StrEnum
 
@@ -35,6 +36,26 @@ class Direction(StrEnum):
 
 MAX_ID_LENGTH = 128
 MAX_TEXT_LENGTH = 4000
+_BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+
+
+def normal_id(value: str) -> str:
+    """The one spelling of an id (Unicode NFC), refusing control and formatting characters.
+
+    `d-é` typed as one code point or as `e` plus a combining accent is one customer; an
+    invisible or bidi-override character would make two ids look alike (or one look like
+    another) on every screen that shows them.
+    """
+    if value.isascii() and value.isprintable():
+        return value
+    value = unicodedata.normalize("NFC", value)
+    for char in value:
+        if char in _BIDI_CONTROLS or unicodedata.category(char) in {"Cc", "Cf", "Cs"}:
+            msg = f"contains the control or formatting character U+{ord(char):04X}"
+            raise ValueError(msg)
+    return value
 
 
 class Event(BaseModel):
@@ -55,6 +76,11 @@ class Event(BaseModel):
     text: str | None = Field(default=None, max_length=MAX_TEXT_LENGTH)
     direction: Direction = Direction.INBOUND
     reached_agent: bool = True
+
+    @field_validator("event_id", "customer_id", "reason_code")
+    @classmethod
+    def _one_spelling(cls, value: str | None) -> str | None:
+        return None if value is None else normal_id(value)
 
     @field_validator("occurred_at", "recorded_at")
     @classmethod

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -167,6 +168,8 @@ class Program(_Rule):
     calls: CallRules = CallRules()
     caps: tuple[Cap, ...] = ()
     budget: Budget = Budget()
+    starts_on: date | None = None
+    """The program's first day: events before it are quarantined as implausible."""
 
     @field_validator("timezone")
     @classmethod

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from selfcare.ingest.outcome import RowOutcome, RowStatus, row_outcomes
-from selfcare.ingest.rows import RawRow
+from selfcare.ingest.rows import rows_from_objects
 from selfcare.ingest.service import Ingestor, ingest_rows
 
 MAX_GROUP = 200
@@ -28,7 +28,7 @@ Event = Mapping[str, Any]
 
 def ingest_group(ingestor: Ingestor, events: list[Event]) -> list[RowOutcome]:
     """Store events in one transaction; one outcome per event, in order."""
-    rows: list[RawRow] = list(enumerate(events, start=1))
+    rows = list(rows_from_objects(events, source=SOURCE))
     report = ingest_rows(ingestor, rows, source=SOURCE)
     outcomes = row_outcomes(rows, report)
     if report.grants:

@@ -8,12 +8,14 @@ point in its own terms.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
 from selfcare.errors import Conflict, InvalidInput
+from selfcare.ingest.edge import storable
 from selfcare.ingest.rows import RawRow, RowProblem
 
 
@@ -150,7 +152,9 @@ def row_outcomes(rows: Sequence[RawRow], report: IngestReport) -> list[RowOutcom
         if line in conflicts:
             outcome = RowOutcome(line, event_id, RowStatus.CONFLICT, conflict=conflicts[line])
         elif line in problems:
-            outcome = RowOutcome(line, event_id, RowStatus.QUARANTINED, problem=problems[line])
+            problem = problems[line]
+            shown = replace(problem, field=storable(problem.field), reason=storable(problem.reason))
+            outcome = RowOutcome(line, event_id, RowStatus.QUARANTINED, problem=shown)
         elif line in duplicates:
             outcome = RowOutcome(line, event_id, RowStatus.DUPLICATE)
         else:
@@ -164,4 +168,7 @@ def event_id_of(raw: Mapping[str, Any] | RowProblem) -> str | None:
     if isinstance(raw, RowProblem):
         return None
     value = raw.get("event_id")
-    return value.strip() if isinstance(value, str) and value.strip() else None
+    if not isinstance(value, str) or not value.strip():
+        return None
+    shown = storable(value.strip())
+    return shown if shown.isascii() else unicodedata.normalize("NFC", shown)

@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from selfcare.domain.events import Event
+from selfcare.ingest.edge import instant_problem, storable, unstorable
 from selfcare.ingest.event_files import event_from_row
 from selfcare.ingest.rows import RowProblem
 from selfcare.store.tables import EventRow
@@ -40,22 +41,40 @@ class Candidate:
 
 
 def check_row(
-    line: int, row: Mapping[str, Any], *, source: str, now: datetime, tolerance: timedelta
+    line: int,
+    row: Mapping[str, Any],
+    *,
+    source: str,
+    now: datetime,
+    tolerance: timedelta,
+    earliest: datetime,
 ) -> Candidate | RowProblem:
-    """Validate one row; times beyond `now + tolerance` are refused (clock errors, typos)."""
+    """Validate one row: nothing a database would refuse (edge.py), times neither before
+    `earliest` (implausible) nor beyond `now + tolerance` (clock errors, typos)."""
+    unusable = unstorable(row)
+    if unusable is not None:
+        return RowProblem(source, line, *unusable, _raw(row))
     outcome = event_from_row(row, source=source, line=line)
     if isinstance(outcome, RowProblem):
         return outcome
-    limit = now + tolerance
     for name in ("occurred_at", "recorded_at"):
         moment = getattr(outcome, name)
-        if moment is not None and moment > limit:
-            reason = (
-                f"lies in the future ({moment.isoformat()}); at most "
-                f"{int(tolerance.total_seconds())} s ahead of {now.isoformat()} accepted"
-            )
+        reason = None if moment is None else _time_problem(moment, now, tolerance, earliest)
+        if reason is not None:
             return RowProblem(source, line, name, reason, _raw(row))
     return _candidate(line, outcome, now)
+
+
+def _time_problem(
+    moment: datetime, now: datetime, tolerance: timedelta, earliest: datetime
+) -> str | None:
+    implausible = instant_problem(moment, earliest)
+    if implausible is not None or moment <= now + tolerance:
+        return implausible
+    return (
+        f"lies in the future ({moment.isoformat()}); at most "
+        f"{int(tolerance.total_seconds())} s ahead of {now.isoformat()} accepted"
+    )
 
 
 def _candidate(line: int, event: Event, now: datetime) -> Candidate:
@@ -120,13 +139,14 @@ def stored_version(row: EventRow) -> dict[str, Any]:
 
 def quarantine_values(problem: RowProblem, *, received_at: datetime) -> dict[str, Any]:
     """The `quarantine` table row of a problem: the row as sent and why it was refused."""
+    event_id = _event_id_of(problem.raw)
     return {
-        "source": problem.source[:200],
+        "source": storable(problem.source)[:200],
         "line": problem.line,
-        "field": problem.field[:200],
-        "reason": problem.reason,
-        "raw": problem.raw,
-        "event_id": _event_id_of(problem.raw),
+        "field": storable(problem.field)[:200],
+        "reason": storable(problem.reason),
+        "raw": storable(problem.raw),
+        "event_id": None if event_id is None else storable(event_id)[:128],
         "received_at": received_at,
     }
 

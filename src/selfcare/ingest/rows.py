@@ -16,6 +16,7 @@ from typing import Any, TextIO
 
 from selfcare.domain.events import Event
 from selfcare.errors import InvalidInput
+from selfcare.ingest.edge import json_types, loads
 
 EVENT_FIELDS = tuple(Event.model_fields)
 _BOOLEANS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
@@ -50,12 +51,20 @@ SUFFIXES = {
 
 
 def rows_from_objects(items: Iterable[Any], *, source: str) -> Iterator[RawRow]:
-    """A JSON array's elements; anything but an object is a problem at its position."""
+    """A JSON array's elements; anything but an object of the schema's JSON types (one
+    key once) is a problem at its position."""
     for number, item in enumerate(items, start=1):
-        if isinstance(item, Mapping):
-            yield number, item
-        else:
-            yield number, RowProblem(source, number, "-", "not a JSON object", _dump(item))
+        yield number, json_row(number, item, source=source)
+
+
+def json_row(number: int, item: Any, *, source: str) -> Mapping[str, Any] | RowProblem:
+    """A JSON value as an event row, held to the JSON types the event schema publishes."""
+    if not isinstance(item, Mapping):
+        return RowProblem(source, number, "-", "not a JSON object", _dump(item))
+    wrong = json_types(item)
+    if wrong is not None:
+        return RowProblem(source, number, *wrong, _dump(item))
+    return item
 
 
 def rows_from_parquet(path: Path, *, source: str, batch_rows: int = 10_000) -> Iterator[RawRow]:
@@ -135,15 +144,12 @@ def rows_from_jsonl_lines(lines: Iterable[str], *, source: str) -> Iterator[RawR
         if not line.strip():
             continue
         try:
-            value = json.loads(line)
-        except json.JSONDecodeError as exc:
-            text = line.rstrip("\r\n")
-            yield number, RowProblem(source, number, "-", f"not valid JSON: {exc.msg}", text)
+            value = loads(line)
+        except (json.JSONDecodeError, RecursionError) as exc:
+            reason = f"not valid JSON: {getattr(exc, 'msg', 'nested too deeply')}"
+            yield number, RowProblem(source, number, "-", reason, line.rstrip("\r\n"))
             continue
-        if not isinstance(value, dict):
-            yield number, RowProblem(source, number, "-", "not a JSON object", line.rstrip("\r\n"))
-            continue
-        yield number, value
+        yield number, json_row(number, value, source=source)
 
 
 def rows_from_csv(text: str, *, source: str) -> Iterator[RawRow]:

@@ -10,6 +10,7 @@ stored. Re-sending an event is harmless; the same id with other content is a con
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -19,7 +20,8 @@ from typing import Any
 from selfcare.customers.projection import fold_events
 from selfcare.domain.calendar import local_date
 from selfcare.domain.program import Program
-from selfcare.errors import InvalidInput
+from selfcare.errors import InvalidInput, SelfcareError
+from selfcare.ingest.edge import EARLIEST_DEFAULT, earliest_instant
 from selfcare.ingest.outcome import (
     BatchOutcome,
     EventConflict,
@@ -42,7 +44,7 @@ from selfcare.ingest.rows import (
     rows_from_jsonl,
     rows_from_objects,
 )
-from selfcare.store.retry import retry_on_contention
+from selfcare.store.retry import is_refused_value, retry_on_contention
 from selfcare.store.unit_of_work import UnitOfWork
 
 __all__ = [
@@ -61,16 +63,19 @@ __all__ = [
     "submit_batch",
 ]
 
+log = logging.getLogger(__name__)
 DEFAULT_TOLERANCE = timedelta(minutes=5)
 MAX_BATCH = 10_000
 
 
 @dataclass(frozen=True, slots=True)
 class Limits:
-    """What ingest refuses: batches beyond `max_batch`, times beyond now + `tolerance`."""
+    """What ingest refuses: batches beyond `max_batch`, times beyond now + `tolerance`,
+    events before `earliest` (None: the program's `starts_on`, else 2000-01-01)."""
 
     max_batch: int = MAX_BATCH
     tolerance: timedelta = DEFAULT_TOLERANCE
+    earliest: date | None = None
 
 
 @dataclass(frozen=True)
@@ -82,6 +87,13 @@ class Ingestor:
     clock: Callable[[], datetime]
     limits: Limits = Limits()
 
+    @property
+    def earliest(self) -> datetime:
+        """The first moment events are accepted for; an earlier one is implausible (a
+        year-1 event would otherwise earn a grant dated 0001-10-04, and be paid)."""
+        day = self.limits.earliest or self.program.starts_on or EARLIEST_DEFAULT
+        return earliest_instant(day, self.program.zone)
+
 
 def ingest_rows(ingestor: Ingestor, rows: Iterable[RawRow], *, source: str) -> IngestReport:
     """Ingest one batch of raw rows (at most `limits.max_batch`) in one transaction."""
@@ -91,13 +103,40 @@ def ingest_rows(ingestor: Ingestor, rows: Iterable[RawRow], *, source: str) -> I
             f"{source}: {len(batch)} events in one batch; at most "
             f"{ingestor.limits.max_batch}, split the input"
         )
-    return retry_on_contention(lambda: _ingest_once(ingestor, batch, source))
+    return _ingest_apart(ingestor, batch, source)
+
+
+def _ingest_apart(ingestor: Ingestor, batch: list[RawRow], source: str) -> IngestReport:
+    """One transaction; should the database still refuse a value the edge let through,
+    each half goes on in its own, down to the one row, which is quarantined. So one bad
+    row never fails the others, whatever the database finds wrong with it."""
+    try:
+        return retry_on_contention(lambda: _ingest_once(ingestor, batch, source))
+    except Exception as exc:
+        if isinstance(exc, SelfcareError) or not is_refused_value(exc):
+            raise
+        if len(batch) == 1:
+            return _refused(ingestor, batch[0], source, exc)
+    half = len(batch) // 2
+    report = _ingest_apart(ingestor, batch[:half], source)
+    report.add(_ingest_apart(ingestor, batch[half:], source))
+    return report
+
+
+def _refused(ingestor: Ingestor, row: RawRow, source: str, exc: Exception) -> IngestReport:
+    line, raw = row
+    log.warning("ingest: the database refused row %s of %s: %s", line, source, exc)
+    reason = f"refused by the database ({type(exc).__name__}); not stored"
+    text = raw.raw if isinstance(raw, RowProblem) else json.dumps(dict(raw), default=str)
+    problem = RowProblem(source, line, "-", reason, text)
+    quarantine(ingestor, [problem])
+    return IngestReport(source=source, received=1, quarantined=[problem])
 
 
 def _ingest_once(ingestor: Ingestor, batch: list[RawRow], source: str) -> IngestReport:
     now = ingestor.clock()
     report = IngestReport(source=source, received=len(batch))
-    candidates = _sort_out(batch, source, now, ingestor.limits, report)
+    candidates = _sort_out(batch, source, now, ingestor, report)
     today = local_date(now, ingestor.program.zone)
     with ingestor.uow() as work:
         _store(
@@ -110,15 +149,18 @@ def _ingest_once(ingestor: Ingestor, batch: list[RawRow], source: str) -> Ingest
 
 
 def _sort_out(
-    batch: list[RawRow], source: str, now: datetime, limits: Limits, report: IngestReport
+    batch: list[RawRow], source: str, now: datetime, ingestor: Ingestor, report: IngestReport
 ) -> list[Candidate]:
     """Valid, first-seen rows; bad rows to quarantine, repeats within the batch resolved."""
     seen: dict[str, Candidate] = {}
+    tolerance, earliest = ingestor.limits.tolerance, ingestor.earliest
     for line, raw in batch:
         outcome = (
             raw
             if isinstance(raw, RowProblem)
-            else check_row(line, raw, source=source, now=now, tolerance=limits.tolerance)
+            else check_row(
+                line, raw, source=source, now=now, tolerance=tolerance, earliest=earliest
+            )
         )
         if isinstance(outcome, RowProblem):
             report.quarantined.append(outcome)

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from sqlalchemy.exc import DBAPIError
+import psycopg
+from sqlalchemy.exc import DataError, DBAPIError, StatementError
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_random_exponential
 
 T = TypeVar("T")
@@ -36,3 +37,17 @@ def retry_on_contention(work: Callable[[], T], *, attempts: int = 8) -> T:
         reraise=True,
     )
     return retrying(work)
+
+
+def is_refused_value(exc: BaseException) -> bool:
+    """True when the database or its driver refused a value (not the connection, not a
+    race): a PostgreSQL data exception (SQLSTATE class 22, e.g. NUL in text), or a value
+    the driver could not bind (a lone surrogate, an instant out of range). Retrying the
+    same rows cannot help; the rows without the refused one can be stored."""
+    if isinstance(exc, DataError | psycopg.DataError):  # the latter unwrapped from COPY
+        return True
+    if isinstance(exc, DBAPIError):
+        return str(getattr(exc.orig, "sqlstate", "") or "").startswith("22")
+    if isinstance(exc, StatementError):
+        return isinstance(exc.orig, ValueError | UnicodeError | OverflowError)
+    return isinstance(exc, UnicodeError | OverflowError)

@@ -16,6 +16,7 @@ from selfcare.ingest.rows import RowProblem, rows_from_csv, rows_from_file, rows
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 TOLERANCE = timedelta(minutes=5)
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 def check(**fields: object) -> Candidate | RowProblem:
@@ -25,7 +26,7 @@ def check(**fields: object) -> Candidate | RowProblem:
         "type": "hotline_call",
         "occurred_at": "2026-03-02T10:00:00+01:00",
     } | fields
-    return check_row(7, row, source="test", now=NOW, tolerance=TOLERANCE)
+    return check_row(7, row, source="test", now=NOW, tolerance=TOLERANCE, earliest=EARLIEST)
 
 
 def test_times_up_to_the_tolerance_ahead_are_accepted_and_beyond_it_refused() -> None:

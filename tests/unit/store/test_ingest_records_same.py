@@ -54,7 +54,14 @@ def test_a_checked_row_is_stored_and_fingerprinted_exactly_as_before(
     }
     if recorded is not None:
         row["recorded_at"] = written(recorded, as_text)
-    checked = check_row(3, row, source="s", now=NOW, tolerance=timedelta(0))
+    checked = check_row(
+        3,
+        row,
+        source="s",
+        now=NOW,
+        tolerance=timedelta(0),
+        earliest=datetime(2000, 1, 1, tzinfo=UTC),
+    )
     assert isinstance(checked, Candidate)
     before = first_way(3, Event.model_validate(row), NOW)
     assert checked == before

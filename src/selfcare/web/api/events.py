@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
-from pydantic import ValidationError
 
-from selfcare.errors import InvalidInput
 from selfcare.ingest.outcome import BatchOutcome, RowOutcome, RowStatus, conflict_json
-from selfcare.ingest.rows import RawRow, RowProblem, rows_from_jsonl, rows_from_objects
-from selfcare.ingest.service import quarantine, submit_batch
+from selfcare.ingest.rows import RawRow, rows_from_jsonl, rows_from_objects
+from selfcare.ingest.service import submit_batch
 from selfcare.web.api.schemas import (
     BatchResultRead,
     ConflictRead,
     EventAcceptedRead,
-    EventCreate,
     RowResultRead,
 )
 from selfcare.web.body import (
@@ -26,7 +23,7 @@ from selfcare.web.body import (
     read_capped,
     unsupported,
 )
-from selfcare.web.deps import Ctx, EventsWriter, WebContext
+from selfcare.web.deps import Ctx, EventsWriter
 from selfcare.web.errors import SelfcareHTTPError, problems
 from selfcare.web.openapi import body_schema
 
@@ -57,7 +54,6 @@ async def post_event(
     value = parse_json_text(text)
     if not isinstance(value, dict):
         raise SelfcareHTTPError(422, "invalid_input", "body: must be one JSON object (an event)")
-    await _check_types(ctx, text)
     outcome = await ctx.events.submit(value)
     outcome.raise_for_refusal()
     duplicate = outcome.status is RowStatus.DUPLICATE
@@ -105,25 +101,6 @@ async def post_batch(request: Request, ctx: Ctx, _: EventsWriter) -> BatchResult
         raise unsupported(media, "application/json or application/x-ndjson")
     outcome = await ctx.write(submit_batch, ctx.app.ingestor, rows, source="api:batch")
     return batch_read(outcome)
-
-
-async def _check_types(ctx: WebContext, text: str) -> None:
-    """Hold a single event to the JSON types its schema documents (no `0` for `false`).
-
-    Ingest itself is lenient because files (CSV) carry every value as text; an API client
-    sending JSON gets exactly the published schema. A refused event is quarantined too.
-    """
-    try:
-        EventCreate.model_validate_json(text, strict=True)
-    except ValidationError as exc:
-        error = exc.errors()[0]
-        field = ".".join(str(p) for p in error["loc"]) or "-"
-        reason = "unknown field" if error["type"] == "extra_forbidden" else error["msg"]
-        if error["type"] == "missing":
-            reason = "is required"
-        problem = RowProblem("api", 1, field, str(reason).removeprefix("Value error, "), text)
-        await ctx.write(quarantine, ctx.app.ingestor, [problem])
-        raise InvalidInput(f"{problem.field}: {problem.reason}") from None
 
 
 def batch_read(outcome: BatchOutcome) -> BatchResultRead:
