@@ -32,8 +32,9 @@ from bench.ingest_data import events
 from selfcare.bootstrap import build
 from selfcare.config import Settings
 from selfcare.grants.charging import FakeChargingClient
-from selfcare.ingest.records import Candidate, check_row, event_values
+from selfcare.ingest.records import Candidate, check_row, stored_event
 from selfcare.ingest.service import ingest_rows
+from selfcare.store.repository import event_values
 
 BATCH = 10_000
 CLOCK = datetime(2026, 3, 1, 12, tzinfo=UTC)
@@ -127,7 +128,7 @@ def table_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for line, row in enumerate(rows, start=1):
         checked = check_row(line, row, source="bench", now=CLOCK, tolerance=timedelta(0))
         assert isinstance(checked, Candidate)
-        out.append(event_values(checked, source="bench", received_at=CLOCK))
+        out.append(event_values(stored_event(checked, source="bench", received_at=CLOCK)))
     return out
 
 

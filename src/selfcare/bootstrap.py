@@ -24,9 +24,9 @@ from selfcare.ingest.service import Ingestor, Limits
 from selfcare.program.load import bundled_example, load_program
 from selfcare.speedcheck.deviation import DeviationNotice
 from selfcare.speedcheck.service import SpeedCheck
+from selfcare.speedcheck.storage import UnitOfWorkMeasurementStore, contract_for
 from selfcare.store.engine import make_engine, migrate
-from selfcare.store.speedcheck_repository import SqlMeasurementStore, contract_for
-from selfcare.store.unit_of_work import UnitOfWorkFactory
+from selfcare.store.unit_of_work import SqlUnitOfWorkFactory
 
 
 def utc_now() -> datetime:
@@ -39,7 +39,7 @@ class App:
 
     settings: Settings
     engine: Engine
-    uow: UnitOfWorkFactory
+    uow: SqlUnitOfWorkFactory
     program: Program
     charging: ChargingClient
     clock: Callable[[], datetime]
@@ -113,7 +113,7 @@ def build(
         closers.append(http.close)
         charging = http
     clock = clock or utc_now
-    uow = UnitOfWorkFactory(engine)
+    uow = SqlUnitOfWorkFactory(engine)
     limits = Limits(
         max_batch=settings.max_batch_events,
         tolerance=timedelta(seconds=settings.future_tolerance_s),
@@ -135,11 +135,11 @@ def build(
 
 
 def _speedcheck(
-    uow: UnitOfWorkFactory, ingestor: Ingestor, clock: Callable[[], datetime]
+    uow: SqlUnitOfWorkFactory, ingestor: Ingestor, clock: Callable[[], datetime]
 ) -> SpeedCheck:
     """The speed check on the service's database, its deviations handed to ingest."""
     return SpeedCheck(
-        store=SqlMeasurementStore(uow, clock=clock),
+        store=UnitOfWorkMeasurementStore(uow, clock=clock),
         contracts=lambda customer_id: contract_for(uow, customer_id),
         deviations=DeviationNotice(ingestor, uow),
         clock=clock,

@@ -23,3 +23,7 @@ class Conflict(SelfcareError, ValueError):
 
 class NotAllowed(SelfcareError, PermissionError):
     """The caller may not do this."""
+
+
+class StorageUnavailable(SelfcareError, ConnectionError):
+    """The database does not answer (health checks report it as 503)."""

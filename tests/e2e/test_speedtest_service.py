@@ -16,7 +16,7 @@ from selfcare.bootstrap import App, build
 from selfcare.config import Settings
 from selfcare.domain.speedcheck.models import BERLIN, Connection
 from selfcare.grants.charging import FakeChargingClient
-from selfcare.store.speedcheck_repository import SqlMeasurementStore
+from selfcare.speedcheck.storage import UnitOfWorkMeasurementStore
 from selfcare.web.app import create_app
 from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, ONE_TBIT_IN_KBPS, needs_chromium
 from tests.integration.api_fixtures import live_server
@@ -84,7 +84,7 @@ def test_a_customer_logs_in_measures_on_the_served_page_and_finds_it_stored(
     assert status == "Stored as measurement 1 of 30 of the series."
     assert schedule_count == "1"
     assert rows == 2  # the header and the one measurement
-    [stored] = SqlMeasurementStore(service.app.uow).list("e2e-customer")
+    [stored] = UnitOfWorkMeasurementStore(service.app.uow).list("e2e-customer")
     assert stored.connection is Connection.LAN
     assert stored.series_id is not None
     assert stored.source == "browser"

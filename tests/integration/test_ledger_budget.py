@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from selfcare.bootstrap import App
+from selfcare.domain.ledger import BUDGET_EXHAUSTED
 from selfcare.domain.program import Budget, Program
-from selfcare.grants.budget import BUDGET_EXHAUSTED, budget_status, set_budget
+from selfcare.grants.budget import budget_status, set_budget
 from selfcare.grants.ledger import customer_grants, grant_id, list_grants
 from selfcare.ingest.service import Ingestor, ingest_batch
 from selfcare.store.engine import make_session_factory

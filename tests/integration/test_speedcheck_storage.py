@@ -9,7 +9,7 @@ import pytest
 from selfcare.bootstrap import App
 from selfcare.domain.speedcheck.models import Connection, Contract, Measurement, SpeedTier
 from selfcare.speedcheck.series import record, status
-from selfcare.store.speedcheck_repository import SqlMeasurementStore, contract_for, set_contract
+from selfcare.speedcheck.storage import UnitOfWorkMeasurementStore, contract_for, set_contract
 
 pytestmark = pytest.mark.integration
 
@@ -31,7 +31,7 @@ def measurement(
 def test_measurements_come_back_in_utc_oldest_first_and_only_the_customers_own(
     app: App,
 ) -> None:
-    store = SqlMeasurementStore(app.uow)
+    store = UnitOfWorkMeasurementStore(app.uow)
     later = measurement(datetime(2026, 3, 2, 14, 30, 15, 123456, tzinfo=PLUS_TWO), test_id="b")
     earlier = measurement(datetime(2026, 3, 2, 12, 10, tzinfo=UTC), 39_999, series_id="s1")
     store.add("c1", later)
@@ -46,7 +46,7 @@ def test_measurements_come_back_in_utc_oldest_first_and_only_the_customers_own(
 
 
 def test_a_series_builds_up_in_the_database_as_it_does_in_memory(app: App) -> None:
-    store = SqlMeasurementStore(app.uow)
+    store = UnitOfWorkMeasurementStore(app.uow)
     start = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
     first = record(store, "c1", measurement(start))
     too_early = record(store, "c1", measurement(start + timedelta(minutes=4)))

@@ -7,13 +7,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from selfcare.auth.principals import CustomerToken, NotAuthenticated, OperatorKey, Principal
-from selfcare.auth.repository import CredentialRepository
 from selfcare.auth.scopes import Scope, format_scopes
 from selfcare.auth.secrets import SecretKind, digest, kind_of, new_secret
 from selfcare.domain.events import MAX_ID_LENGTH
+from selfcare.domain.records import ApiKeyRecord, CustomerTokenRecord
 from selfcare.errors import InvalidInput
-from selfcare.store.tables import ApiKeyRow, CustomerTokenRow
-from selfcare.store.unit_of_work import UnitOfWorkFactory
+from selfcare.store.ports import UnitOfWorkFactory
 
 DEFAULT_TOKEN_TTL = timedelta(days=30)
 MAX_NAME_LENGTH = 200
@@ -49,7 +48,7 @@ def create_api_key(
     if not scopes:
         raise InvalidInput("--scopes: give at least one scope")
     key = new_secret(SecretKind.API_KEY)
-    row = ApiKeyRow(
+    record = ApiKeyRecord(
         id=str(uuid.uuid4()),
         name=name,
         key_hash=digest(key),
@@ -57,9 +56,9 @@ def create_api_key(
         created_at=now or datetime.now(UTC),
     )
     with uow() as work:
-        CredentialRepository(work.session).add_key(row)
+        work.credentials.add_key(record)
         work.commit()
-    return IssuedKey(id=row.id, name=name, scopes=scopes, key=key)
+    return IssuedKey(id=record.id, name=name, scopes=scopes, key=key)
 
 
 def create_customer_token(
@@ -77,7 +76,7 @@ def create_customer_token(
         raise InvalidInput("token lifetime must be positive")
     token = new_secret(SecretKind.CUSTOMER_TOKEN)
     issued_at = now or datetime.now(UTC)
-    row = CustomerTokenRow(
+    record = CustomerTokenRecord(
         id=str(uuid.uuid4()),
         customer_id=customer_id,
         token_hash=digest(token),
@@ -85,9 +84,9 @@ def create_customer_token(
         expires_at=issued_at + ttl,
     )
     with uow() as work:
-        CredentialRepository(work.session).add_token(row)
+        work.credentials.add_token(record)
         work.commit()
-    return IssuedToken(row.id, customer_id, issued_at + ttl, token)
+    return IssuedToken(record.id, customer_id, issued_at + ttl, token)
 
 
 def authenticate(*, uow: UnitOfWorkFactory, secret: str, now: datetime | None = None) -> Principal:
@@ -97,7 +96,7 @@ def authenticate(*, uow: UnitOfWorkFactory, secret: str, now: datetime | None = 
     if kind is None:
         raise NotAuthenticated("unknown credentials")
     with uow(read_only=True) as work:
-        repository = CredentialRepository(work.session)
+        repository = work.credentials
         if kind is SecretKind.API_KEY:
             key = repository.key_by_hash(digest(secret))
             if key is not None and key.revoked_at is None:
@@ -110,7 +109,7 @@ def authenticate(*, uow: UnitOfWorkFactory, secret: str, now: datetime | None = 
     raise NotAuthenticated("unknown, revoked or expired credentials")
 
 
-def _usable(token: CustomerTokenRow, now: datetime) -> bool:
+def _usable(token: CustomerTokenRecord, now: datetime) -> bool:
     if token.revoked_at is not None:
         return False
     return token.expires_at is None or token.expires_at > now
@@ -119,9 +118,6 @@ def _usable(token: CustomerTokenRow, now: datetime) -> bool:
 def revoke_api_key(*, uow: UnitOfWorkFactory, key_id: str, now: datetime | None = None) -> bool:
     """Revoke a key by id; False when no such key exists."""
     with uow() as work:
-        row = CredentialRepository(work.session).key(key_id)
-        if row is None:
-            return False
-        row.revoked_at = row.revoked_at or now or datetime.now(UTC)
+        found = work.credentials.revoke_key(key_id, now or datetime.now(UTC))
         work.commit()
-    return True
+    return found

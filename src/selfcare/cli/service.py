@@ -15,6 +15,7 @@ from typing import Annotated, Any
 import typer
 
 from selfcare.cli.common import OutputFormat, emit_json, fail
+from selfcare.domain.ledger import GrantStatus
 from selfcare.errors import SelfcareError
 
 ProgramOption = Annotated[
@@ -180,7 +181,7 @@ def budget_set(
 
 @grants_app.command("list")
 def grants_list(
-    status: Annotated[str | None, typer.Option(help="pending, held, confirmed, rejected")] = None,
+    status: Annotated[GrantStatus | None, typer.Option(help="Only grants in this status.")] = None,
     customer: Annotated[str | None, typer.Option(help="Only this customer.")] = None,
     limit: Annotated[int, typer.Option(min=1)] = 1000,
     output: FormatOption = OutputFormat.TABLE,

@@ -19,10 +19,10 @@ from selfcare.domain.evaluator import CustomerState, project, state_from_events
 from selfcare.domain.events import Event
 from selfcare.domain.program import Program
 from selfcare.domain.progress import CustomerProgress, Grant
+from selfcare.domain.records import CustomerStateRecord, Snapshot
 from selfcare.errors import UnknownCustomer
 from selfcare.grants.ledger import Recorded, record_grants
-from selfcare.store.tables import CustomerStateRow
-from selfcare.store.unit_of_work import UnitOfWork
+from selfcare.store.ports import UnitOfWork
 
 
 def empty_state(customer_id: str) -> str:
@@ -49,14 +49,15 @@ def valid_through(
     return min(future) - timedelta(days=1) if future else None
 
 
-def snapshot_values(
+def snapshot(
     program: Program, state: CustomerState, progress: CustomerProgress, as_of: date
-) -> dict[str, object]:
-    return {
-        "progress": progress.model_dump_json(),
-        "progress_as_of": as_of,
-        "valid_through": valid_through(program, state, progress, as_of),
-    }
+) -> Snapshot:
+    """The projection as stored, with the last day it answers for."""
+    return Snapshot(
+        progress=progress.model_dump_json(),
+        progress_as_of=as_of,
+        valid_through=valid_through(program, state, progress, as_of),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,22 +113,22 @@ def _refresh(
 ) -> Recorded:
     """Project the states as of today, store them with their snapshot, record due grants."""
     due: list[tuple[str, Grant]] = []
-    rows = []
+    records = []
     for customer_id in sorted(states):
         state = states[customer_id]
         progress = project(program, state, today)
-        rows.append(
-            {
-                "program_id": program.id,
-                "customer_id": customer_id,
-                "state": state.model_dump_json(),
-                "event_count": len(state.events),
-                "updated_at": now,
-                **snapshot_values(program, state, progress, today),
-            }
+        records.append(
+            CustomerStateRecord(
+                program_id=program.id,
+                customer_id=customer_id,
+                state=state.model_dump_json(),
+                event_count=len(state.events),
+                updated_at=now,
+                **snapshot(program, state, progress, today).model_dump(),
+            )
         )
         due.extend((customer_id, grant) for grant in progress.grants)
-    uow.states.save(rows)
+    uow.states.save(records)
     return record_grants(uow, program=program, due=due, now=now)
 
 
@@ -168,8 +169,8 @@ def get_progress(
         row = work.states.get(program.id, customer_id)
         if row is None:
             return _from_history(work, program, customer_id, as_of)
-        if snapshot_answers(row, as_of):
-            assert row.progress is not None  # noqa: S101  (checked by snapshot_answers)
+        if row.answers(as_of):
+            assert row.progress is not None  # noqa: S101  (checked by answers)
             return CustomerProgress.model_validate_json(row.progress)
         state, count, as_of_before = parse_state(row.state), row.event_count, row.progress_as_of
     progress = project(program, state, as_of)
@@ -179,7 +180,7 @@ def get_progress(
                 program.id,
                 customer_id,
                 event_count=count,
-                values=snapshot_values(program, state, progress, as_of),
+                snapshot=snapshot(program, state, progress, as_of),
             )
             work.commit()
     return progress
@@ -218,10 +219,3 @@ def catch_up(
             _refresh(work, program, states, today=today, now=clock())
             work.commit()
         done += len(missing)
-
-
-def snapshot_answers(row: CustomerStateRow, as_of: date) -> bool:
-    """Whether a customer's stored snapshot is the answer for `as_of` as it stands."""
-    if row.progress is None or row.progress_as_of is None or as_of < row.progress_as_of:
-        return False
-    return row.valid_through is None or as_of <= row.valid_through

@@ -9,19 +9,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from selfcare.customers.projection import snapshot_answers
 from selfcare.domain.events import Event
+from selfcare.domain.ledger import GrantRecord
 from selfcare.domain.progress import CustomerProgress
+from selfcare.domain.records import QuarantinedRow
 from selfcare.errors import UnknownCustomer
-from selfcare.grants.ledger import GrantRecord
-from selfcare.store.tables import QuarantineRow
-from selfcare.store.unit_of_work import UnitOfWork
+from selfcare.store.ports import UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
 class QuarantinePage:
     total: int
-    items: list[QuarantineRow]
+    items: list[QuarantinedRow]
 
 
 def customer_events(*, uow: Callable[..., UnitOfWork], customer_id: str) -> list[Event]:
@@ -40,7 +39,7 @@ def current_snapshot(
         row = work.states.get(program_id, customer_id)
         if row is None:
             raise UnknownCustomer(f"customer {customer_id!r}: no events stored")
-        if row.progress is None or not snapshot_answers(row, as_of):
+        if row.progress is None or not row.answers(as_of):
             return None
         return CustomerProgress.model_validate_json(row.progress)
 

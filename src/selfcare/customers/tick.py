@@ -15,7 +15,7 @@ from selfcare.customers.projection import catch_up, settle
 from selfcare.domain.calendar import local_date
 from selfcare.domain.program import Program
 from selfcare.grants.budget import release_held
-from selfcare.store.unit_of_work import UnitOfWork
+from selfcare.store.ports import UnitOfWork
 
 
 def release_due(*, uow: Callable[..., UnitOfWork], program: Program, now: datetime) -> list[str]:

@@ -9,25 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
-from typing import NamedTuple
+from datetime import datetime
 
 from selfcare.domain.calendar import month_key
+from selfcare.domain.ledger import TOTAL, Budget, GrantRecord, GrantStatus
 from selfcare.domain.program import Program
 from selfcare.errors import InvalidInput
-from selfcare.store.ledger_repository import HELD, PENDING, TOTAL
-from selfcare.store.tables import BudgetRow, GrantRow
-from selfcare.store.unit_of_work import UnitOfWork
-
-BUDGET_EXHAUSTED = "budget_exhausted"
-
-
-class NewGrant(NamedTuple):
-    """What the budget needs to know of a grant: which, when due, how many MB."""
-
-    id: str
-    granted_on: date
-    amount_mb: int
+from selfcare.store.ports import UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +32,7 @@ class BudgetStatus:
     released: tuple[str, ...] = ()
 
 
-def limits(uow: UnitOfWork, program: Program, now: datetime) -> BudgetRow | None:
+def limits(uow: UnitOfWork, program: Program, now: datetime) -> Budget | None:
     """The budget in force; the program file's budget seeds it the first time."""
     row = uow.budgets.get(program.id)
     if row is None and (program.budget.total_mb or program.budget.monthly_mb):
@@ -60,20 +48,20 @@ def limits(uow: UnitOfWork, program: Program, now: datetime) -> BudgetRow | None
 
 
 def admit(
-    uow: UnitOfWork, program: Program, grants: Sequence[NewGrant], now: datetime
+    uow: UnitOfWork, program: Program, grants: Sequence[GrantRecord], now: datetime
 ) -> list[str]:
     """Reserve budget for new grants in order; return the ids of those that must be held."""
     budget = limits(uow, program, now)
-    if budget is None or (budget.total_mb is None and budget.monthly_mb is None):
+    if budget is None or not budget.limited:
         return []
     held = []
-    for grant in sorted(grants, key=lambda g: (g.granted_on, g.id)):
+    for grant in sorted(grants, key=lambda g: (g.granted_on, g.grant_id)):
         if _reserve(uow, budget, grant) is not None:
-            held.append(grant.id)
+            held.append(grant.grant_id)
     return held
 
 
-def _reserve(uow: UnitOfWork, budget: BudgetRow, grant: NewGrant | GrantRow) -> str | None:
+def _reserve(uow: UnitOfWork, budget: Budget, grant: GrantRecord) -> str | None:
     """Reserve one grant's MB; None when it fits, else the scope that is exhausted."""
     month = month_key(grant.granted_on)
     if budget.total_mb is not None and not uow.budgets.reserve(
@@ -97,7 +85,7 @@ def release_held(uow: UnitOfWork, program: Program, now: datetime) -> list[str]:
     """
     budget = limits(uow, program, now)
     released: list[str] = []
-    total_blocked, months_blocked = False, set()
+    total_blocked, months_blocked = False, set[str]()
     for grant in uow.grants.held_in_order(program.id):
         month = month_key(grant.granted_on)
         if total_blocked or month in months_blocked:
@@ -108,8 +96,8 @@ def release_held(uow: UnitOfWork, program: Program, now: datetime) -> list[str]:
         elif scope is not None:
             months_blocked.add(scope)
         else:
-            released.append(grant.id)
-    uow.grants.mark(released, status=PENDING, hold_reason=None, released_at=now)
+            released.append(grant.grant_id)
+    uow.grants.mark(released, status=GrantStatus.PENDING, hold_reason=None, released_at=now)
     uow.outbox.add(released, now)
     return released
 
@@ -142,7 +130,7 @@ def budget_status(
     with uow() as work:
         budget = limits(work, program, clock())
         spent = work.budgets.spent(program.id)
-        held_count, held_mb = work.grants.totals_by_status(program.id).get(HELD, (0, 0))
+        held_count, held_mb = work.grants.totals_by_status(program.id).get(GrantStatus.HELD, (0, 0))
         work.commit()
     return BudgetStatus(
         program_id=program.id,

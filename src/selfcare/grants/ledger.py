@@ -11,17 +11,25 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Any
+from datetime import datetime
 
+from selfcare.domain.ledger import BUDGET_EXHAUSTED, GrantRecord, GrantStatus
 from selfcare.domain.program import Program
 from selfcare.domain.progress import Grant
-from selfcare.grants.budget import BUDGET_EXHAUSTED, NewGrant, admit
+from selfcare.grants.budget import admit
 from selfcare.grants.charging import ChargingClient
 from selfcare.grants.reconcile import ReconciliationReport, compare
-from selfcare.store.ledger_repository import HELD, PENDING
-from selfcare.store.tables import GrantRow
-from selfcare.store.unit_of_work import UnitOfWork
+from selfcare.store.ports import UnitOfWork
+
+__all__ = [
+    "GrantRecord",
+    "Recorded",
+    "customer_grants",
+    "grant_id",
+    "list_grants",
+    "reconcile_ledger",
+    "record_grants",
+]
 
 GRANT_NAMESPACE = uuid.UUID("8d3a52b6-6f1e-4d8e-9a59-3f0c1b7e2a10")
 
@@ -29,41 +37,6 @@ GRANT_NAMESPACE = uuid.UUID("8d3a52b6-6f1e-4d8e-9a59-3f0c1b7e2a10")
 def grant_id(program_id: str, customer_id: str, reward: str, period: str) -> str:
     """The one id a bonus ever has (a UUID derived from what makes it unique)."""
     return str(uuid.uuid5(GRANT_NAMESPACE, "\x1f".join((program_id, customer_id, reward, period))))
-
-
-@dataclass(frozen=True, slots=True)
-class GrantRecord:
-    """A ledger entry as services hand it out (status: pending, held or confirmed)."""
-
-    grant_id: str
-    program_id: str
-    customer_id: str
-    reward: str
-    period: str
-    amount_mb: int
-    granted_on: date
-    status: str
-    hold_reason: str | None
-    created_at: datetime
-    confirmed_at: datetime | None
-    charging_id: str | None
-
-    @classmethod
-    def from_row(cls, row: GrantRow) -> GrantRecord:
-        return cls(
-            grant_id=row.id,
-            program_id=row.program_id,
-            customer_id=row.customer_id,
-            reward=row.reward,
-            period=row.period,
-            amount_mb=row.amount_mb,
-            granted_on=row.granted_on,
-            status=row.status,
-            hold_reason=row.hold_reason,
-            created_at=row.created_at,
-            confirmed_at=row.confirmed_at,
-            charging_id=row.charging_id,
-        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,54 +55,48 @@ def record_grants(
     `due` holds (customer_id, grant) pairs, typically everything the evaluator says is due;
     those already in the ledger are skipped by the database's unique key.
     """
-    values = [_values(program.id, customer_id, grant, now) for customer_id, grant in due]
-    new_ids = uow.grants.insert_new(values)
+    records = [_record(program.id, customer_id, grant, now) for customer_id, grant in due]
+    new_ids = uow.grants.insert_new(records)
     if not new_ids:
         return Recorded()
-    new = [
-        NewGrant(str(v["id"]), v["granted_on"], v["amount_mb"])
-        for v in values
-        if v["id"] in new_ids
-    ]
+    new = [r for r in records if r.grant_id in new_ids]
     held = admit(uow, program, new, now)
-    uow.grants.mark(held, status=HELD, hold_reason=BUDGET_EXHAUSTED)
+    uow.grants.mark(held, status=GrantStatus.HELD, hold_reason=BUDGET_EXHAUSTED)
     held_set = set(held)
-    uow.outbox.add([g.id for g in new if g.id not in held_set], now)
+    uow.outbox.add([g.grant_id for g in new if g.grant_id not in held_set], now)
     return Recorded(new=tuple(sorted(new_ids)), held=tuple(sorted(held)))
 
 
-def _values(program_id: str, customer_id: str, grant: Grant, now: datetime) -> dict[str, Any]:
-    return {
-        "id": grant_id(program_id, customer_id, grant.reward, grant.period),
-        "program_id": program_id,
-        "customer_id": customer_id,
-        "reward": grant.reward,
-        "period": grant.period,
-        "amount_mb": grant.amount_mb,
-        "granted_on": grant.granted_on,
-        "status": PENDING,
-        "hold_reason": None,
-        "created_at": now,
-    }
+def _record(program_id: str, customer_id: str, grant: Grant, now: datetime) -> GrantRecord:
+    return GrantRecord(
+        grant_id=grant_id(program_id, customer_id, grant.reward, grant.period),
+        program_id=program_id,
+        customer_id=customer_id,
+        reward=grant.reward,
+        period=grant.period,
+        amount_mb=grant.amount_mb,
+        granted_on=grant.granted_on,
+        status=GrantStatus.PENDING,
+        created_at=now,
+    )
 
 
 def customer_grants(*, uow: Callable[..., UnitOfWork], customer_id: str) -> list[GrantRecord]:
     """Every grant of one customer, oldest first (empty for an unknown customer)."""
     with uow(read_only=True) as work:
-        return [GrantRecord.from_row(r) for r in work.grants.for_customer(customer_id)]
+        return work.grants.for_customer(customer_id)
 
 
 def list_grants(
     *,
     uow: Callable[..., UnitOfWork],
     program_id: str | None = None,
-    status: str | None = None,
+    status: GrantStatus | None = None,
     limit: int | None = None,
 ) -> list[GrantRecord]:
     """Grants of the ledger, by due date then id; filter by program and status."""
     with uow(read_only=True) as work:
-        rows = work.grants.list_(program_id=program_id, status=status, limit=limit)
-        return [GrantRecord.from_row(r) for r in rows]
+        return work.grants.list_(program_id=program_id, status=status, limit=limit)
 
 
 def reconcile_ledger(

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from selfcare.domain.ledger import Claim, GrantRecord
 from selfcare.grants.charging import (
     ChargingClient,
     ChargingRejected,
@@ -28,10 +29,8 @@ from selfcare.grants.charging import (
     TopUpRequest,
     send_with_retry,
 )
-from selfcare.store.ledger_repository import Claim
+from selfcare.store.ports import UnitOfWork
 from selfcare.store.retry import retry_on_contention
-from selfcare.store.tables import GrantRow
-from selfcare.store.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -68,9 +67,9 @@ def relay_id() -> str:
     return f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
-def topup_request(grant: GrantRow) -> TopUpRequest:
+def topup_request(grant: GrantRecord) -> TopUpRequest:
     return TopUpRequest(
-        grant_id=grant.id,
+        grant_id=grant.grant_id,
         customer_id=grant.customer_id,
         reward=grant.reward,
         period=grant.period,
@@ -112,8 +111,8 @@ class Relay:
 
     def deliver(self, claim: Claim, deadline: float) -> None:
         """Send one top-up and record the outcome; never raises for charging failures."""
-        outbox_id, grant = claim.outbox_id, claim.grant
-        request = topup_request(grant)
+        outbox_id, grant_id = claim.outbox_id, claim.grant.grant_id
+        request = topup_request(claim.grant)
         try:
             result = send_with_retry(
                 self.charging,
@@ -126,16 +125,16 @@ class Relay:
             )
         except ChargingRejected as exc:
             refusal = str(exc)
-            self._record(lambda u: u.outbox.reject(outbox_id, grant.id, refusal, self.clock()))
+            self._record(lambda u: u.outbox.reject(outbox_id, grant_id, refusal, self.clock()))
             self.stats.count("rejected")
-            log.warning("top-up %s rejected: %s", grant.id, refusal)
+            log.warning("top-up %s rejected: %s", grant_id, refusal)
             return
         except ChargingUnavailable as exc:
             error, retry_at = str(exc), self.clock() + self._backoff(claim.attempts)
             self._record(lambda u: u.outbox.release(outbox_id, error, retry_at))
             self.stats.count("deferred")
             return
-        self._record(lambda u: u.outbox.confirm(outbox_id, grant.id, result.id, self.clock()))
+        self._record(lambda u: u.outbox.confirm(outbox_id, grant_id, result.id, self.clock()))
         self.stats.count("confirmed")
 
     def _backoff(self, grant_attempts: int) -> timedelta:

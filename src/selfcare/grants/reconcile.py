@@ -19,10 +19,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Protocol
 
+from selfcare.domain.ledger import GrantStatus
 from selfcare.grants.charging import UNITS, AppliedTopUp
 
-CONFIRMED = "confirmed"
-HELD = "held"
+CONFIRMED = GrantStatus.CONFIRMED
+HELD = GrantStatus.HELD
 
 
 class LedgerGrant(Protocol):

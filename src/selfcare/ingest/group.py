@@ -49,7 +49,7 @@ def _attribute_grants(
         rows = work.grants.by_ids(sorted(grant_ids))
     per_customer: dict[str, list[str]] = defaultdict(list)
     for grant in rows.values():
-        per_customer[grant.customer_id].append(grant.id)
+        per_customer[grant.customer_id].append(grant.grant_id)
     last_stored = {
         str(event.get("customer_id", "")).strip(): index
         for index, (event, outcome) in enumerate(zip(events, outcomes, strict=True))

@@ -16,10 +16,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from selfcare.domain.events import Event
+from selfcare.domain.records import QuarantinedRow, StoredEvent
 from selfcare.ingest.edge import instant_problem, storable, unstorable
 from selfcare.ingest.event_files import event_from_row
 from selfcare.ingest.rows import RowProblem
-from selfcare.store.tables import EventRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,53 +102,47 @@ def fingerprint(as_sent: Event) -> str:
     return hashlib.sha256(as_sent.model_dump_json().encode()).hexdigest()
 
 
-def event_values(candidate: Candidate, *, source: str, received_at: datetime) -> dict[str, Any]:
-    """The `events` table row of a candidate."""
-    event = candidate.event
+def stored_event(candidate: Candidate, *, source: str, received_at: datetime) -> StoredEvent:
+    """A candidate as storage keeps it: the event and what makes a re-send recognisable."""
+    return StoredEvent(
+        event=candidate.event,
+        fingerprint=candidate.fingerprint,
+        recorded_at_sent=candidate.recorded_at_sent,
+        source=source,
+        received_at=received_at,
+    )
+
+
+def stored_version(stored: StoredEvent) -> dict[str, Any]:
+    """A stored event in the same shape as `Candidate.sent`, to show next to a conflict."""
+    event = stored.event
     return {
         "event_id": event.event_id,
         "customer_id": event.customer_id,
         "type": event.type.value,
-        "occurred_at": event.occurred_at,
-        "recorded_at": event.recorded_at,
-        "recorded_at_sent": candidate.recorded_at_sent,
+        "occurred_at": _iso(event.occurred_at),
+        "recorded_at": _iso(event.recorded_at)
+        if stored.recorded_at_sent and event.recorded_at
+        else None,
         "reason_code": event.reason_code,
         "text": event.text,
         "direction": event.direction.value,
         "reached_agent": event.reached_agent,
-        "fingerprint": candidate.fingerprint,
-        "source": source[:200],
-        "received_at": received_at,
     }
 
 
-def stored_version(row: EventRow) -> dict[str, Any]:
-    """A stored event in the same shape as `Candidate.sent`, to show next to a conflict."""
-    return {
-        "event_id": row.event_id,
-        "customer_id": row.customer_id,
-        "type": row.type,
-        "occurred_at": _iso(row.occurred_at),
-        "recorded_at": _iso(row.recorded_at) if row.recorded_at_sent else None,
-        "reason_code": row.reason_code,
-        "text": row.text,
-        "direction": row.direction,
-        "reached_agent": row.reached_agent,
-    }
-
-
-def quarantine_values(problem: RowProblem, *, received_at: datetime) -> dict[str, Any]:
-    """The `quarantine` table row of a problem: the row as sent and why it was refused."""
+def quarantined(problem: RowProblem, *, received_at: datetime) -> QuarantinedRow:
+    """A problem as quarantine keeps it: the row as sent and why it was refused."""
     event_id = _event_id_of(problem.raw)
-    return {
-        "source": storable(problem.source)[:200],
-        "line": problem.line,
-        "field": storable(problem.field)[:200],
-        "reason": storable(problem.reason),
-        "raw": storable(problem.raw),
-        "event_id": None if event_id is None else storable(event_id)[:128],
-        "received_at": received_at,
-    }
+    return QuarantinedRow(
+        source=storable(problem.source)[:200],
+        line=problem.line,
+        field=storable(problem.field)[:200],
+        reason=storable(problem.reason),
+        raw=storable(problem.raw),
+        event_id=None if event_id is None else storable(event_id)[:128],
+        received_at=received_at,
+    )
 
 
 def _event_id_of(raw: str) -> str | None:

@@ -33,8 +33,8 @@ from selfcare.ingest.outcome import (
 from selfcare.ingest.records import (
     Candidate,
     check_row,
-    event_values,
-    quarantine_values,
+    quarantined,
+    stored_event,
     stored_version,
 )
 from selfcare.ingest.rows import (
@@ -44,8 +44,8 @@ from selfcare.ingest.rows import (
     rows_from_jsonl,
     rows_from_objects,
 )
+from selfcare.store.ports import UnitOfWork
 from selfcare.store.retry import is_refused_value, retry_on_contention
-from selfcare.store.unit_of_work import UnitOfWork
 
 __all__ = [
     "BatchOutcome",
@@ -142,8 +142,7 @@ def _ingest_once(ingestor: Ingestor, batch: list[RawRow], source: str) -> Ingest
         _store(
             work, ingestor.program, candidates, source=source, now=now, today=today, report=report
         )
-        rows = [quarantine_values(p, received_at=now) for p in report.quarantined]
-        work.quarantine.add_many(rows)
+        work.quarantine.add_many([quarantined(p, received_at=now) for p in report.quarantined])
         work.commit()
     return report
 
@@ -186,17 +185,18 @@ def _store(
     today: date,
     report: IngestReport,
 ) -> None:
-    values = [event_values(c, source=source, received_at=now) for c in candidates]
-    inserted = work.events.insert_new(values)
+    inserted = work.events.insert_new(
+        [stored_event(c, source=source, received_at=now) for c in candidates]
+    )
     others = [c for c in candidates if c.event.event_id not in inserted]
     stored = work.events.by_ids(c.event.event_id for c in others) if others else {}
     for candidate in others:
-        row = stored[candidate.event.event_id]
-        if row.fingerprint == candidate.fingerprint:
+        kept = stored[candidate.event.event_id]
+        if kept.fingerprint == candidate.fingerprint:
             report.duplicates += 1
             report.duplicate_lines.append(candidate.line)
         else:
-            _conflict(report, source, candidate, stored_version(row))
+            _conflict(report, source, candidate, stored_version(kept))
     report.accepted = len(inserted)
     new_events = [c.event for c in candidates if c.event.event_id in inserted]
     folded = fold_events(work, program=program, events=new_events, today=today, now=now)
@@ -237,7 +237,7 @@ def quarantine(ingestor: Ingestor, problems: Iterable[RowProblem]) -> None:
     """Keep rows refused before ingest (e.g. by the API's schema) with their reasons."""
     now = ingestor.clock()
     with ingestor.uow() as work:
-        work.quarantine.add_many([quarantine_values(p, received_at=now) for p in problems])
+        work.quarantine.add_many([quarantined(p, received_at=now) for p in problems])
         work.commit()
 
 

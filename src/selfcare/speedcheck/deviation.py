@@ -25,7 +25,7 @@ from selfcare.domain.speedcheck.verdict import Verdict, judge
 from selfcare.ingest.service import EventConflict, Ingestor, ingest_event
 from selfcare.speedcheck.evidence import deviation_event
 from selfcare.speedcheck.series import MeasurementStore, current_series
-from selfcare.store.unit_of_work import UnitOfWorkFactory
+from selfcare.store.ports import UnitOfWorkFactory
 
 SOURCE = "speedcheck"
 log = logging.getLogger(__name__)

@@ -6,62 +6,68 @@ limit` either reserves the whole amount or nothing, whatever runs concurrently.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm import Session
 
+from selfcare.domain.ledger import TOTAL, Budget, Claim, GrantRecord, GrantStatus
 from selfcare.store.bulk_insert import append, insert_ignoring_conflicts, insert_new
 from selfcare.store.repository import chunks, table_of
 from selfcare.store.tables import BudgetRow, BudgetSpendRow, GrantRow, OutboxRow
 
-PENDING, HELD, CONFIRMED, REJECTED = "pending", "held", "confirmed", "rejected"
-TOTAL = "total"
+
+def _records(rows: Iterable[GrantRow]) -> list[GrantRecord]:
+    return [GrantRecord.model_validate(r) for r in rows]
 
 
-@dataclass(frozen=True, slots=True)
-class Claim:
-    """An outbox row leased to one relay: its id, how often it was tried, its grant."""
+def grant_values(grant: GrantRecord) -> dict[str, Any]:
+    """The `grants` row of a new ledger entry (the one conversion into the table)."""
+    values = grant.model_dump(exclude={"grant_id"})
+    values["id"] = grant.grant_id
+    values["status"] = grant.status.value
+    return values
 
-    outbox_id: int
-    attempts: int
-    grant: GrantRow
 
-
-class GrantRepository:
+class SqlGrantRepository:
     """The ledger: one row per (customer, reward, period), never deleted."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def insert_new(self, rows: list[dict[str, Any]]) -> set[str]:
+    def insert_new(self, grants: Sequence[GrantRecord]) -> set[str]:
         """Insert grants not in the ledger yet; return the ids this call inserted."""
+        rows = [grant_values(g) for g in grants]
         return insert_new(self.session, table_of(GrantRow), rows, "id")
 
-    def get(self, grant_id: str) -> GrantRow | None:
-        return self.session.get(GrantRow, grant_id)
+    def get(self, grant_id: str) -> GrantRecord | None:
+        row = self.session.get(GrantRow, grant_id)
+        return None if row is None else GrantRecord.model_validate(row)
 
-    def by_ids(self, grant_ids: Sequence[str]) -> dict[str, GrantRow]:
-        found: dict[str, GrantRow] = {}
+    def by_ids(self, grant_ids: Sequence[str]) -> dict[str, GrantRecord]:
+        found: dict[str, GrantRecord] = {}
         for part in chunks(sorted(grant_ids)):
             query = select(GrantRow).where(GrantRow.id.in_(part))
-            found.update((g.id, g) for g in self.session.scalars(query))
+            found.update((g.grant_id, g) for g in _records(self.session.scalars(query)))
         return found
 
-    def for_customer(self, customer_id: str) -> list[GrantRow]:
+    def for_customer(self, customer_id: str) -> list[GrantRecord]:
         query = (
             select(GrantRow)
             .where(GrantRow.customer_id == customer_id)
             .order_by(GrantRow.granted_on, GrantRow.reward, GrantRow.period)
         )
-        return list(self.session.scalars(query))
+        return _records(self.session.scalars(query))
 
     def list_(
-        self, *, program_id: str | None = None, status: str | None = None, limit: int | None = None
-    ) -> list[GrantRow]:
+        self,
+        *,
+        program_id: str | None = None,
+        status: GrantStatus | None = None,
+        limit: int | None = None,
+    ) -> list[GrantRecord]:
         query = select(GrantRow).order_by(GrantRow.granted_on, GrantRow.id)
         if program_id is not None:
             query = query.where(GrantRow.program_id == program_id)
@@ -69,52 +75,45 @@ class GrantRepository:
             query = query.where(GrantRow.status == status)
         if limit is not None:
             query = query.limit(limit)
-        return list(self.session.scalars(query))
+        return _records(self.session.scalars(query))
 
     def mark(
         self,
         grant_ids: Sequence[str],
         *,
-        status: str,
+        status: GrantStatus,
         hold_reason: str | None,
         released_at: datetime | None = None,
     ) -> None:
         """Set the status of grants (held for budget, released, …)."""
-        values: dict[str, Any] = {"status": status, "hold_reason": hold_reason}
+        values: dict[str, Any] = {"status": status.value, "hold_reason": hold_reason}
         if released_at is not None:
             values["released_at"] = released_at
         for part in chunks(sorted(grant_ids)):
             self.session.execute(update(GrantRow).where(GrantRow.id.in_(part)).values(**values))
 
-    def has_held(self, program_id: str) -> bool:
-        query = (
-            select(GrantRow.id)
-            .where(GrantRow.program_id == program_id, GrantRow.status == HELD)
-            .limit(1)
-        )
-        return self.session.scalar(query) is not None
-
-    def held_in_order(self, program_id: str) -> list[GrantRow]:
+    def held_in_order(self, program_id: str) -> list[GrantRecord]:
         """Held grants, locked, in the order they are released: due date, then id."""
         query = (
             select(GrantRow)
-            .where(GrantRow.program_id == program_id, GrantRow.status == HELD)
+            .where(GrantRow.program_id == program_id, GrantRow.status == GrantStatus.HELD.value)
             .order_by(GrantRow.granted_on, GrantRow.id)
             .with_for_update()
         )
-        return list(self.session.scalars(query))
+        return _records(self.session.scalars(query))
 
-    def totals_by_status(self, program_id: str) -> dict[str, tuple[int, int]]:
+    def totals_by_status(self, program_id: str) -> dict[GrantStatus, tuple[int, int]]:
         """Per status: (number of grants, MB)."""
         query = (
             select(GrantRow.status, func.count(), func.coalesce(func.sum(GrantRow.amount_mb), 0))
             .where(GrantRow.program_id == program_id)
             .group_by(GrantRow.status)
         )
-        return {status: (int(n), int(mb)) for status, n, mb in self.session.execute(query)}
+        found = self.session.execute(query)
+        return {GrantStatus(status): (int(n), int(mb)) for status, n, mb in found}
 
 
-class OutboxRepository:
+class SqlOutboxRepository:
     """Top-ups waiting to be sent; rows are claimed with an expiring lease."""
 
     def __init__(self, session: Session) -> None:
@@ -151,7 +150,10 @@ class OutboxRepository:
             .where(OutboxRow.id.in_(ids))
             .order_by(OutboxRow.id)
         )
-        return [Claim(int(outbox_id), int(attempts), grant) for outbox_id, attempts, grant in rows]
+        return [
+            Claim(int(outbox_id), int(attempts), GrantRecord.model_validate(grant))
+            for outbox_id, attempts, grant in rows
+        ]
 
     def confirm(
         self, outbox_id: int, grant_id: str, charging_id: str | None, now: datetime
@@ -164,7 +166,7 @@ class OutboxRepository:
         self.session.execute(
             update(GrantRow)
             .where(GrantRow.id == grant_id)
-            .values(status=CONFIRMED, confirmed_at=now, charging_id=charging_id)
+            .values(status=GrantStatus.CONFIRMED.value, confirmed_at=now, charging_id=charging_id)
         )
 
     def reject(self, outbox_id: int, grant_id: str, error: str, now: datetime) -> None:
@@ -175,7 +177,9 @@ class OutboxRepository:
             .values(closed_at=now, last_error=error[:2000])
         )
         self.session.execute(
-            update(GrantRow).where(GrantRow.id == grant_id).values(status=REJECTED)
+            update(GrantRow)
+            .where(GrantRow.id == grant_id)
+            .values(status=GrantStatus.REJECTED.value)
         )
 
     def release(self, outbox_id: int, error: str, retry_at: datetime) -> None:
@@ -191,14 +195,15 @@ class OutboxRepository:
         return self.session.scalar(query) or 0
 
 
-class BudgetRepository:
+class SqlBudgetRepository:
     """Budget limits per program and the MB reserved against them."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def get(self, program_id: str) -> BudgetRow | None:
-        return self.session.get(BudgetRow, program_id, populate_existing=True)
+    def get(self, program_id: str) -> Budget | None:
+        row = self.session.get(BudgetRow, program_id, populate_existing=True)
+        return None if row is None else Budget.model_validate(row)
 
     def put(
         self,

@@ -6,7 +6,7 @@ database, not a prior read, decides who was first.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from typing import Any, cast
 
@@ -14,6 +14,7 @@ from sqlalchemy import ARRAY, String, Table, bindparam, func, select, true, upda
 from sqlalchemy.orm import Session
 
 from selfcare.domain.events import Event
+from selfcare.domain.records import CustomerStateRecord, QuarantinedRow, Snapshot, StoredEvent
 from selfcare.store.bulk_insert import append, insert_new, update_by_key
 from selfcare.store.tables import Base, CustomerStateRow, EventRow, QuarantineRow
 
@@ -28,6 +29,37 @@ def table_of(row: type[Base]) -> Table:
 def chunks(items: Sequence[str], size: int = CHUNK) -> Iterator[Sequence[str]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def event_values(stored: StoredEvent) -> dict[str, Any]:
+    """The `events` row of a stored event (the one conversion into the table)."""
+    event = stored.event
+    return {
+        "event_id": event.event_id,
+        "customer_id": event.customer_id,
+        "type": event.type.value,
+        "occurred_at": event.occurred_at,
+        "recorded_at": event.recorded_at,
+        "recorded_at_sent": stored.recorded_at_sent,
+        "reason_code": event.reason_code,
+        "text": event.text,
+        "direction": event.direction.value,
+        "reached_agent": event.reached_agent,
+        "fingerprint": stored.fingerprint,
+        "source": stored.source[:200],
+        "received_at": stored.received_at,
+    }
+
+
+def stored_event(row: EventRow) -> StoredEvent:
+    """A stored event with its idempotency facts (the one conversion out of the table)."""
+    return StoredEvent(
+        event=event_from_row(row),
+        fingerprint=row.fingerprint,
+        recorded_at_sent=row.recorded_at_sent,
+        source=row.source,
+        received_at=row.received_at,
+    )
 
 
 def event_from_row(row: EventRow) -> Event:
@@ -45,22 +77,23 @@ def event_from_row(row: EventRow) -> Event:
     )
 
 
-class EventRepository:
+class SqlEventRepository:
     """Accepted events, keyed by event_id."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def insert_new(self, rows: list[dict[str, Any]]) -> set[str]:
-        """Insert rows whose event_id is not stored yet; return the ids actually inserted."""
+    def insert_new(self, events: Sequence[StoredEvent]) -> set[str]:
+        """Insert events whose event_id is not stored yet; return the ids actually inserted."""
+        rows = [event_values(e) for e in events]
         return insert_new(self.session, table_of(EventRow), rows, "event_id")
 
-    def by_ids(self, event_ids: Iterable[str]) -> dict[str, EventRow]:
+    def by_ids(self, event_ids: Iterable[str]) -> dict[str, StoredEvent]:
         ids = sorted(set(event_ids))
-        found: dict[str, EventRow] = {}
+        found: dict[str, StoredEvent] = {}
         for part in chunks(ids):
             for row in self.session.scalars(select(EventRow).where(EventRow.event_id.in_(part))):
-                found[row.event_id] = row
+                found[row.event_id] = stored_event(row)
         return found
 
     def for_customers(self, customer_ids: Sequence[str]) -> dict[str, list[Event]]:
@@ -94,31 +127,36 @@ class EventRepository:
         return self.session.scalar(select(func.count()).select_from(EventRow)) or 0
 
 
-class QuarantineRepository:
+class SqlQuarantineRepository:
     """Rows that were not accepted, with the reason; kept for the operator to fix and resend."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def add_many(self, rows: list[dict[str, Any]]) -> None:
-        append(self.session, table_of(QuarantineRow), rows)
+    def add_many(self, rows: Sequence[QuarantinedRow]) -> None:
+        values = [r.model_dump(exclude={"id"}) for r in rows]
+        append(self.session, table_of(QuarantineRow), values)
 
-    def list_(self, *, limit: int = 100, offset: int = 0) -> list[QuarantineRow]:
+    def list_(self, *, limit: int = 100, offset: int = 0) -> list[QuarantinedRow]:
         query = select(QuarantineRow).order_by(QuarantineRow.id).limit(limit).offset(offset)
-        return list(self.session.scalars(query))
+        return [QuarantinedRow.model_validate(r) for r in self.session.scalars(query)]
 
     def count(self) -> int:
         return self.session.scalar(select(func.count()).select_from(QuarantineRow)) or 0
 
 
-class StateRepository:
+class SqlStateRepository:
     """Per-customer fold state and progress snapshot, one row per (program, customer)."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
 
     def lock(
-        self, program_id: str, customer_ids: Sequence[str], empty_state: Any, now: datetime
+        self,
+        program_id: str,
+        customer_ids: Sequence[str],
+        empty_state: Callable[[str], str],
+        now: datetime,
     ) -> tuple[dict[str, str], set[str]]:
         """The stored states (JSON) of these customers, locked for update; created when
         missing (those come back in the second set, with the empty state).
@@ -126,7 +164,7 @@ class StateRepository:
         Locks are taken in id order, so two transactions never deadlock on them.
         """
         ids = sorted(set(customer_ids))
-        values = [
+        values: list[dict[str, Any]] = [
             {
                 "program_id": program_id,
                 "customer_id": c,
@@ -137,7 +175,7 @@ class StateRepository:
             for c in ids
         ]
         created = insert_new(self.session, table_of(CustomerStateRow), values, "customer_id")
-        states = {v["customer_id"]: v["state"] for v in values if v["customer_id"] in created}
+        states = {c: empty_state(c) for c in ids if c in created}
         existing = [c for c in ids if c not in created]
         if existing and self.session.get_bind().dialect.name == "postgresql":
             states.update(self._lock_by_key(program_id, existing))
@@ -182,12 +220,14 @@ class StateRepository:
         )
         return {row.customer_id: row.state for row in self.session.execute(query)}
 
-    def save(self, rows: list[dict[str, Any]]) -> None:
+    def save(self, states: Sequence[CustomerStateRecord]) -> None:
         """Write states and snapshots of customers locked in this transaction."""
+        rows = [s.model_dump() for s in states]
         update_by_key(self.session, table_of(CustomerStateRow), rows, ("program_id", "customer_id"))
 
-    def get(self, program_id: str, customer_id: str) -> CustomerStateRow | None:
-        return self.session.get(CustomerStateRow, (program_id, customer_id))
+    def get(self, program_id: str, customer_id: str) -> CustomerStateRecord | None:
+        row = self.session.get(CustomerStateRow, (program_id, customer_id))
+        return None if row is None else CustomerStateRecord.model_validate(row)
 
     def without_state(self, program_id: str, *, limit: int) -> list[str]:
         """Customers with stored events but no state under this program."""
@@ -218,7 +258,7 @@ class StateRepository:
         return list(self.session.scalars(query))
 
     def save_snapshot(
-        self, program_id: str, customer_id: str, *, event_count: int, values: dict[str, Any]
+        self, program_id: str, customer_id: str, *, event_count: int, snapshot: Snapshot
     ) -> None:
         """Refresh a snapshot after a read-time projection, unless the state moved on.
 
@@ -232,9 +272,9 @@ class StateRepository:
             .where(CustomerStateRow.event_count == event_count)
             .where(
                 (CustomerStateRow.progress_as_of.is_(None))
-                | (CustomerStateRow.progress_as_of <= values["progress_as_of"])
+                | (CustomerStateRow.progress_as_of <= snapshot.progress_as_of)
             )
-            .values(**values)
+            .values(**snapshot.model_dump())
         )
 
     def customers(self, program_id: str) -> list[str]:

@@ -1,48 +1,58 @@
 """The speed check in the service's database: measurements per customer, contract figures.
 
-`SqlMeasurementStore` is the database `MeasurementStore` of series.py; the contract figures
-are what the operator's systems know about the customer's line (the verdict needs them),
-set through the operator API. Each call is its own short transaction.
+The contract figures are what the operator's systems know about the customer's line (the
+verdict needs them), set through the operator API.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
 
+from selfcare.domain.records import StoredContract
 from selfcare.domain.speedcheck.models import Connection, Contract, Measurement, SpeedTier
 from selfcare.store.tables import SpeedContractRow, SpeedMeasurementRow
-from selfcare.store.unit_of_work import UnitOfWorkFactory
 
 
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-class SqlMeasurementStore:
+class SqlMeasurementRepository:
     """Every measurement a customer's browser reported, oldest first on reading."""
 
-    def __init__(self, uow: UnitOfWorkFactory, *, clock: Callable[[], datetime] = _utc_now) -> None:
-        self._uow = uow
-        self._clock = clock
+    def __init__(self, session: Session) -> None:
+        self.session = session
 
-    def add(self, customer_id: str, measurement: Measurement) -> None:
-        with self._uow() as work:
-            work.session.add(_row(customer_id, measurement, stored_at=self._clock()))
-            work.commit()
+    def add(self, customer_id: str, measurement: Measurement, *, stored_at: datetime) -> None:
+        self.session.add(_row(customer_id, measurement, stored_at=stored_at))
 
-    def list(self, customer_id: str) -> list[Measurement]:
+    def list_(self, customer_id: str) -> list[Measurement]:
         query = (
             select(SpeedMeasurementRow)
             .where(SpeedMeasurementRow.customer_id == customer_id)
             .order_by(SpeedMeasurementRow.measured_at, SpeedMeasurementRow.id)
         )
-        with self._uow(read_only=True) as work:
-            return [_measurement(row) for row in work.session.scalars(query)]
+        return [_measurement(row) for row in self.session.scalars(query)]
+
+
+class SqlContractRepository:
+    """The contract figures of each customer's line, one row per customer."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, customer_id: str) -> StoredContract | None:
+        row = self.session.get(SpeedContractRow, customer_id)
+        return None if row is None else StoredContract(_contract(row), row.updated_at)
+
+    def put(self, customer_id: str, contract: Contract, *, now: datetime) -> None:
+        """Record (or replace) the figures; one upsert, so two operators cannot collide."""
+        values = _contract_values(contract) | {"updated_at": now}
+        dialect = postgresql if self.session.get_bind().dialect.name == "postgresql" else sqlite
+        statement = dialect.insert(SpeedContractRow).values(customer_id=customer_id, **values)
+        self.session.execute(
+            statement.on_conflict_do_update(index_elements=["customer_id"], set_=values)
+        )
 
 
 def _row(customer_id: str, item: Measurement, *, stored_at: datetime) -> SpeedMeasurementRow:
@@ -73,31 +83,8 @@ def _measurement(row: SpeedMeasurementRow) -> Measurement:
     )
 
 
-@dataclass(frozen=True)
-class StoredContract:
-    contract: Contract
-    updated_at: datetime
-
-
-def stored_contract(uow: UnitOfWorkFactory, customer_id: str) -> StoredContract | None:
-    """The customer's contract figures and when they were set (None: never)."""
-    with uow(read_only=True) as work:
-        row = work.session.get(SpeedContractRow, customer_id)
-        return None if row is None else StoredContract(_contract(row), row.updated_at)
-
-
-def contract_for(uow: UnitOfWorkFactory, customer_id: str) -> Contract | None:
-    """The customer's contract figures, or None while the operator has not set them."""
-    stored = stored_contract(uow, customer_id)
-    return None if stored is None else stored.contract
-
-
-def set_contract(
-    uow: UnitOfWorkFactory, customer_id: str, contract: Contract, *, now: datetime
-) -> None:
-    """Record (or replace) the customer's contract figures; one upsert, so two operators
-    setting them at once cannot collide."""
-    values = {
+def _contract_values(contract: Contract) -> dict[str, int | None]:
+    return {
         "download_max_kbps": contract.download.max_kbps,
         "download_normal_kbps": contract.download.normal_kbps,
         "download_min_kbps": contract.download.min_kbps,
@@ -105,15 +92,7 @@ def set_contract(
         "upload_normal_kbps": contract.upload.normal_kbps,
         "upload_min_kbps": contract.upload.min_kbps,
         "price_cents": contract.price_cents,
-        "updated_at": now,
     }
-    with uow() as work:
-        dialect = postgresql if work.session.get_bind().dialect.name == "postgresql" else sqlite
-        statement = dialect.insert(SpeedContractRow).values(customer_id=customer_id, **values)
-        work.session.execute(
-            statement.on_conflict_do_update(index_elements=["customer_id"], set_=values)
-        )
-        work.commit()
 
 
 def _contract(row: SpeedContractRow) -> Contract:

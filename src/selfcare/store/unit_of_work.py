@@ -1,52 +1,46 @@
-"""The unit of work: one transaction, its repositories, rolled back unless committed."""
+"""The unit of work on SQLite and PostgreSQL: one transaction, its repositories, rolled back
+unless committed. The protocols it implements are in ports.py."""
 
 from __future__ import annotations
 
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Self
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from selfcare.errors import StorageUnavailable
+from selfcare.store.credential_repository import SqlCredentialRepository
 from selfcare.store.engine import READ_ONLY, make_session_factory
 from selfcare.store.ledger_repository import (
-    BudgetRepository,
-    GrantRepository,
-    OutboxRepository,
+    SqlBudgetRepository,
+    SqlGrantRepository,
+    SqlOutboxRepository,
 )
-from selfcare.store.repository import EventRepository, QuarantineRepository, StateRepository
+from selfcare.store.ports import UnitOfWork, UnitOfWorkFactory
+from selfcare.store.repository import (
+    SqlEventRepository,
+    SqlQuarantineRepository,
+    SqlStateRepository,
+)
+from selfcare.store.speedcheck_repository import SqlContractRepository, SqlMeasurementRepository
 
-
-class UnitOfWork(Protocol):
-    """What services need from storage; a fake can stand in for it in unit tests."""
-
-    events: EventRepository
-    quarantine: QuarantineRepository
-    states: StateRepository
-    grants: GrantRepository
-    outbox: OutboxRepository
-    budgets: BudgetRepository
-
-    def __enter__(self) -> Self: ...
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
-    def commit(self) -> None: ...
-    def rollback(self) -> None: ...
+__all__ = ["SqlUnitOfWork", "SqlUnitOfWorkFactory", "UnitOfWork", "UnitOfWorkFactory"]
 
 
 class SqlUnitOfWork:
     """A database transaction: everything inside commits together or not at all."""
 
-    events: EventRepository
-    quarantine: QuarantineRepository
-    states: StateRepository
-    grants: GrantRepository
-    outbox: OutboxRepository
-    budgets: BudgetRepository
+    events: SqlEventRepository
+    quarantine: SqlQuarantineRepository
+    states: SqlStateRepository
+    grants: SqlGrantRepository
+    outbox: SqlOutboxRepository
+    budgets: SqlBudgetRepository
+    credentials: SqlCredentialRepository
+    measurements: SqlMeasurementRepository
+    contracts: SqlContractRepository
     session: Session
 
     def __init__(self, factory: sessionmaker[Session]) -> None:
@@ -54,12 +48,15 @@ class SqlUnitOfWork:
 
     def __enter__(self) -> Self:
         self.session = self._factory()
-        self.events = EventRepository(self.session)
-        self.quarantine = QuarantineRepository(self.session)
-        self.states = StateRepository(self.session)
-        self.grants = GrantRepository(self.session)
-        self.outbox = OutboxRepository(self.session)
-        self.budgets = BudgetRepository(self.session)
+        self.events = SqlEventRepository(self.session)
+        self.quarantine = SqlQuarantineRepository(self.session)
+        self.states = SqlStateRepository(self.session)
+        self.grants = SqlGrantRepository(self.session)
+        self.outbox = SqlOutboxRepository(self.session)
+        self.budgets = SqlBudgetRepository(self.session)
+        self.credentials = SqlCredentialRepository(self.session)
+        self.measurements = SqlMeasurementRepository(self.session)
+        self.contracts = SqlContractRepository(self.session)
         return self
 
     def __exit__(
@@ -78,8 +75,15 @@ class SqlUnitOfWork:
     def rollback(self) -> None:
         self.session.rollback()
 
+    def ping(self) -> None:
+        """`SELECT 1`: a real round trip, for health checks."""
+        try:
+            self.session.execute(text("SELECT 1"))
+        except SQLAlchemyError as exc:
+            raise StorageUnavailable("the database does not answer") from exc
 
-class UnitOfWorkFactory:
+
+class SqlUnitOfWorkFactory:
     """Makes units of work on one engine: `uow()` for writes, `uow(read_only=True)` for
     reads (on SQLite those do not take the write lock)."""
 

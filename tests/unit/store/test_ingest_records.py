@@ -11,7 +11,7 @@ import pytest
 
 from selfcare.errors import InvalidInput
 from selfcare.grants.ledger import grant_id
-from selfcare.ingest.records import Candidate, check_row, quarantine_values
+from selfcare.ingest.records import Candidate, check_row, quarantined
 from selfcare.ingest.rows import RowProblem, rows_from_csv, rows_from_file, rows_from_jsonl
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
@@ -65,8 +65,8 @@ def test_the_same_moment_written_with_another_offset_is_the_same_event() -> None
 def test_a_quarantined_row_keeps_its_event_id_when_it_has_one() -> None:
     problem = check(type="teleported")
     assert isinstance(problem, RowProblem)
-    values = quarantine_values(problem, received_at=NOW)
-    assert (values["event_id"], values["field"], values["line"]) == ("e1", "type", 7)
+    row = quarantined(problem, received_at=NOW)
+    assert (row.event_id, row.field, row.line) == ("e1", "type", 7)
 
 
 def test_json_lines_keep_their_line_numbers_across_blank_lines() -> None:

@@ -7,9 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from selfcare.customers.queries import grant_json, quarantine_page
+from selfcare.domain.ledger import GrantStatus
 from selfcare.grants.budget import budget_status
 from selfcare.grants.ledger import list_grants
-from selfcare.store.ledger_repository import HELD
 from selfcare.web.api.schemas import BudgetRead, HeldGrantsRead, QuarantinePageRead
 from selfcare.web.deps import Ctx, PilotAdmin
 from selfcare.web.errors import problems
@@ -27,7 +27,9 @@ ADMIN_PROBLEMS = problems(401, 403, 422)
 def held_grants(
     ctx: Ctx, _: PilotAdmin, limit: Annotated[int, Query(ge=1, le=10_000)] = 1000
 ) -> HeldGrantsRead:
-    records = list_grants(uow=ctx.app.uow, program_id=ctx.app.program.id, status=HELD, limit=limit)
+    records = list_grants(
+        uow=ctx.app.uow, program_id=ctx.app.program.id, status=GrantStatus.HELD, limit=limit
+    )
     return HeldGrantsRead.model_validate(
         {"held": [grant_json(r) | {"customer_id": r.customer_id} for r in records]}
     )
@@ -60,12 +62,4 @@ def quarantine(
 def budget(ctx: Ctx, _: PilotAdmin) -> BudgetRead:
     app = ctx.app
     status = budget_status(uow=app.uow, program=app.program, clock=app.clock)
-    return BudgetRead(
-        program_id=status.program_id,
-        total_mb=status.total_mb,
-        monthly_mb=status.monthly_mb,
-        spent_total_mb=status.spent_total_mb,
-        spent_by_month=status.spent_by_month,
-        held_grants=status.held_grants,
-        held_mb=status.held_mb,
-    )
+    return BudgetRead.model_validate(status, from_attributes=True)

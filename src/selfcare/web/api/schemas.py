@@ -12,6 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from selfcare.domain.events import MAX_ID_LENGTH, MAX_TEXT_LENGTH, Direction, EventType
+from selfcare.domain.ledger import GrantStatus
 from selfcare.domain.progress import CallResult, Grant, PendingGrant, StreakStatus
 
 NOT_BLANK = r"\S"  # ids are trimmed, so one visible character is needed
@@ -157,7 +158,7 @@ class GrantRead(_Schema):
     amount_mb: int
     granted_on: date
     period: str
-    status: Literal["pending", "held", "confirmed", "rejected"]
+    status: GrantStatus
     hold_reason: str | None
     confirmed_at: datetime | None
 

@@ -23,7 +23,7 @@ from selfcare.auth.principals import OperatorKey
 from selfcare.auth.scopes import Scope
 from selfcare.domain.speedcheck.models import Contract, SpeedTier
 from selfcare.speedcheck.deviation import DeviationNotice
-from selfcare.store.speedcheck_repository import SqlMeasurementStore, set_contract, stored_contract
+from selfcare.speedcheck.storage import UnitOfWorkMeasurementStore, set_contract, stored_contract
 from selfcare.web.deps import Caller, Ctx, CustomerIdPath, PilotAdmin
 from selfcare.web.errors import SelfcareHTTPError, problems
 
@@ -119,7 +119,7 @@ def put_contract(
     now = app.clock()
     set_contract(app.uow, customer_id, contract, now=now)
     notice = DeviationNotice(app.ingestor, app.uow)
-    notice.review(SqlMeasurementStore(app.uow), customer_id, contract)
+    notice.review(UnitOfWorkMeasurementStore(app.uow), customer_id, contract)
     return _read(customer_id, contract, now)
 
 

@@ -1,0 +1,102 @@
+"""What storage keeps besides the ledger: events as stored, quarantined rows, customer
+states, credentials and speed-check contracts.
+
+Repositories take and return these records, never table rows, so a service reads the
+same values from the database as from the in-memory fake of the unit tests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict
+
+from selfcare.domain.events import Event
+from selfcare.domain.speedcheck.models import Contract
+
+
+@dataclass(frozen=True, slots=True)
+class StoredEvent:
+    """An accepted event with what idempotency needs: the fingerprint of its content as
+    sent and whether the sender gave `recorded_at` (else ingest filled it in)."""
+
+    event: Event
+    fingerprint: str
+    recorded_at_sent: bool
+    source: str
+    received_at: datetime
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(frozen=True, from_attributes=True)
+
+
+class QuarantinedRow(_Record):
+    """A row that was not accepted, as sent, with the reason; `id` once stored."""
+
+    id: int | None = None
+    source: str
+    line: int | None
+    field: str
+    reason: str
+    raw: str
+    event_id: str | None
+    received_at: datetime
+
+
+class Snapshot(_Record):
+    """A customer's last projection (JSON) and the days it answers for."""
+
+    progress: str
+    progress_as_of: date
+    valid_through: date | None
+
+
+class CustomerStateRecord(_Record):
+    """The evaluator's fold of one customer under one program (JSON), with its snapshot."""
+
+    program_id: str
+    customer_id: str
+    state: str
+    event_count: int
+    progress: str | None = None
+    progress_as_of: date | None = None
+    valid_through: date | None = None
+    updated_at: datetime
+
+    def answers(self, as_of: date) -> bool:
+        """Whether the stored snapshot is the answer for `as_of` as it stands."""
+        if self.progress is None or self.progress_as_of is None or as_of < self.progress_as_of:
+            return False
+        return self.valid_through is None or as_of <= self.valid_through
+
+
+class ApiKeyRecord(_Record):
+    """An operator API key as stored: its hash and scopes (comma-separated), never the key."""
+
+    id: str
+    name: str
+    key_hash: str
+    scopes: str
+    created_at: datetime
+    revoked_at: datetime | None = None
+
+
+class CustomerTokenRecord(_Record):
+    """A customer token as stored: its hash, bound to one customer."""
+
+    id: str
+    customer_id: str
+    token_hash: str
+    created_at: datetime
+    expires_at: datetime | None = None
+    revoked_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredContract:
+    """A customer's speed-check contract figures and when the operator set them."""
+
+    contract: Contract
+    updated_at: datetime

@@ -1,0 +1,219 @@
+"""The doors to storage as protocols: what services may ask of it, in domain records.
+
+`SqlUnitOfWork` implements them on SQLite and PostgreSQL; the unit tests' fake keeps them
+in memory. Each guarantee a service relies on is part of the contract and every
+implementation keeps it: an event id is stored once (`EventRepository.insert_new`), a
+grant once per (customer, reward, period) (`GrantRepository.insert_new`), and a budget
+is never overspent (`BudgetRepository.reserve` reserves all or nothing).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import date, datetime
+from types import TracebackType
+from typing import Protocol, Self
+
+from selfcare.domain.events import Event
+from selfcare.domain.ledger import Budget, Claim, GrantRecord, GrantStatus
+from selfcare.domain.records import (
+    ApiKeyRecord,
+    CustomerStateRecord,
+    CustomerTokenRecord,
+    QuarantinedRow,
+    Snapshot,
+    StoredContract,
+    StoredEvent,
+)
+from selfcare.domain.speedcheck.models import Contract, Measurement
+
+
+class EventRepository(Protocol):
+    """Accepted events, keyed by event id."""
+
+    def insert_new(self, events: Sequence[StoredEvent]) -> set[str]:
+        """Store events whose id is not stored yet; the ids this call stored."""
+        ...
+
+    def by_ids(self, event_ids: Iterable[str]) -> dict[str, StoredEvent]: ...
+    def for_customers(self, customer_ids: Sequence[str]) -> dict[str, list[Event]]: ...
+    def counts(self, customer_ids: Sequence[str]) -> dict[str, int]: ...
+    def all(self) -> Iterator[Event]: ...
+    def count(self) -> int: ...
+
+
+class QuarantineRepository(Protocol):
+    """Rows that were not accepted, kept for the operator to fix and resend."""
+
+    def add_many(self, rows: Sequence[QuarantinedRow]) -> None: ...
+    def list_(self, *, limit: int = 100, offset: int = 0) -> list[QuarantinedRow]: ...
+    def count(self) -> int: ...
+
+
+class StateRepository(Protocol):
+    """Per-customer fold state and progress snapshot, one per (program, customer)."""
+
+    def lock(
+        self,
+        program_id: str,
+        customer_ids: Sequence[str],
+        empty_state: Callable[[str], str],
+        now: datetime,
+    ) -> tuple[dict[str, str], set[str]]:
+        """The states (JSON) of these customers, locked for this transaction; missing ones
+        are created with the empty state and come back in the second set too."""
+        ...
+
+    def save(self, states: Sequence[CustomerStateRecord]) -> None: ...
+    def get(self, program_id: str, customer_id: str) -> CustomerStateRecord | None: ...
+    def without_state(self, program_id: str, *, limit: int) -> list[str]: ...
+    def stale(self, program_id: str, as_of: date, *, limit: int) -> list[str]: ...
+    def save_snapshot(
+        self, program_id: str, customer_id: str, *, event_count: int, snapshot: Snapshot
+    ) -> None:
+        """Store a snapshot unless the state moved on (more events, a later snapshot)."""
+        ...
+
+    def customers(self, program_id: str) -> list[str]: ...
+
+
+class GrantRepository(Protocol):
+    """The ledger: one grant per (customer, reward, period), never deleted."""
+
+    def insert_new(self, grants: Sequence[GrantRecord]) -> set[str]:
+        """Store grants whose id and (customer, reward, period) are new; their ids."""
+        ...
+
+    def get(self, grant_id: str) -> GrantRecord | None: ...
+    def by_ids(self, grant_ids: Sequence[str]) -> dict[str, GrantRecord]: ...
+    def for_customer(self, customer_id: str) -> list[GrantRecord]: ...
+    def list_(
+        self,
+        *,
+        program_id: str | None = None,
+        status: GrantStatus | None = None,
+        limit: int | None = None,
+    ) -> list[GrantRecord]: ...
+    def mark(
+        self,
+        grant_ids: Sequence[str],
+        *,
+        status: GrantStatus,
+        hold_reason: str | None,
+        released_at: datetime | None = None,
+    ) -> None: ...
+    def held_in_order(self, program_id: str) -> list[GrantRecord]:
+        """Held grants, locked, in release order: due date, then id."""
+        ...
+
+    def totals_by_status(self, program_id: str) -> dict[GrantStatus, tuple[int, int]]: ...
+
+
+class OutboxRepository(Protocol):
+    """Top-ups waiting to be sent, claimed with an expiring lease."""
+
+    def add(self, grant_ids: Sequence[str], now: datetime) -> None: ...
+    def claim(
+        self, relay_id: str, now: datetime, lease_until: datetime, limit: int
+    ) -> list[Claim]: ...
+    def confirm(
+        self, outbox_id: int, grant_id: str, charging_id: str | None, now: datetime
+    ) -> None: ...
+    def reject(self, outbox_id: int, grant_id: str, error: str, now: datetime) -> None: ...
+    def release(self, outbox_id: int, error: str, retry_at: datetime) -> None: ...
+    def open_count(self) -> int: ...
+
+
+class BudgetRepository(Protocol):
+    """Budget limits per program and the MB reserved against them."""
+
+    def get(self, program_id: str) -> Budget | None: ...
+    def put(
+        self,
+        program_id: str,
+        *,
+        total_mb: int | None,
+        monthly_mb: int | None,
+        now: datetime,
+        only_if_missing: bool = False,
+    ) -> None: ...
+    def reserve(self, program_id: str, period: str, amount_mb: int) -> bool:
+        """Reserve `amount_mb` in `period` (`total` or `YYYY-MM`) if it stays within the
+        limit, atomically; False (nothing reserved) when it does not fit."""
+        ...
+
+    def unreserve(self, program_id: str, period: str, amount_mb: int) -> None: ...
+    def spent(self, program_id: str) -> dict[str, int]: ...
+
+
+class CredentialRepository(Protocol):
+    """API keys and customer tokens, found by hash only: no raw secret ever passes."""
+
+    def add_key(self, key: ApiKeyRecord) -> None: ...
+    def add_token(self, token: CustomerTokenRecord) -> None: ...
+    def key_by_hash(self, key_hash: str) -> ApiKeyRecord | None: ...
+    def token_by_hash(self, token_hash: str) -> CustomerTokenRecord | None: ...
+    def revoke_key(self, key_id: str, now: datetime) -> bool:
+        """Revoke a key (keeping the first revocation time); False when there is none."""
+        ...
+
+
+class MeasurementRepository(Protocol):
+    """Every speed measurement a customer's browser reported."""
+
+    def add(self, customer_id: str, measurement: Measurement, *, stored_at: datetime) -> None: ...
+    def list_(self, customer_id: str) -> list[Measurement]:
+        """Oldest first (by measurement time, then by storing order)."""
+        ...
+
+
+class ContractRepository(Protocol):
+    """The speed-check contract figures of each customer's line."""
+
+    def get(self, customer_id: str) -> StoredContract | None: ...
+    def put(self, customer_id: str, contract: Contract, *, now: datetime) -> None:
+        """Record or replace; two operators setting them at once cannot collide."""
+        ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction and its repositories: rolled back unless `commit()` is called."""
+
+    # Read-only members, so an implementation may hold its own repository classes.
+    @property
+    def events(self) -> EventRepository: ...
+    @property
+    def quarantine(self) -> QuarantineRepository: ...
+    @property
+    def states(self) -> StateRepository: ...
+    @property
+    def grants(self) -> GrantRepository: ...
+    @property
+    def outbox(self) -> OutboxRepository: ...
+    @property
+    def budgets(self) -> BudgetRepository: ...
+    @property
+    def credentials(self) -> CredentialRepository: ...
+    @property
+    def measurements(self) -> MeasurementRepository: ...
+    @property
+    def contracts(self) -> ContractRepository: ...
+
+    def __enter__(self) -> Self: ...
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+    def commit(self) -> None: ...
+    def rollback(self) -> None: ...
+    def ping(self) -> None:
+        """A round trip to storage; StorageUnavailable when it does not answer."""
+        ...
+
+
+class UnitOfWorkFactory(Protocol):
+    """Makes units of work: `uow()` for writes, `uow(read_only=True)` for reads."""
+
+    def __call__(self, *, read_only: bool = False) -> UnitOfWork: ...
