@@ -12,6 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from selfcare.bootstrap import App
+from selfcare.domain.events import Event
 from selfcare.errors import InvalidInput
 from selfcare.ingest.service import (
     EventConflict,
@@ -19,8 +20,6 @@ from selfcare.ingest.service import (
     ingest_event,
     ingest_file,
 )
-from selfcare.store.repository import event_from_row
-from selfcare.store.tables import EventRow
 from tests.integration.conftest import Clock
 
 pytestmark = pytest.mark.integration
@@ -42,9 +41,10 @@ def row(
     }
 
 
-def stored(app: App) -> dict[str, EventRow]:
+def stored(app: App) -> dict[str, Event]:
+    """The stored events by id, as the evaluator sees them."""
     with app.uow(read_only=True) as work:
-        return work.events.by_ids([e.event_id for e in work.events.all()])
+        return {e.event_id: e for e in work.events.all()}
 
 
 def test_a_batch_stores_its_valid_rows_and_quarantines_the_rest_with_reasons(app: App) -> None:
@@ -132,7 +132,7 @@ def test_an_event_without_recorded_at_is_recorded_at_ingest_time(app: App, clock
     ingest_event(
         app.ingestor, row("e2", when="2026-01-05T10:00:00Z", recorded_at="2026-01-06T10:00:00Z")
     )
-    events = {r.event_id: event_from_row(r) for r in stored(app).values()}
+    events = stored(app)
     assert events["e1"].recorded_at == clock.now
     assert events["e2"].recorded_at == datetime(2026, 1, 6, 10, tzinfo=UTC)
 

@@ -49,7 +49,7 @@ def with_budget(app: App, **budget: int) -> Ingestor:
 def outbox_grant_ids(app: App) -> set[str]:
     with app.uow(read_only=True) as work:
         claimed = work.outbox.claim("test", app.clock(), app.clock(), 10_000)
-        return {c.grant.id for c in claimed}
+        return {c.grant.grant_id for c in claimed}
 
 
 def test_each_due_grant_is_written_once_with_its_outbox_entry(app: App) -> None:

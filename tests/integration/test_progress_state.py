@@ -14,10 +14,10 @@ from selfcare.customers.projection import get_progress
 from selfcare.domain.evaluator import evaluate
 from selfcare.domain.events import Event
 from selfcare.domain.program import Cap
+from selfcare.domain.records import CustomerStateRecord
 from selfcare.errors import UnknownCustomer
 from selfcare.grants.ledger import customer_grants
 from selfcare.ingest.service import Ingestor, ingest_batch
-from selfcare.store.tables import CustomerStateRow
 from tests.builders import make_program
 from tests.integration.conftest import Clock
 from tests.strategies import as_of_days, histories
@@ -134,7 +134,7 @@ def test_the_snapshot_answers_until_the_streak_completes(app: App, clock: Clock)
     enrolled_on_31_may(app)
     with app.uow(read_only=True) as work:
         row = work.states.get(app.program.id, "c1")
-        assert isinstance(row, CustomerStateRow)
+        assert isinstance(row, CustomerStateRecord)
     # nine calendar months from 31 May end on 28 Feb (clamped): the first day that changes
     assert (row.progress_as_of, row.valid_through, row.event_count) == (
         date(2025, 6, 1),

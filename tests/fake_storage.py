@@ -1,0 +1,423 @@
+"""An in-memory unit of work for unit tests: the storage ports of `selfcare.store.ports`.
+
+Each unit of work works on a private copy of the tables and publishes it on `commit()`, so
+whatever is not committed is gone, as on a database. The fake repositories keep the same
+guarantees the services rely on: an event id is stored once, a grant once per (customer,
+reward, period), and a reservation never takes a budget beyond its limit.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from types import TracebackType
+from typing import Self
+
+from selfcare.domain.events import Event
+from selfcare.domain.ledger import TOTAL, Budget, Claim, GrantRecord, GrantStatus
+from selfcare.domain.records import (
+    ApiKeyRecord,
+    CustomerStateRecord,
+    CustomerTokenRecord,
+    QuarantinedRow,
+    Snapshot,
+    StoredContract,
+    StoredEvent,
+)
+from selfcare.domain.speedcheck.models import Contract, Measurement
+from selfcare.errors import StorageUnavailable
+from selfcare.store.ports import UnitOfWorkFactory
+
+
+@dataclass
+class OutboxEntry:
+    """A top-up still to be sent (the fake's outbox row)."""
+
+    id: int
+    grant_id: str
+    available_at: datetime
+    attempts: int = 0
+    claimed_by: str | None = None
+    last_error: str | None = None
+    sent_at: datetime | None = None
+    closed_at: datetime | None = None
+
+
+@dataclass
+class Tables:
+    """Everything the fake stores; copied per unit of work."""
+
+    events: dict[str, StoredEvent] = field(default_factory=dict)
+    quarantine: list[QuarantinedRow] = field(default_factory=list)
+    states: dict[tuple[str, str], CustomerStateRecord] = field(default_factory=dict)
+    grants: dict[str, GrantRecord] = field(default_factory=dict)
+    outbox: dict[int, OutboxEntry] = field(default_factory=dict)
+    budgets: dict[str, Budget] = field(default_factory=dict)
+    spend: dict[tuple[str, str], int] = field(default_factory=dict)
+    keys: dict[str, ApiKeyRecord] = field(default_factory=dict)
+    tokens: dict[str, CustomerTokenRecord] = field(default_factory=dict)
+    measurements: list[tuple[str, Measurement]] = field(default_factory=list)
+    contracts: dict[str, StoredContract] = field(default_factory=dict)
+    last_id: int = 0
+
+    def new_id(self) -> int:
+        """The next id of an outbox or quarantine row (like a sequence)."""
+        self.last_id += 1
+        return self.last_id
+
+
+class _Repository:
+    def __init__(self, work: FakeUnitOfWork) -> None:
+        self._work = work
+
+    @property
+    def t(self) -> Tables:
+        return self._work.tables
+
+
+class FakeEventRepository(_Repository):
+    def insert_new(self, events: Sequence[StoredEvent]) -> set[str]:
+        inserted = set()
+        for stored in events:
+            if stored.event.event_id not in self.t.events:
+                self.t.events[stored.event.event_id] = stored
+                inserted.add(stored.event.event_id)
+        return inserted
+
+    def by_ids(self, event_ids: Iterable[str]) -> dict[str, StoredEvent]:
+        return {i: self.t.events[i] for i in sorted(set(event_ids)) if i in self.t.events}
+
+    def for_customers(self, customer_ids: Sequence[str]) -> dict[str, list[Event]]:
+        grouped: dict[str, list[Event]] = {c: [] for c in customer_ids}
+        for event in self.all():
+            if event.customer_id in grouped:
+                grouped[event.customer_id].append(event)
+        return grouped
+
+    def counts(self, customer_ids: Sequence[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for event in self.all():
+            if event.customer_id in customer_ids:
+                found[event.customer_id] = found.get(event.customer_id, 0) + 1
+        return found
+
+    def all(self) -> Iterator[Event]:
+        return iter([self.t.events[i].event for i in sorted(self.t.events)])
+
+    def count(self) -> int:
+        return len(self.t.events)
+
+
+class FakeQuarantineRepository(_Repository):
+    def add_many(self, rows: Sequence[QuarantinedRow]) -> None:
+        self.t.quarantine.extend(r.model_copy(update={"id": self.t.new_id()}) for r in rows)
+
+    def list_(self, *, limit: int = 100, offset: int = 0) -> list[QuarantinedRow]:
+        return self.t.quarantine[offset : offset + limit]
+
+    def count(self) -> int:
+        return len(self.t.quarantine)
+
+
+class FakeStateRepository(_Repository):
+    def lock(
+        self,
+        program_id: str,
+        customer_ids: Sequence[str],
+        empty_state: Callable[[str], str],
+        now: datetime,
+    ) -> tuple[dict[str, str], set[str]]:
+        states, created = {}, set()
+        for customer_id in sorted(set(customer_ids)):
+            key = (program_id, customer_id)
+            if key not in self.t.states:
+                self.t.states[key] = CustomerStateRecord(
+                    program_id=program_id,
+                    customer_id=customer_id,
+                    state=empty_state(customer_id),
+                    event_count=0,
+                    updated_at=now,
+                )
+                created.add(customer_id)
+            states[customer_id] = self.t.states[key].state
+        return states, created
+
+    def save(self, states: Sequence[CustomerStateRecord]) -> None:
+        for state in states:
+            key = (state.program_id, state.customer_id)
+            if key in self.t.states:  # like UPDATE: only states that exist
+                self.t.states[key] = state
+
+    def get(self, program_id: str, customer_id: str) -> CustomerStateRecord | None:
+        return self.t.states.get((program_id, customer_id))
+
+    def without_state(self, program_id: str, *, limit: int) -> list[str]:
+        customers = {e.event.customer_id for e in self.t.events.values()}
+        return sorted(c for c in customers if (program_id, c) not in self.t.states)[:limit]
+
+    def stale(self, program_id: str, as_of: date, *, limit: int) -> list[str]:
+        found = [
+            s.customer_id
+            for (program, _), s in self.t.states.items()
+            if program == program_id and s.valid_through is not None and s.valid_through < as_of
+        ]
+        return sorted(found)[:limit]
+
+    def save_snapshot(
+        self, program_id: str, customer_id: str, *, event_count: int, snapshot: Snapshot
+    ) -> None:
+        state = self.get(program_id, customer_id)
+        if state is None or state.event_count != event_count:
+            return
+        if state.progress_as_of is not None and state.progress_as_of > snapshot.progress_as_of:
+            return
+        self.t.states[program_id, customer_id] = state.model_copy(update=snapshot.model_dump())
+
+    def customers(self, program_id: str) -> list[str]:
+        return sorted(c for p, c in self.t.states if p == program_id)
+
+
+class FakeGrantRepository(_Repository):
+    def insert_new(self, grants: Sequence[GrantRecord]) -> set[str]:
+        taken = {(g.customer_id, g.reward, g.period) for g in self.t.grants.values()}
+        inserted = set()
+        for grant in sorted(grants, key=lambda g: g.grant_id):
+            key = (grant.customer_id, grant.reward, grant.period)
+            if grant.grant_id in self.t.grants or key in taken:
+                continue
+            self.t.grants[grant.grant_id] = grant
+            taken.add(key)
+            inserted.add(grant.grant_id)
+        return inserted
+
+    def get(self, grant_id: str) -> GrantRecord | None:
+        return self.t.grants.get(grant_id)
+
+    def by_ids(self, grant_ids: Sequence[str]) -> dict[str, GrantRecord]:
+        return {i: self.t.grants[i] for i in grant_ids if i in self.t.grants}
+
+    def for_customer(self, customer_id: str) -> list[GrantRecord]:
+        found = [g for g in self.t.grants.values() if g.customer_id == customer_id]
+        return sorted(found, key=lambda g: (g.granted_on, g.reward, g.period))
+
+    def list_(
+        self,
+        *,
+        program_id: str | None = None,
+        status: GrantStatus | None = None,
+        limit: int | None = None,
+    ) -> list[GrantRecord]:
+        found = [
+            g
+            for g in sorted(self.t.grants.values(), key=lambda g: (g.granted_on, g.grant_id))
+            if (program_id is None or g.program_id == program_id)
+            and (status is None or g.status == status)
+        ]
+        return found if limit is None else found[:limit]
+
+    def mark(
+        self,
+        grant_ids: Sequence[str],
+        *,
+        status: GrantStatus,
+        hold_reason: str | None,
+        released_at: datetime | None = None,
+    ) -> None:
+        del released_at  # the record does not carry it
+        for grant_id in grant_ids:
+            grant = self.t.grants[grant_id]
+            update = {"status": status, "hold_reason": hold_reason}
+            self.t.grants[grant_id] = grant.model_copy(update=update)
+
+    def held_in_order(self, program_id: str) -> list[GrantRecord]:
+        return self.list_(program_id=program_id, status=GrantStatus.HELD)
+
+    def totals_by_status(self, program_id: str) -> dict[GrantStatus, tuple[int, int]]:
+        totals: dict[GrantStatus, tuple[int, int]] = {}
+        for grant in self.list_(program_id=program_id):
+            count, mb = totals.get(grant.status, (0, 0))
+            totals[grant.status] = (count + 1, mb + grant.amount_mb)
+        return totals
+
+
+class FakeOutboxRepository(_Repository):
+    def add(self, grant_ids: Sequence[str], now: datetime) -> None:
+        queued = {e.grant_id for e in self.t.outbox.values()}
+        for grant_id in grant_ids:
+            if grant_id in queued:  # the table's unique key
+                raise ValueError(f"outbox already holds grant {grant_id}")
+            entry = OutboxEntry(self.t.new_id(), grant_id, available_at=now)
+            self.t.outbox[entry.id] = entry
+
+    def claim(self, relay_id: str, now: datetime, lease_until: datetime, limit: int) -> list[Claim]:
+        due = [e for e in self.t.outbox.values() if e.closed_at is None and e.available_at <= now]
+        claims = []
+        for entry in sorted(due, key=lambda e: (e.available_at, e.id))[:limit]:
+            entry.claimed_by, entry.available_at = relay_id, lease_until
+            entry.attempts += 1
+            claims.append(Claim(entry.id, entry.attempts, self.t.grants[entry.grant_id]))
+        return claims
+
+    def confirm(
+        self, outbox_id: int, grant_id: str, charging_id: str | None, now: datetime
+    ) -> None:
+        entry = self.t.outbox[outbox_id]
+        entry.closed_at, entry.sent_at, entry.last_error = now, now, None
+        update = {"status": GrantStatus.CONFIRMED, "confirmed_at": now, "charging_id": charging_id}
+        self.t.grants[grant_id] = self.t.grants[grant_id].model_copy(update=update)
+
+    def reject(self, outbox_id: int, grant_id: str, error: str, now: datetime) -> None:
+        entry = self.t.outbox[outbox_id]
+        entry.closed_at, entry.last_error = now, error[:2000]
+        update = {"status": GrantStatus.REJECTED}
+        self.t.grants[grant_id] = self.t.grants[grant_id].model_copy(update=update)
+
+    def release(self, outbox_id: int, error: str, retry_at: datetime) -> None:
+        entry = self.t.outbox[outbox_id]
+        entry.claimed_by, entry.available_at, entry.last_error = None, retry_at, error[:2000]
+
+    def open_count(self) -> int:
+        return sum(1 for e in self.t.outbox.values() if e.closed_at is None)
+
+
+class FakeBudgetRepository(_Repository):
+    def get(self, program_id: str) -> Budget | None:
+        return self.t.budgets.get(program_id)
+
+    def put(
+        self,
+        program_id: str,
+        *,
+        total_mb: int | None,
+        monthly_mb: int | None,
+        now: datetime,
+        only_if_missing: bool = False,
+    ) -> None:
+        del now
+        if only_if_missing and program_id in self.t.budgets:
+            return
+        self.t.budgets[program_id] = Budget(
+            program_id=program_id, total_mb=total_mb, monthly_mb=monthly_mb
+        )
+
+    def reserve(self, program_id: str, period: str, amount_mb: int) -> bool:
+        """All or nothing, and never past the limit (no limit or no budget: nothing)."""
+        budget = self.t.budgets.get(program_id)
+        limit = (
+            None if budget is None else budget.total_mb if period == TOTAL else budget.monthly_mb
+        )
+        spent = self.t.spend.setdefault((program_id, period), 0)
+        if limit is None or spent + amount_mb > limit:
+            return False
+        self.t.spend[program_id, period] = spent + amount_mb
+        return True
+
+    def unreserve(self, program_id: str, period: str, amount_mb: int) -> None:
+        if (program_id, period) in self.t.spend:
+            self.t.spend[program_id, period] -= amount_mb
+
+    def spent(self, program_id: str) -> dict[str, int]:
+        return {period: mb for (p, period), mb in self.t.spend.items() if p == program_id}
+
+
+class FakeCredentialRepository(_Repository):
+    def add_key(self, key: ApiKeyRecord) -> None:
+        self.t.keys[key.id] = key
+
+    def add_token(self, token: CustomerTokenRecord) -> None:
+        self.t.tokens[token.id] = token
+
+    def key_by_hash(self, key_hash: str) -> ApiKeyRecord | None:
+        return next((k for k in self.t.keys.values() if k.key_hash == key_hash), None)
+
+    def token_by_hash(self, token_hash: str) -> CustomerTokenRecord | None:
+        return next((t for t in self.t.tokens.values() if t.token_hash == token_hash), None)
+
+    def revoke_key(self, key_id: str, now: datetime) -> bool:
+        key = self.t.keys.get(key_id)
+        if key is None:
+            return False
+        if key.revoked_at is None:
+            self.t.keys[key_id] = key.model_copy(update={"revoked_at": now})
+        return True
+
+
+class FakeMeasurementRepository(_Repository):
+    def add(self, customer_id: str, measurement: Measurement, *, stored_at: datetime) -> None:
+        del stored_at
+        self.t.measurements.append((customer_id, measurement))
+
+    def list_(self, customer_id: str) -> list[Measurement]:
+        mine = [m for c, m in self.t.measurements if c == customer_id]
+        return sorted(mine, key=lambda m: m.measured_at)  # stable: storing order next
+
+
+class FakeContractRepository(_Repository):
+    def get(self, customer_id: str) -> StoredContract | None:
+        return self.t.contracts.get(customer_id)
+
+    def put(self, customer_id: str, contract: Contract, *, now: datetime) -> None:
+        self.t.contracts[customer_id] = StoredContract(contract, now)
+
+
+class FakeUnitOfWork:
+    """One 'transaction' on a private copy of the storage's tables."""
+
+    def __init__(self, storage: FakeStorage) -> None:
+        self._storage = storage
+        self.tables = Tables()
+        self.events = FakeEventRepository(self)
+        self.quarantine = FakeQuarantineRepository(self)
+        self.states = FakeStateRepository(self)
+        self.grants = FakeGrantRepository(self)
+        self.outbox = FakeOutboxRepository(self)
+        self.budgets = FakeBudgetRepository(self)
+        self.credentials = FakeCredentialRepository(self)
+        self.measurements = FakeMeasurementRepository(self)
+        self.contracts = FakeContractRepository(self)
+
+    def __enter__(self) -> Self:
+        self.tables = copy.deepcopy(self._storage.tables)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.rollback()
+
+    def commit(self) -> None:
+        if self._storage.fail_commits:
+            raise ConnectionError("fake storage: went away before COMMIT")
+        self._storage.tables = copy.deepcopy(self.tables)
+        self._storage.commits += 1
+
+    def rollback(self) -> None:
+        self.tables = copy.deepcopy(self._storage.tables)
+
+    def ping(self) -> None:
+        if not self._storage.available:
+            raise StorageUnavailable("fake storage: switched off")
+
+
+@dataclass
+class FakeStorage:
+    """The fake's database and its unit-of-work factory: `uow()`, `uow(read_only=True)`."""
+
+    tables: Tables = field(default_factory=Tables)
+    commits: int = 0
+    fail_commits: bool = False
+    available: bool = True
+
+    def __call__(self, *, read_only: bool = False) -> FakeUnitOfWork:
+        del read_only
+        return FakeUnitOfWork(self)
+
+
+def _fits_the_ports(storage: FakeStorage) -> UnitOfWorkFactory:
+    """Never called: mypy checks here that the fake implements every port."""
+    return storage
