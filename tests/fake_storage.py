@@ -175,9 +175,6 @@ class FakeStateRepository(_Repository):
             return
         self.t.states[program_id, customer_id] = state.model_copy(update=snapshot.model_dump())
 
-    def customers(self, program_id: str) -> list[str]:
-        return sorted(c for p, c in self.t.states if p == program_id)
-
 
 class FakeGrantRepository(_Repository):
     def insert_new(self, grants: Sequence[GrantRecord]) -> set[str]:
@@ -191,9 +188,6 @@ class FakeGrantRepository(_Repository):
             taken.add(key)
             inserted.add(grant.grant_id)
         return inserted
-
-    def get(self, grant_id: str) -> GrantRecord | None:
-        return self.t.grants.get(grant_id)
 
     def by_ids(self, grant_ids: Sequence[str]) -> dict[str, GrantRecord]:
         return {i: self.t.grants[i] for i in grant_ids if i in self.t.grants}

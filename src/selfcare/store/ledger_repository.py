@@ -42,10 +42,6 @@ class SqlGrantRepository:
         rows = [grant_values(g) for g in grants]
         return insert_new(self.session, table_of(GrantRow), rows, "id")
 
-    def get(self, grant_id: str) -> GrantRecord | None:
-        row = self.session.get(GrantRow, grant_id)
-        return None if row is None else GrantRecord.model_validate(row)
-
     def by_ids(self, grant_ids: Sequence[str]) -> dict[str, GrantRecord]:
         found: dict[str, GrantRecord] = {}
         for part in chunks(sorted(grant_ids)):

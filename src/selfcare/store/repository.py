@@ -276,9 +276,3 @@ class SqlStateRepository:
             )
             .values(**snapshot.model_dump())
         )
-
-    def customers(self, program_id: str) -> list[str]:
-        query = select(CustomerStateRow.customer_id).where(
-            CustomerStateRow.program_id == program_id
-        )
-        return sorted(self.session.scalars(query))

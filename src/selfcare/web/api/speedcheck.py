@@ -89,19 +89,17 @@ def contract_reader(customer_id: CustomerIdPath, caller: Caller) -> str:
     return customer_id
 
 
-def _body(tier: SpeedTier) -> SpeedTierBody:
-    return SpeedTierBody(
-        max_kbps=tier.max_kbps, normal_kbps=tier.normal_kbps, min_kbps=tier.min_kbps
-    )
-
-
 def _read(customer_id: str, contract: Contract, updated_at: datetime) -> SpeedContractRead:
-    return SpeedContractRead(
-        customer_id=customer_id,
-        download=_body(contract.download),
-        upload=_body(contract.upload),
-        price_cents=contract.price_cents,
-        updated_at=updated_at,
+    """The figures as the API shows them: the contract's tiers read by attribute."""
+    return SpeedContractRead.model_validate(
+        {
+            "customer_id": customer_id,
+            "download": contract.download,
+            "upload": contract.upload,
+            "price_cents": contract.price_cents,
+            "updated_at": updated_at,
+        },
+        from_attributes=True,
     )
 
 
