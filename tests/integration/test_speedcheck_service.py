@@ -21,7 +21,7 @@ from markupsafe import escape
 
 from selfcare.auth.scopes import Scope
 from selfcare.domain.speedcheck.models import Contract, SpeedTier
-from selfcare.store.speedcheck_repository import set_contract as store_contract
+from selfcare.speedcheck.storage import set_contract as store_contract
 from tests.integration.api_fixtures import Api, api, problem
 from tests.integration.conftest import Clock
 
