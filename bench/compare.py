@@ -107,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
         given = Path(args.revision)
         before = given.resolve() if given.is_dir() else Path(folder)
         commit = f"folder {before}" if given.is_dir() else export(args.revision, before)
-        load_before = machine()["load_average_at_start"]
+        started = machine()
         results = compare(before, args.events, args.rounds, pg_url())
     head = subprocess.run(
         ["git", "rev-parse", "HEAD"], cwd=ROOT, check=True, capture_output=True, text=True
@@ -119,11 +119,9 @@ def main(argv: list[str] | None = None) -> int:
         "after": f"working tree at {head}",
         "events": args.events,
         "rounds": args.rounds,
-        "load_average_at_start": load_before,
-        "load_average_at_end": machine()["load_average_at_start"],
         "results": results,
     }
-    path = write(args.output, document)
+    path = write(args.output, document, started)
     print(path.read_text(encoding="utf-8"))
     return 0
 

@@ -49,7 +49,7 @@ def database_text(api: Api) -> str:
     """Every value of every table of the database, as one text."""
     metadata = MetaData()
     metadata.reflect(api.app.engine)
-    parts = []
+    parts: list[str] = []
     with api.app.engine.connect() as connection:
         for table in metadata.sorted_tables:
             parts.extend(repr(tuple(row)) for row in connection.execute(select(table)))

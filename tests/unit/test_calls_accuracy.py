@@ -48,7 +48,7 @@ class Row:
 
 
 def load_rows() -> list[Row]:
-    rows = []
+    rows: list[Row] = []
     for name in FILES:
         with (DATA / name).open(encoding="utf-8", newline="") as handle:
             rows.extend(

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from selfcare.domain.evaluator import evaluate
 from selfcare.domain.events import Event
-from selfcare.domain.progress import Progress
+from selfcare.domain.progress import CustomerProgress, Progress
 from tests.builders import make_program
 from tests.strategies import as_of_days, histories
 
@@ -21,7 +21,7 @@ PROGRAMS = {
 programs = st.sampled_from(sorted(PROGRAMS))
 
 
-def without_calls(progress: Progress) -> list[object]:
+def without_calls(progress: Progress) -> list[CustomerProgress]:
     return [c.model_copy(update={"calls": ()}) for c in progress.customers]
 
 

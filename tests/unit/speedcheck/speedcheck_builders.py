@@ -53,8 +53,9 @@ def speeds(spec: str) -> list[int]:
 
 
 def clock(text: str) -> time:
-    parts = [int(p) for p in text.split(":")]
-    return time(*parts)
+    """`"8:04"` or `"08:04:59"` as a time of day."""
+    hour, minute, second, *_ = [int(p) for p in text.split(":")] + [0, 0]
+    return time(hour, minute, second)
 
 
 def day_times(count: int, times: Sequence[str] | None = None) -> list[time]:

@@ -14,11 +14,11 @@ from datetime import date
 from typing import Any
 
 import pytest
-from speedcheck_builders import CONTRACT, DAY_TIMES, series, shifted
 
 from selfcare.domain.speedcheck.models import Connection, Contract, SpeedTier
 from selfcare.domain.speedcheck.protocol import FIXED_LINE, MOBILE_DRAFT, ProtocolRules
 from selfcare.domain.speedcheck.verdict import Area, judge
+from tests.unit.speedcheck.speedcheck_builders import CONTRACT, DAY_TIMES, series, shifted
 
 MAY = 5
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from speedcheck_builders import CONTRACT, DAY_TIMES, series, shifted
-
 from selfcare.domain.contacts import contact_verdict
 from selfcare.domain.events import Event, EventType
 from selfcare.domain.speedcheck.verdict import judge
 from selfcare.program.load import bundled_example
 from selfcare.speedcheck.evidence import deviation_event, render_evidence
+from tests.unit.speedcheck.speedcheck_builders import CONTRACT, DAY_TIMES, series, shifted
 
 GENERATED = datetime(2025, 5, 17, 10, 0, tzinfo=UTC)
 

@@ -6,12 +6,12 @@ from datetime import UTC
 from fractions import Fraction
 
 import pytest
-from speedcheck_builders import CONTRACT, DAY_TIMES, series, shifted
 
 from selfcare.domain.speedcheck.models import Connection, Contract, Measurement, SpeedTier
 from selfcare.domain.speedcheck.protocol import MOBILE_DRAFT, check_protocol
 from selfcare.domain.speedcheck.verdict import Area, judge, reduction_cents
 from selfcare.domain.speedcheck.verdict_texts import reduction_text
+from tests.unit.speedcheck.speedcheck_builders import CONTRACT, DAY_TIMES, series, shifted
 
 
 def test_the_maximum_criterion_names_the_failing_days_and_their_best_values() -> None:

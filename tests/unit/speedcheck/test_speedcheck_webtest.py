@@ -14,8 +14,6 @@ import esprima
 import httpx
 import pytest
 from fastapi import FastAPI
-from speedcheck_builders import CONTRACT
-from speedcheck_es5 import es5_violations
 
 from selfcare.domain.events import Event, EventType
 from selfcare.domain.speedcheck.models import BERLIN, Connection
@@ -27,6 +25,8 @@ from selfcare.web.pages.speedtest_measure import (
     customer_from_query,
     install_speedtest,
 )
+from tests.unit.speedcheck.speedcheck_builders import CONTRACT
+from tests.unit.speedcheck.speedcheck_es5 import es5_violations
 
 SCRIPT = Path(__file__).resolve().parents[3] / "src/selfcare/web/pages/static/speedtest.js"
 MiB = 1 << 20
