@@ -56,6 +56,7 @@ class App:
         """An outbox relay configured from the settings (`changes` override them)."""
         configured = RelaySettings(
             workers=self.settings.relay_concurrency,
+            per_claim=self.settings.relay_batch_size,
             lease=timedelta(seconds=self.settings.relay_lease_s),
             attempts=self.settings.relay_attempts,
             idle_s=self.settings.relay_idle_s,

@@ -1,18 +1,20 @@
 """Settings of a running selfcare: where the database and the charging system are, and limits.
 
-Read from environment variables (SELFCARE_*) once; tests build their own `Settings(...)`.
-pydantic-settings is not a dependency, so this is a small frozen dataclass.
+pydantic-settings reads them from SELFCARE_* variables (`SELFCARE_RELAY_LEASE_S=2.5`), so
+every field is read, typed and checked the same way; a value that cannot be used names its
+variable. Tests build their own `Settings(...)` and override what they need.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from collections.abc import Callable
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from pydantic import ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from selfcare.errors import InvalidInput
 
@@ -21,16 +23,23 @@ DEFAULT_CHARGING_URL = "http://127.0.0.1:8900"
 PREFIX = "SELFCARE_"
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(BaseSettings):
     """Everything the composition root needs to wire a running service."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=PREFIX,
+        env_ignore_empty=True,  # `SELFCARE_CHARGING_URL=` means "the default", as in shells
+        extra="ignore",  # other SELFCARE_* variables belong to tests and tools
+        frozen=True,
+        hide_input_in_errors=True,  # a database URL may carry a password
+    )
 
     database_url: str = DEFAULT_DATABASE_URL
     charging_url: str = DEFAULT_CHARGING_URL
     program_path: Path | None = None
     charging_timeout_s: float = 5.0
     relay_lease_s: float = 30.0
-    relay_batch_size: int = 200
+    relay_batch_size: int = 4  # outbox rows one relay worker claims at a time
     relay_concurrency: int = 8
     relay_idle_s: float = 1.0
     relay_attempts: int = 3
@@ -40,42 +49,34 @@ class Settings:
     max_batch_events: int = 10_000
     earliest_event_date: date | None = None  # None: the program's starts_on, else 2000-01-01
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "database_url", normalise_database_url(self.database_url))
+    @field_validator("database_url")
+    @classmethod
+    def _use_psycopg_3(cls, url: str) -> str:
+        return normalise_database_url(url)
 
     def with_(self, **changes: Any) -> Settings:
-        """A copy with some settings changed (tests, CLI options)."""
-        return replace(self, **changes)
+        """A copy with some settings changed and checked again (tests, CLI options)."""
+        return _checked(lambda: type(self)(**(self.model_dump() | changes)))
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+    def from_env(cls) -> Settings:
         """Settings from SELFCARE_DATABASE_URL, SELFCARE_CHARGING_URL, ... (unset: defaults)."""
-        env = os.environ if environ is None else environ
-        values: dict[str, Any] = {}
-        for item in fields(cls):
-            raw = env.get(PREFIX + item.name.upper())
-            if raw is None or raw == "":
-                continue
-            values[item.name] = _convert(item.name, str(item.type), raw)
-        return cls(**values)
+        return _checked(cls)
 
 
-def _convert(name: str, kind: str, raw: str) -> Any:
+def _checked(make: Callable[[], Settings]) -> Settings:
+    """`make()`, with pydantic's errors as one InvalidInput that names the variables."""
     try:
-        if kind == "int":
-            return int(raw)
-        if kind == "float":
-            return float(raw)
-    except ValueError:
-        raise InvalidInput(f"{PREFIX}{name.upper()}: {raw!r} is not a number") from None
-    if "Path" in kind:
-        return Path(raw)
-    if kind.startswith("date"):
-        try:
-            return date.fromisoformat(raw)
-        except ValueError:
-            raise InvalidInput(f"{PREFIX}{name.upper()}: {raw!r} is not a date") from None
-    return raw
+        return make()
+    except ValidationError as error:
+        raise InvalidInput("; ".join(_problem(e) for e in error.errors())) from None
+
+
+def _problem(error: Any) -> str:
+    cause = error.get("ctx", {}).get("error")
+    if isinstance(cause, InvalidInput):
+        return str(cause)
+    return f"{PREFIX}{str(error['loc'][0]).upper()}: {error['msg']}"
 
 
 def normalise_database_url(url: str) -> str:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from selfcare.bootstrap import build
 from selfcare.config import Settings, normalise_database_url
 from selfcare.errors import InvalidInput
+from selfcare.grants.charging import FakeChargingClient
 
 
 @pytest.mark.parametrize(
@@ -30,14 +34,32 @@ def test_an_unsupported_database_is_refused_without_showing_the_password() -> No
     assert "mysql" in str(raised.value)
 
 
-def test_no_environment_means_a_sqlite_file_in_the_working_folder() -> None:
-    settings = Settings.from_env({})
+@pytest.fixture
+def environ(monkeypatch: pytest.MonkeyPatch) -> Callable[[dict[str, str]], Settings]:
+    """Settings read from exactly the given SELFCARE_* variables (the process's are removed)."""
+
+    def read(variables: dict[str, str]) -> Settings:
+        for name in [n for n in os.environ if n.startswith("SELFCARE_")]:
+            monkeypatch.delenv(name)
+        for name, value in variables.items():
+            monkeypatch.setenv(name, value)
+        return Settings.from_env()
+
+    return read
+
+
+def test_no_environment_means_a_sqlite_file_in_the_working_folder(
+    environ: Callable[[dict[str, str]], Settings],
+) -> None:
+    settings = environ({})
     assert settings.database_url == "sqlite:///selfcare.db"
     assert settings.max_batch_events == 10_000
 
 
-def test_settings_are_read_from_selfcare_variables_with_their_types() -> None:
-    settings = Settings.from_env(
+def test_settings_are_read_from_selfcare_variables_with_their_types(
+    environ: Callable[[dict[str, str]], Settings],
+) -> None:
+    settings = environ(
         {
             "SELFCARE_DATABASE_URL": "postgresql://pg/db",
             "SELFCARE_RELAY_LEASE_S": "2.5",
@@ -52,6 +74,26 @@ def test_settings_are_read_from_selfcare_variables_with_their_types() -> None:
     assert settings.charging_url == "http://127.0.0.1:8900"
 
 
-def test_a_setting_that_is_not_a_number_is_named() -> None:
+def test_the_relay_claims_as_many_rows_as_selfcare_relay_batch_size_says(
+    environ: Callable[[dict[str, str]], Settings],
+) -> None:
+    settings = environ({"SELFCARE_RELAY_BATCH_SIZE": "7", "SELFCARE_DATABASE_URL": "sqlite://"})
+    app = build(settings, charging=FakeChargingClient(), run_migrations=False)
+    try:
+        assert app.relay().settings.per_claim == 7
+    finally:
+        app.close()
+
+
+def test_a_setting_that_is_not_a_number_is_named(
+    environ: Callable[[dict[str, str]], Settings],
+) -> None:
     with pytest.raises(InvalidInput, match="SELFCARE_MAX_BATCH_EVENTS"):
-        Settings.from_env({"SELFCARE_MAX_BATCH_EVENTS": "many"})
+        environ({"SELFCARE_MAX_BATCH_EVENTS": "many"})
+
+
+def test_a_changed_setting_is_checked_again() -> None:
+    with pytest.raises(InvalidInput, match="use sqlite:///FILE") as raised:
+        Settings().with_(database_url="mysql://root:secret@h/db")
+    assert "secret" not in str(raised.value)
+    assert Settings().with_(relay_concurrency=2).relay_concurrency == 2
