@@ -71,7 +71,9 @@ def settings_for(database_url: str, charging_url: str) -> Settings:
 
 @pytest.fixture
 def wired(database_url: str) -> Iterator[App]:
-    clock = lambda: datetime(2026, 3, 2, 12, tzinfo=UTC)  # noqa: E731
+    def clock() -> datetime:
+        return datetime(2026, 3, 2, 12, tzinfo=UTC)
+
     app = build(
         Settings(database_url=database_url),
         clock=clock,

@@ -27,32 +27,32 @@ def main() -> None:
 
 
 # Feature command groups register themselves on `app` (one module per feature).
-from selfcare.cli import calls, evaluate, program  # noqa: E402
+from selfcare.cli import calls, evaluate, program  # noqa: E402 - registered after `app` exists
 
 app.add_typer(program.app, name="program", help="Validate and explain program files.")
 app.add_typer(calls.app, name="calls", help="Would this call count? Classify a contact.")
 app.command("evaluate", help="Evaluate a program over an event history.")(evaluate.evaluate_command)
 
-from selfcare.cli import demo  # noqa: E402
+from selfcare.cli import demo  # noqa: E402 - registered after `app` exists
 
 app.command("demo", help="Run the bundled real case end to end on embedded defaults.")(
     demo.demo_command
 )
 
-from selfcare.cli import charging  # noqa: E402
+from selfcare.cli import charging  # noqa: E402 - registered after `app` exists
 
 app.command("fake-charging", help="Run the fake TMF654 charging system.")(
     charging.fake_charging_command
 )
 
-from selfcare.cli import speedcheck  # noqa: E402
+from selfcare.cli import speedcheck  # noqa: E402 - registered after `app` exists
 
 app.add_typer(speedcheck.app, name="speedcheck", help="Speed check by the regulator's rules.")
 
-from selfcare.cli import service  # noqa: E402
+from selfcare.cli import service  # noqa: E402 - registered after `app` exists
 
 service.register(app)
 
-from selfcare.cli import web  # noqa: E402
+from selfcare.cli import web  # noqa: E402 - registered after `app` exists
 
 web.register(app)

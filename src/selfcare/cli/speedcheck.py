@@ -56,7 +56,7 @@ def parse_tier(text: str, option: str, *, single_allowed: bool = False) -> Speed
     parts = text.split("/")
     if len(parts) == 1 and single_allowed:
         parts = parts * 3
-    if len(parts) != 3:  # noqa: PLR2004
+    if len(parts) != 3:  # noqa: PLR2004 - max, normal, min
         fail(f"{option}: {text!r} is not MAX/NORMAL/MIN in Mbit/s, e.g. 100/60/30")
     try:
         maximum, normal, minimum = (parse_mbit(part) for part in parts)

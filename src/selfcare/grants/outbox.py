@@ -141,7 +141,7 @@ class Relay:
         """Exponential with full jitter, capped: relays that failed together spread out."""
         base = self.settings.initial_wait * (2 ** min(grant_attempts, 16))
         cap = self.settings.backoff_cap.total_seconds()
-        return timedelta(seconds=random.uniform(0, min(cap, base)))  # noqa: S311
+        return timedelta(seconds=random.uniform(0, min(cap, base)))  # noqa: S311 - jitter, not security
 
     def _record(self, change: Callable[[UnitOfWork], None]) -> None:
         def work() -> None:

@@ -153,7 +153,7 @@ def _per_day_problems(
 def _separation_problems(days: list[date], rules: ProtocolRules) -> list[ProtocolProblem]:
     if not rules.free_day_between:
         return []
-    adjacent = [(a, b) for a, b in pairwise(days) if (b - a).days < 2]  # noqa: PLR2004
+    adjacent = [(a, b) for a, b in pairwise(days) if (b - a).days < 2]  # noqa: PLR2004 - next day
     if not adjacent:
         return []
     de = ", ".join(f"{format_day(a, 'de')} und {format_day(b, 'de')}" for a, b in adjacent)
@@ -195,8 +195,8 @@ def _spacing_problems(
     if not pairs:
         return []
     shown = pairs[:3]
-    more_de = f" und {len(pairs) - 3} weitere" if len(pairs) > 3 else ""  # noqa: PLR2004
-    more_en = f" and {len(pairs) - 3} more" if len(pairs) > 3 else ""  # noqa: PLR2004
+    more_de = f" und {len(pairs) - 3} weitere" if len(pairs) > 3 else ""  # noqa: PLR2004 - 3 shown
+    more_en = f" and {len(pairs) - 3} more" if len(pairs) > 3 else ""  # noqa: PLR2004 - 3 shown
     de = "; ".join(_gap_text(a, b, zone, "de") for a, b in shown) + more_de
     en = "; ".join(_gap_text(a, b, zone, "en") for a, b in shown) + more_en
     minutes = int(rules.min_spacing.total_seconds() // 60)
@@ -297,5 +297,5 @@ def format_duration(gap: timedelta) -> str:
 
 
 def _ordinal(number: int) -> str:
-    suffix = {1: "st", 2: "nd", 3: "rd"}.get(number if number < 20 else number % 10, "th")  # noqa: PLR2004
+    suffix = {1: "st", 2: "nd", 3: "rd"}.get(number if number < 20 else number % 10, "th")  # noqa: PLR2004 - teens take "th"
     return f"{number}{suffix}"
