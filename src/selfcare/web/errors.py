@@ -8,6 +8,7 @@ with a stack trace.
 from __future__ import annotations
 
 import logging
+from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -31,19 +32,6 @@ _STATUS: tuple[tuple[type[SelfcareError], int, str], ...] = (
     (Conflict, 409, "conflict"),
     (InvalidInput, 422, "invalid_input"),
 )
-_TITLES = {
-    400: "Bad request",
-    401: "Unauthenticated",
-    403: "Forbidden",
-    404: "Not found",
-    405: "Method not allowed",
-    409: "Conflict",
-    413: "Content too large",
-    415: "Unsupported media type",
-    422: "Invalid input",
-    500: "Internal error",
-    503: "Service unavailable",
-}
 
 
 class Problem(BaseModel):
@@ -75,7 +63,7 @@ def problem_response(
     status: int, code: str, detail: str, *, instance: str | None = None, **extra: Any
 ) -> JSONResponse:
     """A problem+json answer; `extra` adds fields such as `errors` or `versions`."""
-    title = _TITLES.get(status, "Error")
+    title = _title(status)
     body: dict[str, Any] = {
         "type": "about:blank",
         "title": title,
@@ -89,6 +77,14 @@ def problem_response(
     }
     headers = {"WWW-Authenticate": "Bearer"} if status == UNAUTHENTICATED else None
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def _title(status: int) -> str:
+    """The status's standard reason phrase ("Not Found"), the problem's `title`."""
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
 
 
 def status_of(error: SelfcareError) -> tuple[int, str]:
@@ -137,8 +133,9 @@ def _plain_error(error: Any) -> dict[str, str]:
 
 async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)  # noqa: S101 (registered for this class only)
-    code = _TITLES.get(exc.status_code, "error").lower().replace(" ", "_")
-    detail = exc.detail if isinstance(exc.detail, str) else _TITLES.get(exc.status_code, "")
+    title = _title(exc.status_code)
+    code = title.lower().replace(" ", "_")
+    detail = exc.detail if isinstance(exc.detail, str) else title
     response = problem_response(exc.status_code, code, detail, instance=request.url.path)
     for name, value in (exc.headers or {}).items():
         response.headers[name] = value
@@ -167,7 +164,7 @@ def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI `responses` entries documenting problem+json for these statuses."""
     return {
         status: {
-            "description": _TITLES.get(status, "Error"),
+            "description": _title(status),
             "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
         }
         for status in statuses
