@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from selfcare.domain.events import Event
 from selfcare.domain.program import Program
+from selfcare.grants.reconcile import CONFIRMED
 from selfcare.program.load import bundled_example
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -53,3 +55,13 @@ def call(when: str, text: str = "Frage zu meinem Tarif", **fields: Any) -> Event
 
 def enrolled(when: str = "2025-05-31 10:00", customer: str = "c1") -> Event:
     return event("invitation_accepted", when, customer=customer)
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerEntry:
+    """One grant as the ledger knows it, for reconciliation tests (a `LedgerGrant`)."""
+
+    grant_id: str
+    customer_id: str
+    amount_mb: int
+    status: str = CONFIRMED

@@ -15,7 +15,8 @@ import pytest
 
 from selfcare.grants.charging import TopUpRequest, TopUpResult, send_with_retry
 from selfcare.grants.http_charging import HttpChargingClient
-from selfcare.grants.reconcile import LedgerEntry, compare
+from selfcare.grants.reconcile import compare
+from tests.builders import LedgerEntry
 from tests.integration.fake_charging_process import running_fake_charging
 
 pytestmark = pytest.mark.integration

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from selfcare.errors import InvalidInput
-from selfcare.ingest.event_files import parse_csv, parse_jsonl, read_events
+from selfcare.ingest.event_files import parse_jsonl, read_events
 
 GOOD = json.dumps(
     {
@@ -44,22 +44,26 @@ def test_jsonl_keeps_valid_rows_and_reports_each_bad_one() -> None:
     )
 
 
-def test_csv_reads_booleans_and_empty_cells_and_reports_bad_rows() -> None:
-    text = (
+def test_csv_reads_booleans_and_empty_cells_and_reports_bad_rows(tmp_path: Path) -> None:
+    path = tmp_path / "in.csv"
+    path.write_text(
         "event_id,customer_id,type,occurred_at,direction,reached_agent,text\n"
         "a,c,hotline_call,2025-06-01T10:00:00+02:00,,false,Kündigung\n"
         "b,c,hotline_call,2025-06-01T10:00:00+02:00,sideways,,\n"
-        "c,c,portal_registered,2025-06-01T10:00:00+02:00,,,\n"
+        "c,c,portal_registered,2025-06-01T10:00:00+02:00,,,\n",
+        encoding="utf-8",
     )
-    result = parse_csv(text, source="in.csv")
+    result = read_events(path)
     assert [(e.event_id, e.reached_agent) for e in result.events] == [("a", False), ("c", True)]
     (problem,) = result.problems
     assert (problem.line, problem.field) == (3, "direction")
 
 
-def test_csv_with_unknown_columns_is_refused_as_a_whole() -> None:
+def test_csv_with_unknown_columns_is_refused_as_a_whole(tmp_path: Path) -> None:
+    path = tmp_path / "x.csv"
+    path.write_text("event_id,kunde\n1,2\n", encoding="utf-8")
     with pytest.raises(InvalidInput, match="unknown columns kunde"):
-        parse_csv("event_id,kunde\n1,2\n", source="x.csv")
+        read_events(path)
 
 
 def test_unknown_file_types_are_refused(tmp_path: Path) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from enum import StrEnum
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -28,12 +27,6 @@ class Texts(_Rule):
 
     def get(self, lang: str) -> str:
         return (self.de if lang == "de" else self.en) or self.en or self.de
-
-
-class Recurrence(StrEnum):
-    ONCE = "once"
-    MONTHLY = "monthly"
-    ROLLING = "rolling"
 
 
 def _positive_mb(value: int) -> int:

@@ -39,16 +39,6 @@ class LedgerGrant(Protocol):
     def status(self) -> str: ...
 
 
-@dataclass(frozen=True, slots=True)
-class LedgerEntry:
-    """One grant as the ledger knows it; the storage layer may pass its own rows instead."""
-
-    grant_id: str
-    customer_id: str
-    amount_mb: int
-    status: str = CONFIRMED
-
-
 class DifferenceKind(StrEnum):
     """Ways the ledger and the charging system can disagree, worst money first."""
 

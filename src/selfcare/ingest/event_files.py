@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from selfcare.domain.events import Event
-from selfcare.ingest.rows import RawRow, RowProblem, rows_from_csv, rows_from_file, rows_from_jsonl
+from selfcare.ingest.rows import RawRow, RowProblem, rows_from_file, rows_from_jsonl
 
 
 @dataclass
@@ -31,11 +31,6 @@ def read_events(path: Path | str) -> ReadResult:
 def parse_jsonl(text: str, *, source: str) -> ReadResult:
     """One JSON object per line; blank lines are skipped."""
     return _validate(rows_from_jsonl(text, source=source), source)
-
-
-def parse_csv(text: str, *, source: str) -> ReadResult:
-    """A header row naming event fields, then one event per row; empty cells mean 'not given'."""
-    return _validate(rows_from_csv(text, source=source), source)
 
 
 def _validate(rows: Iterable[RawRow], source: str) -> ReadResult:

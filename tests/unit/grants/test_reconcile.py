@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from selfcare.grants.reconcile import DifferenceKind, LedgerEntry, ReconciliationReport, compare
+from selfcare.grants.reconcile import DifferenceKind, ReconciliationReport, compare
+from tests.builders import LedgerEntry
 from tests.unit.grants.builders import applied
 
 
