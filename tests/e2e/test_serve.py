@@ -4,7 +4,6 @@ top-up arrives at the charging system exactly once, also when answers get lost."
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import subprocess
@@ -20,6 +19,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.commands import selfcare_json
 from tests.integration.fake_charging_process import running_fake_charging
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -32,21 +32,6 @@ class Served:
     url: str
     process: subprocess.Popen[bytes]
     log: Path
-
-
-def selfcare(env: dict[str, str], cwd: Path, *args: str) -> dict[str, Any]:
-    done = subprocess.run(
-        [sys.executable, "-m", "selfcare", *args],
-        env=env,
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    document: dict[str, Any] = json.loads(done.stdout)
-    return document
 
 
 @contextmanager
@@ -113,17 +98,10 @@ def test_a_served_customer_gets_the_portal_top_up_exactly_once(
         },
     ]
     with running_fake_charging(*faults) as charging:
-        key = selfcare(
-            env,
-            tmp_path,
-            "apikey",
-            "create",
-            "--name",
-            "crm",
-            "--scopes",
-            "events:write,grants:read",
-            "--format",
-            "json",
+        key = selfcare_json(
+            *("apikey", "create", "--name", "crm", "--scopes", "events:write,grants:read"),
+            env=env,
+            cwd=tmp_path,
         )["key"]
         with serving(env, tmp_path, "--charging-url", charging.url) as served:
             http = httpx.Client(

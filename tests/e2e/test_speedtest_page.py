@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-import uvicorn
 from fastapi import FastAPI
 
 from selfcare.domain.speedcheck.models import Connection
@@ -21,6 +17,7 @@ from selfcare.web.pages.speedtest_measure import (
     install_speedtest,
 )
 from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, ONE_TBIT_IN_KBPS, needs_chromium
+from tests.integration.api_fixtures import live_server
 
 pytestmark = [
     pytest.mark.e2e,
@@ -40,23 +37,8 @@ def served() -> Iterator[Served]:
     store = InMemoryMeasurementStore()
     app = FastAPI()
     install_speedtest(app, SpeedtestSite(SpeedCheck(store), customer=customer_from_query))
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("uvicorn did not start on 127.0.0.1")
-        time.sleep(0.05)
-    try:
-        yield Served(f"http://127.0.0.1:{port}", store)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=20)
-        sock.close()
+    with live_server(app) as base:
+        yield Served(base, store)
 
 
 def test_the_page_measures_loopback_by_cable_and_stores_the_result(served: Served) -> None:

@@ -3,10 +3,7 @@ credentials, 403 without the scope, customer tokens bound to one customer and ex
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -16,6 +13,7 @@ from sqlalchemy import MetaData, select
 from selfcare.auth.scopes import Scope
 from selfcare.auth.secrets import digest
 from selfcare.auth.service import create_api_key, create_customer_token, revoke_api_key
+from tests.commands import selfcare_json
 from tests.integration.api_fixtures import Api, api, problem
 
 pytestmark = pytest.mark.integration
@@ -31,18 +29,7 @@ EVENT = {
 
 def selfcare(database_url: str, *args: str) -> dict[str, Any]:
     """Run the real `selfcare` command on this database; its one JSON document."""
-    env = os.environ | {"SELFCARE_DATABASE_URL": database_url}
-    done = subprocess.run(
-        [sys.executable, "-m", "selfcare", *args, "--format", "json"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    document: dict[str, Any] = json.loads(done.stdout)
-    return document
+    return selfcare_json(*args, env=os.environ | {"SELFCARE_DATABASE_URL": database_url})
 
 
 def database_text(api: Api) -> str:
