@@ -23,8 +23,9 @@ chromium:
 demo: install
 	$(VENV)/bin/selfcare demo
 
+# Branch coverage of src/selfcare, printed after the tests (lines and branches missed).
 test: install chromium
-	$(PY) -m pytest
+	$(PY) -m pytest --cov --cov-report=term-missing
 
 lint: install
 	$(VENV)/bin/ruff check src tests bench
