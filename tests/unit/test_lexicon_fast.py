@@ -123,7 +123,7 @@ category_sets = st.one_of(
 
 
 @given(lexicon_texts(), category_sets)
-@settings(max_examples=300, deadline=None)  # the first examples compile the lexicon
+@settings(max_examples=300)
 def test_the_fast_reading_equals_the_reference_reading_on_texts_of_the_lexicons_words(
     text: str, categories: tuple[CallCategory, ...]
 ) -> None:
@@ -131,7 +131,7 @@ def test_the_fast_reading_equals_the_reference_reading_on_texts_of_the_lexicons_
 
 
 @given(customer_texts, category_sets)
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100)
 def test_the_fast_reading_equals_the_reference_reading_on_any_text(
     text: str, categories: tuple[CallCategory, ...]
 ) -> None:
