@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import socket
 import time
+from contextlib import closing
 from pathlib import Path
 
 import httpx
@@ -89,11 +90,16 @@ def test_a_timeout_outlasts_the_client_and_a_slow_answer_does_not() -> None:
 
 def test_the_state_file_keeps_top_ups_across_a_restart_of_the_process(tmp_path: Path) -> None:
     state = str(tmp_path / "charging.jsonl")
-    with running_fake_charging("--state", state) as charging:
-        first = HttpChargingClient(charging.url, timeout=5).top_up(REQUEST)
+    with (
+        running_fake_charging("--state", state) as charging,
+        closing(HttpChargingClient(charging.url, timeout=5)) as client,
+    ):
+        first = client.top_up(REQUEST)
 
-    with running_fake_charging("--state", state) as charging:
-        client = HttpChargingClient(charging.url, timeout=5)
+    with (
+        running_fake_charging("--state", state) as charging,
+        closing(HttpChargingClient(charging.url, timeout=5)) as client,
+    ):
         again = client.top_up(REQUEST)
         applied = client.list_applied()
 
