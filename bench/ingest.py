@@ -32,12 +32,14 @@ from bench.ingest_data import events
 from selfcare.bootstrap import build
 from selfcare.config import Settings
 from selfcare.grants.charging import FakeChargingClient
+from selfcare.ingest.edge import EARLIEST_DEFAULT
 from selfcare.ingest.records import Candidate, check_row, stored_event
 from selfcare.ingest.service import ingest_rows
 from selfcare.store.repository import event_values
 
 BATCH = 10_000
 CLOCK = datetime(2026, 3, 1, 12, tzinfo=UTC)
+EARLIEST = datetime.combine(EARLIEST_DEFAULT, datetime.min.time(), tzinfo=UTC)  # as the service
 TARGET_EVENTS_PER_S = 20_000
 TARGET_SHARE_OF_COPY = 0.30
 
@@ -126,7 +128,9 @@ def table_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The rows exactly as the service writes them into `events`."""
     out = []
     for line, row in enumerate(rows, start=1):
-        checked = check_row(line, row, source="bench", now=CLOCK, tolerance=timedelta(0))
+        checked = check_row(
+            line, row, source="bench", now=CLOCK, tolerance=timedelta(0), earliest=EARLIEST
+        )
         assert isinstance(checked, Candidate)
         out.append(event_values(stored_event(checked, source="bench", received_at=CLOCK)))
     return out

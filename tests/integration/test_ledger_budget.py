@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from selfcare.bootstrap import App
-from selfcare.domain.ledger import BUDGET_EXHAUSTED
+from selfcare.domain.ledger import BUDGET_EXHAUSTED, GrantStatus
 from selfcare.domain.program import Budget, Program
 from selfcare.grants.budget import budget_status, set_budget
 from selfcare.grants.ledger import customer_grants, grant_id, list_grants
@@ -100,7 +100,7 @@ def test_grants_beyond_the_budget_are_held_and_released_when_it_is_raised(app: A
     ingestor = with_budget(app, total_mb=1200)
     for customer in ("c1", "c2", "c3"):
         ingest_batch(ingestor, enrolled_and_registered(customer))
-    held = list_grants(uow=app.uow, status="held")
+    held = list_grants(uow=app.uow, status=GrantStatus.HELD)
     assert [(g.customer_id, g.hold_reason) for g in held] == [("c3", BUDGET_EXHAUSTED)]
     status = budget_status(uow=app.uow, program=app.program, clock=app.clock)
     assert (status.spent_total_mb, status.held_grants, status.held_mb) == (1200, 1, 600)

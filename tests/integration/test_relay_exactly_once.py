@@ -22,6 +22,7 @@ import pytest
 
 from selfcare.bootstrap import App, build
 from selfcare.config import Settings
+from selfcare.domain.ledger import GrantStatus
 from selfcare.grants.http_charging import HttpChargingClient
 from selfcare.grants.ledger import list_grants, reconcile_ledger
 from selfcare.ingest.service import ingest_batch
@@ -140,7 +141,7 @@ def relay_process(database_url: str, charging_url: str, log: Path) -> subprocess
 
 
 def confirmed(app: App) -> int:
-    return len(list_grants(uow=app.uow, status="confirmed"))
+    return len(list_grants(uow=app.uow, status=GrantStatus.CONFIRMED))
 
 
 def test_a_relay_killed_mid_run_and_restarted_still_tops_up_exactly_once(
