@@ -3,8 +3,10 @@
 The page lists every measurement, the protocol check, the verdict per criterion and the
 contract figures, so a customer can print it and hand it to the provider (or a consumer
 advice centre). It is selfcare's own evidence, not the regulator's official protocol, and
-says so. A proven deviation becomes an event for the customer: a hotline call about it in
-the following days then does not count against the no-hotline streak.
+says so. A deviation on a series that follows the protocol becomes an event for the customer
+(the operator's rule: it may follow an indicative browser-test series, which the law would
+not accept as proof): a hotline call about it in the following days then does not count
+against the no-hotline streak.
 """
 
 from __future__ import annotations
@@ -19,7 +21,13 @@ from zoneinfo import ZoneInfo
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from selfcare.domain.events import MAX_TEXT_LENGTH, Event, EventType
-from selfcare.domain.speedcheck.models import BERLIN, Measurement, format_day, format_mbit
+from selfcare.domain.speedcheck.models import (
+    BERLIN,
+    Evidence,
+    Measurement,
+    format_day,
+    format_mbit,
+)
 from selfcare.domain.speedcheck.protocol import by_day
 from selfcare.domain.speedcheck.verdict import Verdict
 from selfcare.domain.speedcheck.verdict_texts import euros, reduction_text
@@ -32,6 +40,7 @@ _ENV = Environment(
 LABELS = {
     "de": {
         "title": "Nachweis: Messung der Internet-Geschwindigkeit",
+        "title_indicative": "Messung der Internet-Geschwindigkeit (Hinweis, kein Nachweis)",
         "customer": "Kunde",
         "generated": "Erstellt",
         "profile": "Regeln",
@@ -58,6 +67,7 @@ LABELS = {
     },
     "en": {
         "title": "Evidence: internet speed measurements",
+        "title_indicative": "Internet speed measurements (indicative, not evidence)",
         "customer": "Customer",
         "generated": "Generated",
         "profile": "Rules",
@@ -105,7 +115,7 @@ def render_evidence(
     reduction = reduction_text(verdict)
     context: dict[str, Any] = {
         "lang": lang,
-        "t": LABELS[lang],
+        "t": _labels(verdict, lang),
         "customer_id": customer_id,
         "generated": _moment(generated_at, zone, lang),
         "profile": verdict.protocol.rules.label.get(lang),
@@ -129,6 +139,14 @@ def render_evidence(
         "rows": _rows(measurements, verdict, zone, lang),
     }
     return _ENV.get_template("evidence.html").render(context)
+
+
+def _labels(verdict: Verdict, lang: str) -> dict[str, str]:
+    """The page's words; a browser series is titled as what it is: a hint, not evidence."""
+    labels = dict(LABELS[lang])
+    if verdict.evidence is Evidence.INDICATIVE:
+        labels["title"] = labels["title_indicative"]
+    return labels
 
 
 def _rows(
@@ -169,12 +187,14 @@ def deviation_event(
     recorded_at: datetime | None = None,
     lang: str = "de",
 ) -> Event | None:
-    """The `speedcheck_deviation` event of a proven deviation, or None when nothing is proven.
+    """The `speedcheck_deviation` event of a deviation on a conformant series, else None.
+
+    Indicative evidence is enough here: the hotline pass is the operator's rule, not §57(4).
 
     It occurs with the series' last measurement (when the deviation became verifiable); its
     id is derived from customer and series, so submitting it twice is a no-op.
     """
-    if not verdict.deviation or not measurements:
+    if not verdict.protocol_deviation or not measurements:
         return None
     moments = sorted(m.measured_at for m in measurements)
     key = f"{customer_id}|{moments[0].isoformat()}|{moments[-1].isoformat()}"

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from selfcare.domain.speedcheck.models import Connection, Contract, SpeedTier
+from selfcare.domain.speedcheck.models import Connection, Contract, Evidence, SpeedTier
 from selfcare.domain.speedcheck.protocol import FIXED_LINE, MOBILE_DRAFT, ProtocolRules
 from selfcare.domain.speedcheck.verdict import Area, judge
 from tests.unit.speedcheck.speedcheck_builders import CONTRACT, DAY_TIMES, series, shifted
@@ -186,10 +186,11 @@ CASES = [
         {"wlan_at": [(1, 3)]},
         problems=("not_lan",),
     ),
-    # The regulator's CSV does not record the connection: not a problem (a note instead).
+    # The regulator's browser CSV does not record the connection: unknown is not LAN.
     Case(
-        "measurements without a recorded connection are not a protocol problem",
+        "measurements without a recorded connection are not LAN",
         {"connection": Connection.UNKNOWN},
+        problems=("connection_not_lan",),
     ),
     # 30 March 2025 clocks go forward at 02:00: 00:50 → 03:50 looks like 3 h but is 2 h.
     Case(
@@ -454,11 +455,36 @@ def test_there_are_at_least_forty_hand_made_cases() -> None:
 
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
 def test_case_has_the_expected_verdict(case: Case) -> None:
+    """The rules as the regulator's Desktop App campaign would be judged by them."""
     measurements = series(**case.build)
-    verdict = judge(measurements, case.contract, rules=case.rules, area=case.area)
+    verdict = judge(
+        measurements,
+        case.contract,
+        rules=case.rules,
+        area=case.area,
+        evidence=Evidence.REGULATOR_DESKTOP_APP,
+    )
     assert verdict.protocol.codes == list(case.problems)
     assert verdict.download.failed_criteria == list(case.down)
     assert verdict.upload.failed_criteria == list(case.up)
     assert verdict.deviation is case.deviation
     assert verdict.indicative_deviation is bool(case.down or case.up)
     assert verdict.protocol.valid is (not case.problems)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+def test_the_same_case_from_a_browser_test_never_proves_a_deviation(case: Case) -> None:
+    """Indicative evidence: the same criteria, the hotline pass's conformant deviation, and
+    never `deviation`, "proven" or "you may reduce"."""
+    measurements = series(**case.build)
+    verdict = judge(measurements, case.contract, rules=case.rules, area=case.area)
+    assert verdict.evidence is Evidence.INDICATIVE
+    assert verdict.deviation is False
+    assert verdict.protocol_deviation is case.deviation
+    assert verdict.indicative_deviation is bool(case.down or case.up)
+    for lang in ("de", "en"):
+        text = verdict.summary().get(lang)
+        assert "proven" not in text
+        assert "nachgewiesen" not in text
+        assert "may reduce" not in text
+        assert "Desktop" in text

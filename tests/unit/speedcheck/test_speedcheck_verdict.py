@@ -7,7 +7,13 @@ from fractions import Fraction
 
 import pytest
 
-from selfcare.domain.speedcheck.models import Connection, Contract, Measurement, SpeedTier
+from selfcare.domain.speedcheck.models import (
+    Connection,
+    Contract,
+    Evidence,
+    Measurement,
+    SpeedTier,
+)
 from selfcare.domain.speedcheck.protocol import MOBILE_DRAFT, check_protocol
 from selfcare.domain.speedcheck.verdict import Area, judge, reduction_cents
 from selfcare.domain.speedcheck.verdict_texts import reduction_text
@@ -68,10 +74,20 @@ def test_the_pause_problem_names_the_fifth_and_sixth_measurement() -> None:
     )
 
 
-def test_untagged_measurements_get_a_note_not_a_problem() -> None:
+def test_an_unknown_connection_is_not_lan_and_the_problem_says_how_to_measure_by_cable() -> None:
     check = check_protocol(series(connection=Connection.UNKNOWN))
-    assert check.valid
-    assert check.notes[0].en.startswith("30 measurement(s) do not record how")
+    assert check.codes == ["connection_not_lan"]
+    text = check.problems[0].text
+    assert text.en.startswith("30 measurement(s) do not record whether the computer was")
+    assert "an unknown connection is not LAN" in text.en
+    assert "connect the computer directly to the box with a LAN cable" in text.en
+    assert "gilt nicht als LAN" in text.de
+    assert "LAN-Kabel direkt an die Box" in text.de
+
+
+def test_wlan_and_unknown_connections_are_two_problems_with_their_own_codes() -> None:
+    mixed = series(connection=Connection.UNKNOWN, wlan_at=[(0, 0)])
+    assert check_protocol(mixed).codes == ["not_lan", "connection_not_lan"]
 
 
 def test_days_are_berlin_calendar_days_whatever_zone_the_times_carry() -> None:
@@ -104,9 +120,9 @@ def test_days_are_berlin_calendar_days_whatever_zone_the_times_carry() -> None:
     assert check_protocol(in_utc).valid
 
 
-def test_a_valid_deviation_gives_a_non_binding_reduction_estimate() -> None:
+def test_a_proven_deviation_gives_a_non_binding_estimate_labelled_an_upper_bound() -> None:
     # 40 Mbit/s mean against 80 normal: 40.00 EUR × (1 − 40/80) = 20.00 EUR.
-    verdict = judge(series(down="40x10"), CONTRACT)
+    verdict = judge(series(down="40x10"), CONTRACT, evidence=Evidence.REGULATOR_DESKTOP_APP)
     assert verdict.deviation
     assert verdict.download.reduction_cents == 2000
     assert verdict.reduction_cents == 2000
@@ -114,10 +130,26 @@ def test_a_valid_deviation_gives_a_non_binding_reduction_estimate() -> None:
     assert text is not None
     assert text.en.startswith(
         "Estimated reduction (Download, mean against contracted speed): "
-        "EUR 40.00 × (1 − 40 Mbit/s / 80 Mbit/s) ≈ EUR 20.00 per month."
+        "at most EUR 40.00 × (1 − 40 Mbit/s / 80 Mbit/s) ≈ EUR 20.00 per month. "
+        "This is an upper bound: the formula counts the whole price as paying for speed; "
+        "providers count only a share of it and calculate the reduction differently."
     )
     assert "non-binding" in text.en
+    assert "Obergrenze" in text.de
+    assert "Anbieter setzen nur einen Teil an und berechnen die Minderung unterschiedlich" in (
+        text.de
+    )
     assert "Unverbindliche Schätzung" in text.de
+
+
+def test_an_indicative_estimate_is_for_orientation_and_names_no_claim() -> None:
+    verdict = judge(series(down="40x10"), CONTRACT)
+    text = reduction_text(verdict)
+    assert text is not None
+    assert "upper bound" in text.en
+    assert "For orientation only" in text.en
+    assert "Nur zur Orientierung" in text.de
+    assert "your claim" not in text.en
 
 
 def test_the_larger_of_download_and_upload_estimates_is_the_claim() -> None:
@@ -182,15 +214,35 @@ def test_the_mobile_draft_refuses_to_judge_without_an_area() -> None:
 
 
 def test_summaries_distinguish_proven_indicative_and_no_deviation() -> None:
-    proven = judge(series(down="40x10"), CONTRACT).summary()
-    indicative = judge(series(down="40x10", wlan_at=[(0, 0)]), CONTRACT).summary()
-    fine = judge(series(), CONTRACT).summary()
-    assert proven.en.startswith("Deviation proven: Download (max, normal, min).")
-    assert indicative.en.startswith(
-        "The measurements show a deviation (Download (max, normal, min))"
+    app = Evidence.REGULATOR_DESKTOP_APP
+    proven = judge(series(down="40x10"), CONTRACT, evidence=app).summary()
+    broken = judge(series(down="40x10", wlan_at=[(0, 0)]), CONTRACT, evidence=app).summary()
+    fine = judge(series(), CONTRACT, evidence=app).summary()
+    assert proven.en.startswith(
+        "Deviation proven (Desktop App measurement campaign): Download (max, normal, min)."
     )
-    assert "not a valid protocol (not_lan)" in indicative.en
+    assert broken.en.startswith("The measurements show a deviation (Download (max, normal, min))")
+    assert "not a valid protocol (not_lan)" in broken.en
     assert fine.de == "Keine Abweichung: alle Kriterien sind für Download und Upload erfüllt."
+
+
+def test_a_browser_series_suggests_and_says_how_to_get_evidence() -> None:
+    verdict = judge(series(down="40x10"), CONTRACT)
+    assert verdict.evidence is Evidence.INDICATIVE
+    assert not verdict.deviation
+    assert verdict.protocol_deviation
+    text = verdict.summary()
+    assert text.en.startswith(
+        "The measurements suggest a deviation (Download (max, normal, min)). They come from a "
+        "browser test and are indicative only: they do not prove a deviation and do not "
+        "entitle you to a reduction."
+    )
+    assert "Desktop App counts as evidence" in text.en
+    assert "LAN cable, 30 measurements on 3 days" in text.en
+    assert text.de.startswith("Die Messungen deuten auf eine Abweichung hin")
+    assert "30 Messungen an 3 Tagen" in text.de
+    quiet = judge(series(), CONTRACT).summary()
+    assert quiet.en.startswith("The measurements suggest no deviation.")
 
 
 def test_contracted_speeds_must_be_ordered() -> None:

@@ -26,6 +26,18 @@ class Connection(StrEnum):
     UNKNOWN = "unknown"
 
 
+class Evidence(StrEnum):
+    """What a series is worth before the law (DOMAIN.md §4, "What is evidence").
+
+    Only the regulator's Desktop App campaign (its PDF "Messprotokoll") is evidence for
+    §57(4) TKG; every browser test, the regulator's and selfcare's own, is indicative: it
+    says what the numbers suggest, never that a deviation is proven.
+    """
+
+    REGULATOR_DESKTOP_APP = "regulator_desktop_app"
+    INDICATIVE = "indicative"
+
+
 class Direction(StrEnum):
     """Download and upload are judged separately."""
 

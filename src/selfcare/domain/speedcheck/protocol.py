@@ -34,6 +34,7 @@ from selfcare.domain.speedcheck.protocol_rules import (
 
 __all__ = [
     "FIXED_LINE",
+    "HOW_TO_CABLE",
     "MOBILE_DRAFT",
     "ProblemCode",
     "ProfileName",
@@ -93,8 +94,7 @@ def check_protocol(
         *_pause_problems(days, rules, zone),
         *_connection_problems(ordered, rules, zone),
     ]
-    notes = _connection_notes(ordered, rules)
-    return ProtocolCheck(rules, tuple(problems), notes, tuple(days), len(ordered))
+    return ProtocolCheck(rules, tuple(problems), (), tuple(days), len(ordered))
 
 
 def _count_problems(count: int, rules: ProtocolRules) -> list[ProtocolProblem]:
@@ -240,32 +240,50 @@ def _pause_problems(
 def _connection_problems(
     ordered: list[Measurement], rules: ProtocolRules, zone: ZoneInfo
 ) -> list[ProtocolProblem]:
-    wlan = [item for item in ordered if item.connection is Connection.WLAN]
-    if not rules.lan_only or not wlan:
+    """WLAN measurements (`not_lan`) and unrecorded connections (`connection_not_lan`).
+
+    An unknown connection is not LAN: the regulator's browser-test CSV never records it,
+    so such a series cannot pass as a cable measurement by default.
+    """
+    if not rules.lan_only:
         return []
-    when_de = ", ".join(_moment(item, zone, "de") for item in wlan[:3])
-    when_en = ", ".join(_moment(item, zone, "en") for item in wlan[:3])
-    return [
-        _problem(
-            ProblemCode.NOT_LAN,
-            f"{len(wlan)} Messung(en) über WLAN ({when_de}); zählen nur per LAN-Kabel.",
-            f"{len(wlan)} measurement(s) over WLAN ({when_en}); only LAN cable counts.",
+    wlan = [item for item in ordered if item.connection is Connection.WLAN]
+    unknown = [item for item in ordered if item.connection is Connection.UNKNOWN]
+    problems = []
+    if wlan:
+        when_de = ", ".join(_moment(item, zone, "de") for item in wlan[:3])
+        when_en = ", ".join(_moment(item, zone, "en") for item in wlan[:3])
+        problems.append(
+            _problem(
+                ProblemCode.NOT_LAN,
+                f"{len(wlan)} Messung(en) über WLAN ({when_de}); zählen nur per LAN-Kabel. "
+                f"{HOW_TO_CABLE.de}",
+                f"{len(wlan)} measurement(s) over WLAN ({when_en}); only LAN cable counts. "
+                f"{HOW_TO_CABLE.en}",
+            )
         )
-    ]
+    if unknown:
+        problems.append(
+            _problem(
+                ProblemCode.CONNECTION_NOT_LAN,
+                f"Bei {len(unknown)} Messung(en) ist nicht vermerkt, ob der Computer per "
+                f"LAN-Kabel angeschlossen war; eine unbekannte Verbindung gilt nicht als LAN. "
+                f"{HOW_TO_CABLE.de}",
+                f"{len(unknown)} measurement(s) do not record whether the computer was "
+                f"connected by LAN cable; an unknown connection is not LAN. {HOW_TO_CABLE.en}",
+            )
+        )
+    return problems
 
 
-def _connection_notes(ordered: list[Measurement], rules: ProtocolRules) -> tuple[Text, ...]:
-    unknown = sum(1 for item in ordered if item.connection is Connection.UNKNOWN)
-    if not rules.lan_only or unknown == 0:
-        return ()
-    return (
-        Text(
-            de=f"Bei {unknown} Messung(en) ist die Verbindungsart nicht vermerkt; als Nachweis "
-            "zählen nur Messungen mit dem Computer am LAN-Kabel.",
-            en=f"{unknown} measurement(s) do not record how the computer was connected; only "
-            "measurements over a LAN cable count as evidence.",
-        ),
-    )
+HOW_TO_CABLE = Text(
+    de="So messen Sie per Kabel: den Computer mit einem LAN-Kabel direkt an die Box "
+    "anschließen, sein WLAN ausschalten und dann messen (die Desktop-App der "
+    "Bundesnetzagentur prüft und vermerkt das selbst).",
+    en="To measure by cable: connect the computer directly to the box with a LAN cable, "
+    "switch off its WLAN, then measure (the Bundesnetzagentur's Desktop App checks and "
+    "records this itself).",
+)
 
 
 def _problem(code: ProblemCode, de: str, en: str) -> ProtocolProblem:

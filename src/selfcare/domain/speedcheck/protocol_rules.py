@@ -28,7 +28,8 @@ class ProblemCode(StrEnum):
     SPAN_OVER_14_DAYS = "span_over_14_days"
     TOO_CLOSE = "too_close"
     NO_3H_PAUSE = "no_3h_pause"
-    NOT_LAN = "not_lan"
+    NOT_LAN = "not_lan"  # measured over WLAN (kept for the JSON consumers of before)
+    CONNECTION_NOT_LAN = "connection_not_lan"  # connection not recorded: unknown is not LAN
 
 
 @dataclass(frozen=True)

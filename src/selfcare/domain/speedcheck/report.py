@@ -21,8 +21,11 @@ def tier_json(tier: SpeedTier) -> dict[str, int]:
 
 
 def verdict_to_json(verdict: Verdict, lang: str = "en") -> dict[str, Any]:
-    """`{"protocol": {"valid", "problems"}, "download": {"failed_criteria"}, "upload", "deviation"}`
-    plus the figures and explanations behind them."""
+    """`{"protocol": {"valid", "problems"}, "download": {"failed_criteria"}, "upload", "deviation",
+    "evidence"}` plus the figures and explanations behind them.
+
+    `deviation` is true only for the regulator's Desktop App campaign; `indicative_deviation`
+    keeps what the criteria say for any series."""
     protocol = verdict.protocol
     reduction = reduction_text(verdict)
     return {
@@ -41,6 +44,7 @@ def verdict_to_json(verdict: Verdict, lang: str = "en") -> dict[str, Any]:
         },
         "download": _direction_json(verdict.download, lang),
         "upload": _direction_json(verdict.upload, lang),
+        "evidence": verdict.evidence.value,
         "deviation": verdict.deviation,
         "indicative_deviation": verdict.indicative_deviation,
         "reduction": None
@@ -49,6 +53,7 @@ def verdict_to_json(verdict: Verdict, lang: str = "en") -> dict[str, Any]:
             "price_cents": verdict.contract.price_cents,
             "estimate_cents": verdict.reduction_cents,
             "binding": False,
+            "upper_bound": True,
             "explanation": reduction.get(lang),
         },
         "explanation": verdict.summary().get(lang),

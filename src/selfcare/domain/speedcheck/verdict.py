@@ -12,12 +12,16 @@ Mobile draft (2024, not in force): the mean of the measurements below 25 / 15 / 
 estimated maximum in urban / semi-urban / rural areas. The draft is not final; selfcare
 reads it as the mean of all measurements of a direction and labels every result as a draft.
 
-A deviation is only *proven* when the protocol is valid; the criteria are still computed on
-a broken series (`indicative_deviation`) so the customer sees where they stand.
+A deviation is only *proven* when the measurements are evidence (the regulator's Desktop
+App campaign, `Evidence.REGULATOR_DESKTOP_APP`) and the protocol is valid. Browser tests
+are indicative: the criteria are computed the same way (`indicative_deviation`) so the
+customer sees what the numbers suggest, and `protocol_deviation` (a criterion failed on a
+conformant series, whatever the evidence) is what the operator's hotline pass follows.
 
 The reduction estimate (§57(4) TKG) is `price × (1 − measured / contracted)` with the mean of
 the measurements against the normally available speed (mobile draft: against the
-threshold). It is the customer's claim, never binding, and is given in whole cents.
+threshold). It treats the whole price as paying for speed, so it is an upper bound; it is
+the customer's claim, never binding, and is given in whole cents.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from selfcare.domain.speedcheck.models import (
     BERLIN,
     Contract,
     Direction,
+    Evidence,
     Measurement,
     SpeedTier,
     Text,
@@ -106,16 +111,23 @@ class Verdict:
     upload: DirectionVerdict
     contract: Contract
     area: Area | None
+    evidence: Evidence = Evidence.INDICATIVE
 
     @property
     def indicative_deviation(self) -> bool:
-        """A criterion failed, whether or not the protocol holds."""
+        """A criterion failed, whether or not the protocol holds or the series is evidence."""
         return self.download.deviation or self.upload.deviation
 
     @property
-    def deviation(self) -> bool:
-        """Proven: a criterion failed on a series that follows the protocol."""
+    def protocol_deviation(self) -> bool:
+        """A criterion failed on a series that follows the protocol, whatever its evidence:
+        the operator's hotline pass follows this (its own rule, not the law's)."""
         return self.protocol.valid and self.indicative_deviation
+
+    @property
+    def deviation(self) -> bool:
+        """Proven: a Desktop App campaign that follows the protocol shows a deviation."""
+        return self.evidence is Evidence.REGULATOR_DESKTOP_APP and self.protocol_deviation
 
     @property
     def directions(self) -> tuple[DirectionVerdict, DirectionVerdict]:
@@ -138,8 +150,11 @@ def judge(
     rules: ProtocolRules = FIXED_LINE,
     area: Area | None = None,
     zone: ZoneInfo = BERLIN,
+    evidence: Evidence = Evidence.INDICATIVE,
 ) -> Verdict:
-    """Check the protocol and judge both directions of a series against the contract."""
+    """Check the protocol and judge both directions of a series against the contract.
+
+    `evidence` says where the series comes from; only the Desktop App's campaign proves."""
     if rules.profile is ProfileName.MOBILE_DRAFT and area is None:
         msg = "the mobile draft needs the area type: urban, semi-urban or rural"
         raise ValueError(msg)
@@ -149,7 +164,7 @@ def judge(
         _judge_direction(days, contract, direction, rules, area)
         for direction in (Direction.DOWNLOAD, Direction.UPLOAD)
     )
-    return Verdict(protocol, download, upload, contract, area)
+    return Verdict(protocol, download, upload, contract, area, evidence)
 
 
 def _judge_direction(

@@ -9,7 +9,14 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from selfcare.domain.speedcheck.models import Direction, SpeedTier, Text, format_day, format_mbit
+from selfcare.domain.speedcheck.models import (
+    Direction,
+    Evidence,
+    SpeedTier,
+    Text,
+    format_day,
+    format_mbit,
+)
 
 if TYPE_CHECKING:
     from selfcare.domain.speedcheck.verdict import DirectionVerdict, Verdict
@@ -146,7 +153,11 @@ def euros(cents: int, lang: str) -> str:
 
 
 def reduction_text(verdict: Verdict) -> Text | None:
-    """How the non-binding estimate was computed, for the direction that gives the larger one."""
+    """How the non-binding estimate was computed, for the direction that gives the larger one.
+
+    Labelled an upper bound: the formula treats the whole price as paying for speed, while
+    providers count only a share of it (and calculate that share differently).
+    """
     price = verdict.contract.price_cents
     cents = verdict.reduction_cents
     if price is None or cents is None:
@@ -158,14 +169,32 @@ def reduction_text(verdict: Verdict) -> Text | None:
     basis = _basis_kbps(worst)
     formula_de = f"{euros(price, 'de')} × (1 − {_mb(worst.mean_kbps, 'de')} / {_mb(basis, 'de')})"
     formula_en = f"{euros(price, 'en')} × (1 − {_mb(worst.mean_kbps, 'en')} / {_mb(basis, 'en')})"
-    return Text(
+    head = Text(
         de=f"Geschätzte Minderung ({_name(worst.direction)}, Durchschnitt gegen vereinbarte "
-        f"Geschwindigkeit): {formula_de} ≈ {euros(cents, 'de')} pro Monat. Unverbindliche "
-        "Schätzung Ihres Anspruchs nach § 57 Abs. 4 TKG, keine Zusage des Anbieters.",
+        f"Geschwindigkeit): höchstens {formula_de} ≈ {euros(cents, 'de')} pro Monat. Das ist "
+        "eine Obergrenze: Die Formel rechnet den ganzen Preis der Geschwindigkeit zu; Anbieter "
+        "setzen nur einen Teil an und berechnen die Minderung unterschiedlich.",
         en=f"Estimated reduction ({_name(worst.direction)}, mean against contracted speed): "
-        f"{formula_en} ≈ {euros(cents, 'en')} per month. A non-binding estimate of your claim "
-        "under §57(4) TKG, not a commitment by the provider.",
+        f"at most {formula_en} ≈ {euros(cents, 'en')} per month. This is an upper bound: the "
+        "formula counts the whole price as paying for speed; providers count only a share of "
+        "it and calculate the reduction differently.",
     )
+    tail = REDUCTION_PROVEN if verdict.deviation else REDUCTION_INDICATIVE
+    return Text(de=f"{head.de} {tail.de}", en=f"{head.en} {tail.en}")
+
+
+REDUCTION_PROVEN = Text(
+    de="Unverbindliche Schätzung Ihres Anspruchs nach § 57 Abs. 4 TKG, keine Zusage des "
+    "Anbieters.",
+    en="A non-binding estimate of your claim under §57(4) TKG, not a commitment by the "
+    "provider.",
+)
+REDUCTION_INDICATIVE = Text(
+    de="Nur zur Orientierung: Ein Anspruch entsteht erst, wenn eine Messkampagne mit der "
+    "Desktop-App der Bundesnetzagentur die Abweichung nachweist.",
+    en="For orientation only: a claim arises only once a measurement campaign with the "
+    "Bundesnetzagentur's Desktop App proves the deviation.",
+)
 
 
 def _basis_kbps(direction: DirectionVerdict) -> int:
@@ -186,16 +215,29 @@ def _failed_list(verdict: Verdict, lang: str) -> str:
     return ", ".join(parts) or ("keine" if lang == "de" else "none")
 
 
+HOW_TO_EVIDENCE = Text(
+    de="Als Nachweis nach § 57 Abs. 4 TKG zählt nur eine Messkampagne mit der Desktop-App "
+    "„Breitbandmessung“ der Bundesnetzagentur: Computer per LAN-Kabel an der Box, 30 Messungen "
+    "an 3 Tagen; die App erstellt das Messprotokoll (PDF), das selfcare ebenfalls prüft.",
+    en="Only a measurement campaign with the Bundesnetzagentur's 'Breitbandmessung' Desktop "
+    "App counts as evidence under §57(4) TKG: computer connected to the box by LAN cable, 30 "
+    "measurements on 3 days; the app writes the protocol PDF (Messprotokoll), which selfcare "
+    "checks too.",
+)
+
+
 def summary(verdict: Verdict) -> Text:
-    """One paragraph: proven, indicative, or no deviation, and what that means for the claim."""
+    """One paragraph: proven, suggested, or no deviation, and what that means for the claim."""
+    if verdict.evidence is Evidence.INDICATIVE:
+        return _indicative_summary(verdict)
     failed_de, failed_en = _failed_list(verdict, "de"), _failed_list(verdict, "en")
     codes = ", ".join(verdict.protocol.codes)
     if verdict.deviation:
         return Text(
-            de=f"Abweichung nachgewiesen: {failed_de}. Sie können nach § 57 Abs. 4 TKG die "
-            "Zahlung mindern oder außerordentlich kündigen.",
-            en=f"Deviation proven: {failed_en}. Under §57(4) TKG you may reduce your payment "
-            "or cancel the contract without notice.",
+            de=f"Abweichung nachgewiesen (Messkampagne der Desktop-App): {failed_de}. Sie "
+            "können nach § 57 Abs. 4 TKG die Zahlung mindern oder außerordentlich kündigen.",
+            en=f"Deviation proven (Desktop App measurement campaign): {failed_en}. Under "
+            "§57(4) TKG you may reduce your payment or cancel the contract without notice.",
         )
     if verdict.indicative_deviation:
         return Text(
@@ -204,6 +246,10 @@ def summary(verdict: Verdict) -> Text:
             en=f"The measurements show a deviation ({failed_en}) but are not a valid protocol "
             f"({codes}). Repeat the series following the rules.",
         )
+    return _no_deviation(verdict, codes)
+
+
+def _no_deviation(verdict: Verdict, codes: str) -> Text:
     if verdict.protocol.valid:
         return Text(
             de="Keine Abweichung: alle Kriterien sind für Download und Upload erfüllt.",
@@ -213,4 +259,27 @@ def summary(verdict: Verdict) -> Text:
         de="Keine Abweichung erkennbar; die Messreihe ist zudem kein gültiges Protokoll "
         f"({codes}).",
         en=f"No deviation visible; the series is also not a valid protocol ({codes}).",
+    )
+
+
+def _indicative_summary(verdict: Verdict) -> Text:
+    """Browser tests: what the numbers suggest, never proof, and how to get evidence."""
+    codes = ", ".join(verdict.protocol.codes)
+    broken_de = f"; sie sind zudem kein gültiges Messprotokoll ({codes})" if codes else ""
+    broken_en = f"; they are also not a valid protocol ({codes})" if codes else ""
+    if verdict.indicative_deviation:
+        return Text(
+            de=f"Die Messungen deuten auf eine Abweichung hin ({_failed_list(verdict, 'de')})"
+            f"{broken_de}. Sie stammen aus einem Browser-Test und sind nur ein Hinweis: Sie "
+            "weisen keine Abweichung nach und berechtigen nicht zur Minderung. "
+            f"{HOW_TO_EVIDENCE.de}",
+            en=f"The measurements suggest a deviation ({_failed_list(verdict, 'en')})"
+            f"{broken_en}. They come from a browser test and are indicative only: they do not "
+            f"prove a deviation and do not entitle you to a reduction. {HOW_TO_EVIDENCE.en}",
+        )
+    return Text(
+        de=f"Die Messungen deuten auf keine Abweichung hin{broken_de}. Sie stammen aus einem "
+        f"Browser-Test und sind nur ein Hinweis. {HOW_TO_EVIDENCE.de}",
+        en=f"The measurements suggest no deviation{broken_en}. They come from a browser test "
+        f"and are indicative only. {HOW_TO_EVIDENCE.en}",
     )
