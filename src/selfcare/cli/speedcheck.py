@@ -1,8 +1,14 @@
-"""`selfcare speedcheck`: judge a measurement series, read the router, find the bottleneck."""
+"""`selfcare speedcheck`: judge a measurement series, read the router, find the bottleneck.
+
+PATH is either the regulator's Desktop App protocol PDF (evidence; its contract figures are
+used unless --download/--upload are given) or browser-test measurements (indicative).
+"""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -11,13 +17,29 @@ from typing import Annotated, Any
 import typer
 
 from selfcare.cli.common import Lang, OutputFormat, emit_json, fail
+from selfcare.domain.speedcheck.campaign import Campaign, compare
 from selfcare.domain.speedcheck.diagnosis import action_text, diagnose
-from selfcare.domain.speedcheck.models import Connection, Contract, LineRates, SpeedTier, parse_mbit
+from selfcare.domain.speedcheck.models import (
+    Connection,
+    Contract,
+    Evidence,
+    LineRates,
+    Measurement,
+    SpeedTier,
+    Text,
+    parse_mbit,
+)
 from selfcare.domain.speedcheck.overhead import IPVersion, LinkType, guess_link
-from selfcare.domain.speedcheck.protocol import ProfileName, rules_for
-from selfcare.domain.speedcheck.report import diagnosis_to_json, rates_to_json, verdict_to_json
+from selfcare.domain.speedcheck.protocol import FIXED_LINE, ProfileName, ProtocolRules, rules_for
+from selfcare.domain.speedcheck.report import (
+    campaign_to_json,
+    diagnosis_to_json,
+    rates_to_json,
+    verdict_to_json,
+)
 from selfcare.domain.speedcheck.verdict import Area, Verdict, judge
 from selfcare.errors import SelfcareError
+from selfcare.speedcheck.adapters.desktop_app_pdf import is_campaign_pdf, load_campaign
 from selfcare.speedcheck.adapters.fritzbox import (
     ActionCaller,
     FritzBox,
@@ -65,19 +87,42 @@ def parse_tier(text: str, option: str, *, single_allowed: bool = False) -> Speed
         fail(f"{option}: {exc}")
 
 
+PATH_HELP = (
+    "The Desktop App's protocol PDF (evidence), or a CSV file or folder of browser-test "
+    "CSV files (indicative)."
+)
+SpeedsOption = Annotated[
+    str | None, typer.Option(help=SPEEDS_HELP + " Optional for a Desktop App PDF.")
+]
+ConnectionOption = Annotated[
+    Tagged | None, typer.Option(help="How untagged measurements were connected.")
+]
+CABLE_HINT = Text(
+    de="Haben Sie per LAN-Kabel gemessen, sagen Sie es mit --connection lan.",
+    en="If you did measure by LAN cable, say so with --connection lan.",
+)
+
+
+@dataclass(frozen=True)
+class Judged:
+    """A series, the verdict on it and, for a Desktop App PDF, the campaign it came from."""
+
+    measurements: list[Measurement]
+    verdict: Verdict
+    campaign: Campaign | None
+
+
 @app.command("evaluate")
 def evaluate_command(
-    path: Annotated[Path, typer.Argument(help="A CSV file or a folder of the app's CSV files.")],
-    download: Annotated[str, typer.Option(help=SPEEDS_HELP)],
-    upload: Annotated[str, typer.Option(help=SPEEDS_HELP)],
+    path: Annotated[Path, typer.Argument(help=PATH_HELP)],
+    download: SpeedsOption = None,
+    upload: SpeedsOption = None,
     profile: Annotated[ProfileName, typer.Option(help="fixed or mobile-draft")] = (
         ProfileName.FIXED
     ),
     area: Annotated[Area | None, typer.Option(help="Mobile draft only.")] = None,
     price_cents: Annotated[int | None, typer.Option(min=0, help="Monthly price in cents.")] = None,
-    connection: Annotated[
-        Tagged | None, typer.Option(help="How untagged measurements were connected.")
-    ] = None,
+    connection: ConnectionOption = None,
     output: Format = OutputFormat.TABLE,
     lang: LangOption = Lang.EN,
 ) -> None:
@@ -85,33 +130,105 @@ def evaluate_command(
     mobile = profile is ProfileName.MOBILE_DRAFT
     if mobile and area is None:
         fail("--area: the mobile draft needs urban, semi-urban or rural")
+    judged = _judge_path(
+        path,
+        (download, upload, price_cents),
+        connection,
+        rules=rules_for(profile),
+        area=area,
+    )
+    doc = _verdict_doc(judged, lang.value)
+    if output is OutputFormat.JSON:
+        emit_json(doc)
+    else:
+        _print_verdict(doc, lang.value)
+
+
+def _judge_path(
+    path: Path,
+    figures: tuple[str | None, str | None, int | None],
+    connection: Tagged | None,
+    *,
+    rules: ProtocolRules,
+    area: Area | None = None,
+) -> Judged:
+    """Read PATH (Desktop App PDF or browser-test files) and judge it against the contract."""
+    download, upload, price_cents = figures
+    single = rules.profile is ProfileName.MOBILE_DRAFT
+    campaign = _campaign(path)
     contract = Contract(
-        parse_tier(download, "--download", single_allowed=mobile),
-        parse_tier(upload, "--upload", single_allowed=mobile),
+        _side(download, "--download", campaign.contract.download if campaign else None, single),
+        _side(upload, "--upload", campaign.contract.upload if campaign else None, single),
         price_cents,
     )
-    measurements = _load(path, connection)
-    verdict = judge(measurements, contract, rules=rules_for(profile), area=area)
-    if output is OutputFormat.JSON:
-        emit_json(verdict_to_json(verdict, lang.value))
-    else:
-        _print_verdict(verdict, lang.value)
+    measurements = list(campaign.measurements) if campaign else _load(path, connection)
+    evidence = Evidence.REGULATOR_DESKTOP_APP if campaign else Evidence.INDICATIVE
+    verdict = judge(measurements, contract, rules=rules, area=area, evidence=evidence)
+    return Judged(measurements, verdict, campaign)
 
 
-def _load(path: Path, connection: Tagged | None) -> list[Any]:
+def _side(text: str | None, option: str, stated: SpeedTier | None, single: bool) -> SpeedTier:
+    """The option's figures, else those the Desktop App PDF states."""
+    if text is not None:
+        return parse_tier(text, option, single_allowed=single)
+    if stated is None:
+        fail(
+            f"{option}: needed for browser-test measurements "
+            "(a Desktop App protocol PDF states the contract figures itself)"
+        )
+    return stated
+
+
+def _campaign(path: Path) -> Campaign | None:
+    try:
+        return load_campaign(path) if path.is_file() and is_campaign_pdf(path) else None
+    except SelfcareError as exc:
+        fail(str(exc))
+
+
+def _load(path: Path, connection: Tagged | None) -> list[Measurement]:
     try:
         return load_measurements(path, connection=Connection(connection) if connection else None)
     except SelfcareError as exc:
         fail(str(exc))
 
 
-def _print_verdict(verdict: Verdict, lang: str) -> None:
-    doc = verdict_to_json(verdict, lang)
+def _verdict_doc(judged: Judged, lang: str) -> dict[str, Any]:
+    doc = verdict_to_json(judged.verdict, lang)
+    campaign = judged.campaign
+    doc["regulator"] = (
+        campaign_to_json(campaign, compare(campaign, judged.verdict), lang) if campaign else None
+    )
+    return doc
+
+
+EVIDENCE_LINES = {
+    "regulator_desktop_app": Text(
+        de="Nachweis: Messkampagne der Desktop-App der Bundesnetzagentur",
+        en="Evidence: the Bundesnetzagentur's Desktop App measurement campaign",
+    ),
+    "indicative": Text(
+        de="Nachweis: keiner – Browser-Test, nur ein Hinweis",
+        en="Evidence: none – browser test, indicative only",
+    ),
+}
+
+
+def _print_verdict(doc: dict[str, Any], lang: str) -> None:
     typer.echo(doc["profile_label"])
+    typer.echo(EVIDENCE_LINES[doc["evidence"]].get(lang))
+    regulator = doc["regulator"]
+    if regulator:
+        typer.echo(
+            f"  {regulator['provider']}, {regulator['tariff']}: "
+            f"{regulator['campaign_start']} – {regulator['campaign_end']}"
+        )
     valid = doc["protocol"]["valid"]
     typer.echo(f"{'Protokoll' if lang == 'de' else 'Protocol'}: {'OK' if valid else '✗'}")
     for problem in doc["protocol"]["explanations"]:
         typer.echo(f"  ✗ {problem['code']}: {problem['explanation']}")
+    if "connection_not_lan" in doc["protocol"]["problems"]:
+        typer.echo(f"  → {CABLE_HINT.get(lang)}")
     for note in doc["protocol"]["notes"]:
         typer.echo(f"  ! {note}")
     for name in ("download", "upload"):
@@ -119,32 +236,34 @@ def _print_verdict(verdict: Verdict, lang: str) -> None:
             mark = "✗" if criterion["failed"] else "✓"
             typer.echo(f"  {mark} {criterion['explanation']}")
     typer.echo(doc["explanation"])
+    if regulator:
+        for name in ("download", "upload"):
+            mark = "=" if regulator[name]["agrees"] else "≠"
+            typer.echo(f"  {mark} {regulator[name]['explanation']}")
+        shown = {regulator[name]["explanation"] for name in ("download", "upload")}
+        for text in regulator["disagreements"]:
+            if text not in shown:
+                typer.echo(f"  ≠ {text}")
     if doc["reduction"]:
         typer.echo(doc["reduction"]["explanation"])
 
 
 @app.command("evidence")
 def evidence_command(
-    path: Annotated[Path, typer.Argument(help="A CSV file or a folder of the app's CSV files.")],
-    download: Annotated[str, typer.Option(help=SPEEDS_HELP)],
-    upload: Annotated[str, typer.Option(help=SPEEDS_HELP)],
+    path: Annotated[Path, typer.Argument(help=PATH_HELP)],
     out: Annotated[Path, typer.Option(help="Where to write the printable HTML page.")],
+    download: SpeedsOption = None,
+    upload: SpeedsOption = None,
     price_cents: Annotated[int | None, typer.Option(min=0, help="Monthly price in cents.")] = None,
-    connection: Annotated[
-        Tagged | None, typer.Option(help="How untagged measurements were connected.")
-    ] = None,
+    connection: ConnectionOption = None,
     customer: Annotated[str | None, typer.Option(help="Customer id shown on the page.")] = None,
     lang: LangOption = Lang.DE,
 ) -> None:
     """Write the printable evidence page (all measurements, protocol, verdict, contract)."""
-    contract = Contract(
-        parse_tier(download, "--download"), parse_tier(upload, "--upload"), price_cents
-    )
-    measurements = _load(path, connection)
-    verdict = judge(measurements, contract)
+    judged = _judge_path(path, (download, upload, price_cents), connection, rules=FIXED_LINE)
     html = render_evidence(
-        measurements,
-        verdict,
+        judged.measurements,
+        judged.verdict,
         generated_at=datetime.now(UTC),
         lang=lang.value,
         customer_id=customer,
@@ -153,7 +272,7 @@ def evidence_command(
         out.write_text(html, encoding="utf-8")
     except OSError as exc:
         fail(f"{out}: cannot write the evidence page ({exc.strerror})")
-    typer.echo(f"{out}: {verdict.summary().get(lang.value)}")
+    typer.echo(f"{out}: {judged.verdict.summary().get(lang.value)}")
 
 
 @app.command("router")
@@ -188,10 +307,27 @@ def _read_router(
     address: str | None, user: str | None, password: str | None, lang: str
 ) -> LineRates:
     settings = RouterSettings.resolve(address, user, password)
+    quiet_fritzconnection()
     try:
-        return read_line(ROUTER_FACTORY(settings), user_given=settings.user is not None)
+        return read_line(
+            ROUTER_FACTORY(settings),
+            user_given=settings.user is not None,
+            address=settings.address,
+        )
     except RouterProblem as exc:
         fail(f"{exc.code.value}: {exc.text.get(lang)}")
+
+
+def quiet_fritzconnection() -> None:
+    """Keep fritzconnection's own log lines off stderr: the CLI says it once, in its words.
+
+    The library logs "Unable to get a connection: …" at ERROR with no handler of its own,
+    so Python's last-resort handler printed it before selfcare's message.
+    """
+    logger = logging.getLogger("fritzconnection")
+    if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
+        logger.addHandler(logging.NullHandler())
+    logger.propagate = False
 
 
 def _link(choice: LinkChoice, sync_kbps: int) -> LinkType:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -158,6 +160,40 @@ def test_a_router_pitfall_exits_2_with_its_code_and_message(
     assert result.exit_code == 2
     assert result.stderr.startswith("not_authorized: Fehler 606:")
     assert result.stderr.count("\n") == 1
+
+
+ROOT = Path(__file__).resolve().parents[3]
+UNREACHABLE_SCRIPT = """
+import socket, sys
+from fritzconnection import FritzConnection
+from selfcare.cli import main, speedcheck
+from selfcare.speedcheck.adapters.fritzbox import FritzBox
+probe = socket.socket(); probe.bind(("127.0.0.1", 0)); port = probe.getsockname()[1]; probe.close()
+speedcheck.ROUTER_FACTORY = lambda settings: FritzBox(
+    settings, factory=lambda **kw: FritzConnection(port=port, **kw)
+)
+sys.argv = ["selfcare", "speedcheck", "router", "--address", "127.0.0.1"]
+main()
+"""
+
+
+def test_an_unreachable_real_fritzconnection_prints_one_line_with_the_address_hint() -> None:
+    """The real library against a closed loopback port: its own ERROR log stays silent and
+    the wrapped FritzConnectionException reads as `unreachable`, once, with the address."""
+    done = subprocess.run(  # noqa: S603 - our own interpreter and a fixed script
+        [sys.executable, "-c", UNREACHABLE_SCRIPT],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert done.stderr == (
+        "unreachable: The FRITZ!Box at 127.0.0.1 does not answer. Check the address "
+        "(--address or SELFCARE_FRITZ_ADDRESS, usually 192.168.178.1 or fritz.box) and that "
+        "this computer is in the box's home network.\n"
+    )
 
 
 def test_diagnose_on_the_lan_and_wlan_example_names_the_wlan() -> None:

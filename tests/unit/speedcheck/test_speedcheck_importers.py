@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from selfcare.domain.speedcheck.models import Connection
+from selfcare.domain.speedcheck.models import BERLIN, Connection
 from selfcare.errors import InvalidInput
 from selfcare.speedcheck.adapters.importers import (
     load_measurements,
@@ -216,3 +216,40 @@ def test_bad_json_lines_are_refused_naming_the_line(line: str, message: str) -> 
                 "m.jsonl",
             )
         )
+
+
+def test_rows_glued_by_files_without_a_final_newline_are_all_read(tmp_path: Path) -> None:
+    """`"07:41:12""13.05.2025"`: a merge script joined files that lacked a final newline."""
+    second = ROW.replace("01:00:46", "07:41:12")
+    third = ROW.replace("01:00:46", "09:00:00").replace('"Chrome"', '"Firefox"')
+    glued = HEADER + "\n" + ROW + second + "\n" + third
+    items = load_measurements(write(tmp_path, "merged.csv", glued))
+    assert [m.measured_at.astimezone(BERLIN).strftime("%H:%M:%S") for m in items] == [
+        "01:00:46",
+        "07:41:12",
+        "09:00:00",
+    ]
+
+
+def test_whole_files_glued_with_their_headers_and_boms_are_read(tmp_path: Path) -> None:
+    one = f"\ufeff{HEADER}\n{ROW}"
+    two = f"\ufeff{HEADER}\n{ROW.replace('01:00:46', '07:41:12')}"
+    items = load_measurements(write(tmp_path, "cat.csv", one + two, bom=False))
+    assert len(items) == 2
+
+
+def test_a_row_with_unquoted_router_columns_glued_to_the_next_is_read(tmp_path: Path) -> None:
+    header = HEADER + ";FB_sync_down"
+    rows = [ROW + ";99190", ROW.replace("01:00:46", "02:00:00") + ";99190"]
+    items = load_measurements(write(tmp_path, "fb.csv", header + "\n" + "".join(rows)))
+    assert len(items) == 2
+
+
+def test_a_header_without_the_speeds_names_the_columns_as_the_export_spells_them(
+    tmp_path: Path,
+) -> None:
+    path = write(tmp_path, "half.csv", '"Messzeitpunkt";"Uhrzeit"\n"13.05.2025";"01:00:46"\n')
+    with pytest.raises(InvalidInput) as caught:
+        load_measurements(path)
+    assert 'the header lacks "Download (Mbit/s)", "Upload (Mbit/s)"' in str(caught.value)
+    assert "Mbit/S" not in str(caught.value)

@@ -216,6 +216,34 @@ def test_an_unreachable_box_says_which_address_to_check() -> None:
     assert "192.168.178.1" in found.text.en
 
 
+def test_fritzconnections_wrapped_connection_error_is_unreachable_not_a_router_error() -> None:
+    """fritzconnection raises FritzConnectionException("Unable to get a connection: …")."""
+    raw = (
+        "Unable to get a connection: HTTPConnectionPool(host='10.0.0.99', port=49000): Max "
+        "retries exceeded with url: /tr64desc.xml (Caused by NewConnectionError('<urllib3."
+        "connection.HTTPConnection object at 0x7f>: Failed to establish a new connection: "
+        "[Errno 113] No route to host'))"
+    )
+    box = FakeBox({DSL: FritzConnectionException(raw)})
+    with pytest.raises(RouterProblem) as caught:
+        read_line(box, address="10.0.0.99")
+    found = caught.value
+    assert found.code is RouterProblemCode.UNREACHABLE
+    assert found.text.en.startswith("The FRITZ!Box at 10.0.0.99 does not answer. Check the")
+    assert found.text.de.startswith("Die FRITZ!Box unter 10.0.0.99 antwortet nicht.")
+    for text in (found.text.en, found.text.de):
+        assert "reported an error" not in text
+        assert "meldet einen Fehler" not in text
+        assert "Unable to get a connection" not in text
+
+
+def test_a_long_router_message_is_shortened_at_a_word_not_inside_one() -> None:
+    message = "errorCode: 820 " + " ".join(["Internal"] * 40)
+    found = problem(FakeBox({DSL: FritzInternalError(message)}))
+    assert found.text.en.endswith("Internal …")
+    assert len(found.text.en) < 240
+
+
 def test_other_box_errors_pass_their_text_on() -> None:
     box = FakeBox({DSL: FritzInternalError("errorCode: 820\nerrorDescription: Internal Error")})
     found = problem(box)

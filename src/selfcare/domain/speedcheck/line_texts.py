@@ -46,12 +46,19 @@ RIGHT_606 = Text(
     en="Error 606: this FRITZ!Box user lacks the right 'FRITZ!Box settings'. Grant it under "
     "System › FRITZ!Box Users or use another user.",
 )
-UNREACHABLE = Text(
-    de="Die FRITZ!Box antwortet nicht. Prüfen Sie die Adresse (--address oder "
-    "SELFCARE_FRITZ_ADDRESS, meist 192.168.178.1) und ob der Computer im Heimnetz ist.",
-    en="The FRITZ!Box does not answer. Check the address (--address or SELFCARE_FRITZ_ADDRESS, "
-    "usually 192.168.178.1) and that this computer is in the home network.",
-)
+MAX_MESSAGE = 200
+
+
+def unreachable(address: str) -> Text:
+    """The box does not answer at `address`: where to look, without the library's jargon."""
+    return Text(
+        de=f"Die FRITZ!Box unter {address} antwortet nicht. Prüfen Sie die Adresse "
+        "(--address oder SELFCARE_FRITZ_ADDRESS, meist 192.168.178.1 oder fritz.box) und ob "
+        "dieser Computer im Heimnetz der Box ist.",
+        en=f"The FRITZ!Box at {address} does not answer. Check the address (--address or "
+        "SELFCARE_FRITZ_ADDRESS, usually 192.168.178.1 or fritz.box) and that this computer is "
+        "in the box's home network.",
+    )
 
 
 def two_factor(code: str | None) -> Text:
@@ -92,11 +99,15 @@ def zeros(status: str | None, access_type: str | None) -> Text:
 
 
 def other(message: str) -> Text:
-    short = " ".join(message.split())[:200]
+    """An error the box reported that has no pitfall of its own, shortened at a word."""
+    short = " ".join(message.split())
+    if len(short) > MAX_MESSAGE:
+        short = short[:MAX_MESSAGE].rsplit(" ", 1)[0] + " …"
     return Text(
         de=f"Die FRITZ!Box meldet einen Fehler: {short}",
         en=f"The FRITZ!Box reported an error: {short}",
     )
+
 
 
 def explain_line(rates: LineRates, link: LinkType, download: SpeedTier | None = None) -> list[Text]:

@@ -6,8 +6,10 @@ the requested language (`de` or `en`).
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
+from selfcare.domain.speedcheck.campaign import Campaign, Comparison
 from selfcare.domain.speedcheck.diagnosis import Diagnosis, action_text
 from selfcare.domain.speedcheck.line_texts import explain_line
 from selfcare.domain.speedcheck.models import LineRates, SpeedTier
@@ -57,6 +59,41 @@ def verdict_to_json(verdict: Verdict, lang: str = "en") -> dict[str, Any]:
             "explanation": reduction.get(lang),
         },
         "explanation": verdict.summary().get(lang),
+    }
+
+
+def campaign_to_json(
+    campaign: Campaign, comparison: Comparison, lang: str = "en"
+) -> dict[str, Any]:
+    """The Desktop App protocol as read, and its result next to selfcare's per direction."""
+
+    def day(value: date | None) -> str | None:
+        return value.isoformat() if value else None
+
+    return {
+        "source": campaign.source,
+        "provider": campaign.provider,
+        "tariff": campaign.tariff,
+        "issued_on": day(campaign.issued_on),
+        "campaign_start": day(campaign.start),
+        "campaign_end": day(campaign.end),
+        "declared_measurements": campaign.declared_count,
+        "read_measurements": len(campaign.measurements),
+        "contract_kbps": {
+            "download": tier_json(campaign.contract.download),
+            "upload": tier_json(campaign.contract.upload),
+        },
+        **{
+            agreement.direction.value: {
+                "regulator_deviation": agreement.regulator,
+                "selfcare_deviation": agreement.selfcare,
+                "agrees": agreement.agrees,
+                "explanation": agreement.text.get(lang),
+            }
+            for agreement in comparison.directions
+        },
+        "agrees": comparison.agrees,
+        "disagreements": [text.get(lang) for text in comparison.disagreements],
     }
 
 

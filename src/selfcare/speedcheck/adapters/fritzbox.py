@@ -118,8 +118,12 @@ def _fritzconnection(**kwargs: Any) -> ActionCaller:
     return connection
 
 
-def read_line(caller: ActionCaller, *, user_given: bool = True) -> LineRates:
-    """Sync and maximum attainable rates of the DSL line, or a RouterProblem that says why not."""
+def read_line(
+    caller: ActionCaller, *, user_given: bool = True, address: str = DEFAULT_ADDRESS
+) -> LineRates:
+    """Sync and maximum attainable rates of the DSL line, or a RouterProblem that says why not.
+
+    `address` only names the box in the message when it cannot be reached."""
     try:
         info = caller.call_action(DSL_SERVICE, DSL_ACTION)
     except (FritzServiceError, FritzActionError) as exc:
@@ -127,7 +131,7 @@ def read_line(caller: ActionCaller, *, user_given: bool = True) -> LineRates:
             RouterProblemCode.NO_DSL_SERVICE, router_texts.no_dsl(_access_type(caller))
         ) from exc
     except (FritzConnectionException, OSError) as exc:
-        raise translate(exc, user_given=user_given) from exc
+        raise translate(exc, user_given=user_given, address=address) from exc
     rates = LineRates(
         downstream_kbps=_int(info, "NewDownstreamCurrRate"),
         upstream_kbps=_int(info, "NewUpstreamCurrRate"),
@@ -146,9 +150,14 @@ def read_line(caller: ActionCaller, *, user_given: bool = True) -> LineRates:
 
 
 _ERROR_CODE = re.compile(r"errorCode:\s*(\d+)")
+# fritzconnection wraps requests' ConnectionError: FritzConnectionException("Unable to get a
+# connection: …") — the box did not answer; it is not an error the box reported.
+NO_CONNECTION = "unable to get a connection"
 
 
-def translate(exc: BaseException, *, user_given: bool) -> RouterProblem:
+def translate(
+    exc: BaseException, *, user_given: bool, address: str = DEFAULT_ADDRESS
+) -> RouterProblem:
     """Map fritzconnection's exceptions (and network errors) to a pitfall with a clear message."""
     message = str(exc)
     found = _ERROR_CODE.search(message)
@@ -173,7 +182,11 @@ def translate(exc: BaseException, *, user_given: bool) -> RouterProblem:
             RouterProblemCode.TR064_DISABLED,
             router_texts.TR064,
         ),
-        (isinstance(exc, OSError), RouterProblemCode.UNREACHABLE, router_texts.UNREACHABLE),
+        (
+            isinstance(exc, OSError) or message.lower().startswith(NO_CONNECTION),
+            RouterProblemCode.UNREACHABLE,
+            router_texts.unreachable(address),
+        ),
     )
     for matched, problem_code, text in pitfalls:
         if matched:

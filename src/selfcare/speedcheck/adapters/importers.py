@@ -5,7 +5,9 @@ The regulator app ("Breitbandmessung") writes one CSV file per measurement, name
 quoted, decimal comma, sometimes a UTF-8 BOM, German headers, date (`Messzeitpunkt`) and time
 (`Uhrzeit`) in separate columns, German local time. Customers hand in a folder of such files,
 or the rows concatenated under one header (or `cat`-ed together, headers repeated); both are
-accepted, columns may come in any order and unknown columns are ignored.
+accepted, also when a merge script glued a file without a final newline to the next one;
+columns may come in any order and unknown columns are ignored. These are browser tests:
+indicative, never evidence (the Desktop App's PDF is read by desktop_app_pdf.py).
 
 selfcare's own format is JSON Lines, one measurement per line:
 `{"measured_at": "2025-05-13T10:00:00+02:00", "download_kbps": 94730, "upload_kbps": 38120,
@@ -18,6 +20,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import datetime, time
@@ -40,6 +43,12 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "test_id": ("test-id", "testid"),
 }
 REQUIRED = ("date", "download", "upload")
+# The spelling the regulator's export uses, for messages (never a lower-cased or titled copy).
+DISPLAY = {"date": "Messzeitpunkt", "download": "Download (Mbit/s)", "upload": "Upload (Mbit/s)"}
+# A row glued to the previous one: a merge script joined files that lack a final newline, so
+# a quoted date (or the repeated header) follows the last cell without a line break, e.g.
+# `…;"07:41:12""13.05.2025";…`. A quoted field never starts right after another character.
+_GLUED = re.compile(r'(?<=[^;\r\n])(?="(?:\d{2}\.\d{2}\.\d{4}|Messzeitpunkt)")')
 MEASUREMENT_SUFFIXES = (".csv", ".jsonl")
 MAX_FILE_BYTES = 5_000_000
 
@@ -97,7 +106,8 @@ def _read_text(path: Path) -> str:
 def parse_regulator_csv(text: str, source: str = "<csv>") -> Iterator[Measurement]:
     """Rows of the Breitbandmessung CSV export (one header, any number of rows)."""
     # A BOM can sit in the middle when files were joined with `cat`; it is never data.
-    rows = csv.reader(io.StringIO(text.replace("\ufeff", "")), delimiter=";", quotechar='"')
+    unglued = _GLUED.sub("\n", text.replace("\ufeff", ""))
+    rows = csv.reader(io.StringIO(unglued), delimiter=";", quotechar='"')
     header: dict[str, int] | None = None
     header_cells: list[str] = []
     for number, cells in enumerate(rows, start=1):
@@ -122,9 +132,9 @@ def _header(cells: list[str], source: str, number: int) -> dict[str, int]:
         for index, name in enumerate(lowered):
             if name in spellings:
                 found.setdefault(column, index)
-    missing = [COLUMNS[c][0] for c in REQUIRED if c not in found]
+    missing = [DISPLAY[c] for c in REQUIRED if c not in found]
     if missing:
-        wanted = ", ".join(f'"{name.title()}"' for name in missing)
+        wanted = ", ".join(f'"{name}"' for name in missing)
         msg = (
             f"{source}:{number}: not a Breitbandmessung CSV export: the header lacks {wanted} "
             '(expected e.g. "Messzeitpunkt";"Download (Mbit/s)";"Upload (Mbit/s)";…;"Uhrzeit")'
