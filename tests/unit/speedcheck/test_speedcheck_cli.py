@@ -24,7 +24,7 @@ def run(*args: str) -> Any:
     return runner.invoke(root_app, ["speedcheck", *args])
 
 
-def test_evaluate_on_the_example_folder_shows_the_download_deviation_as_json() -> None:
+def test_the_browser_test_folder_is_indicative_and_its_unknown_connection_is_not_lan() -> None:
     result = run(
         "evaluate", str(EXAMPLES / "series"),
         "--download", "100/90/60", "--upload", "40/35/20",
@@ -32,21 +32,33 @@ def test_evaluate_on_the_example_folder_shows_the_download_deviation_as_json() -
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
-    assert doc["protocol"] == {
-        "valid": True,
-        "problems": [],
-        "explanations": [],
-        "notes": [doc["protocol"]["notes"][0]],
-        "measurements": 30,
-        "days": ["2025-05-13", "2025-05-15", "2025-05-17"],
-    }
+    assert doc["evidence"] == "indicative"
+    assert doc["protocol"]["problems"] == ["connection_not_lan"]
+    assert doc["protocol"]["measurements"] == 30
+    assert doc["protocol"]["days"] == ["2025-05-13", "2025-05-15", "2025-05-17"]
     assert doc["download"]["failed_criteria"] == ["max", "normal", "min"]
     assert doc["upload"]["failed_criteria"] == []
-    assert doc["deviation"] is True
+    assert doc["deviation"] is False
+    assert doc["indicative_deviation"] is True
+    assert doc["regulator"] is None
     assert doc["reduction"]["binding"] is False
+    assert doc["reduction"]["upper_bound"] is True
     assert doc["reduction"]["estimate_cents"] == doc["download"]["reduction_cents"]
     # The one good morning on 15 May (91.37) keeps that day out of the max criterion.
     assert doc["download"]["criteria"][0]["failing_days"] == ["2025-05-13", "2025-05-17"]
+
+
+def test_a_browser_test_by_cable_follows_the_protocol_and_still_proves_nothing() -> None:
+    result = run(
+        "evaluate", str(EXAMPLES / "series"), "--download", "100/90/60",
+        "--upload", "40/35/20", "--connection", "lan", "--format", "json",
+    )  # fmt: skip
+    doc = json.loads(result.stdout)
+    assert doc["protocol"]["valid"] is True
+    assert doc["evidence"] == "indicative"
+    assert doc["deviation"] is False
+    assert doc["explanation"].startswith("The measurements suggest a deviation")
+    assert "Desktop App" in doc["explanation"]
 
 
 def test_evaluate_reads_the_concatenated_example_the_same_way() -> None:
@@ -56,14 +68,29 @@ def test_evaluate_reads_the_concatenated_example_the_same_way() -> None:
     assert folder["download"] == joined["download"]
 
 
-def test_evaluate_as_a_table_in_german() -> None:
+def test_evaluate_as_a_table_in_german_says_how_to_get_evidence() -> None:
     result = run(
         "evaluate", str(EXAMPLES / "series"),
         "--download", "100/90/60", "--upload", "40/35/20", "--lang", "de",
     )  # fmt: skip
     assert result.exit_code == 0
-    assert "Protokoll: OK" in result.stdout
-    assert "Abweichung nachgewiesen: Download (max, normal, min)." in result.stdout
+    assert "Nachweis: keiner – Browser-Test, nur ein Hinweis" in result.stdout
+    assert "Protokoll: ✗" in result.stdout
+    assert "✗ connection_not_lan: Bei 30 Messung(en) ist nicht vermerkt" in result.stdout
+    assert "→ Haben Sie per LAN-Kabel gemessen, sagen Sie es mit --connection lan." in (
+        result.stdout
+    )
+    assert "Die Messungen deuten auf eine Abweichung hin (Download (max, normal, min))" in (
+        result.stdout
+    )
+    assert "nachgewiesen" not in result.stdout
+    assert "Desktop-App" in result.stdout
+
+
+def test_browser_measurements_need_the_contract_figures() -> None:
+    result = run("evaluate", str(EXAMPLES / "series"), "--upload", "40/35/20")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("--download: needed for browser-test measurements")
 
 
 def test_decimal_contract_speeds_are_accepted() -> None:
@@ -213,7 +240,9 @@ def test_evidence_writes_a_printable_page_for_the_example(tmp_path: Path) -> Non
         "--price-cents", "3995", "--customer", "K-4711", "--out", str(out),
     )  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith(f"{out}: Abweichung nachgewiesen: Download (max, normal, min).")
+    assert result.stdout.startswith(
+        f"{out}: Die Messungen deuten auf eine Abweichung hin (Download (max, normal, min))"
+    )
     html = out.read_text(encoding="utf-8")
     assert "Kunde: K-4711" in html
     assert "Alle Messungen (30)" in html
