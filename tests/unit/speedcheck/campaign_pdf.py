@@ -84,4 +84,3 @@ def _page(pdf: FPDF, lines: Sequence[str]) -> None:
     pdf.add_page()
     for line in lines:
         pdf.multi_cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
-

@@ -151,8 +151,10 @@ def test_results_worded_with_keine_and_unstated_results_are_read() -> None:
         "Messungen im Download\n1 12.05.2025 08:00 95,00 Mbit/s\n"
         "Messungen im Upload\n1 12.05.2025 08:00 38,00 Mbit/s\n"
     )
-    text = head + "Ergebnis der Messkampagne im Download\nEs wurde keine Abweichung\n" + (
-        "festgestellt.\n" + tables
+    text = (
+        head
+        + "Ergebnis der Messkampagne im Download\nEs wurde keine Abweichung\n"
+        + ("festgestellt.\n" + tables)
     )
     campaign = parse_campaign(text)
     assert (campaign.download_found, campaign.upload_found) == (False, None)

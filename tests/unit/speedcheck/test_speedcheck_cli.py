@@ -207,7 +207,7 @@ main()
 def test_an_unreachable_real_fritzconnection_prints_one_line_with_the_address_hint() -> None:
     """The real library against a closed loopback port: its own ERROR log stays silent and
     the wrapped FritzConnectionException reads as `unreachable`, once, with the address."""
-    done = subprocess.run(  # noqa: S603 - our own interpreter and a fixed script
+    done = subprocess.run(
         [sys.executable, "-c", UNREACHABLE_SCRIPT],
         capture_output=True,
         text=True,

@@ -109,7 +109,6 @@ def other(message: str) -> Text:
     )
 
 
-
 def explain_line(rates: LineRates, link: LinkType, download: SpeedTier | None = None) -> list[Text]:
     """Sync rate versus what a speed test over this line can show, and against the contract."""
     v4, v6 = (achievable_kbps(rates.downstream_kbps, link, ip) for ip in IPVersion)

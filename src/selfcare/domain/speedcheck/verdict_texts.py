@@ -184,10 +184,8 @@ def reduction_text(verdict: Verdict) -> Text | None:
 
 
 REDUCTION_PROVEN = Text(
-    de="Unverbindliche Schätzung Ihres Anspruchs nach § 57 Abs. 4 TKG, keine Zusage des "
-    "Anbieters.",
-    en="A non-binding estimate of your claim under §57(4) TKG, not a commitment by the "
-    "provider.",
+    de="Unverbindliche Schätzung Ihres Anspruchs nach § 57 Abs. 4 TKG, keine Zusage des Anbieters.",
+    en="A non-binding estimate of your claim under §57(4) TKG, not a commitment by the provider.",
 )
 REDUCTION_INDICATIVE = Text(
     de="Nur zur Orientierung: Ein Anspruch entsteht erst, wenn eine Messkampagne mit der "
