@@ -68,3 +68,26 @@ def test_the_page_measures_loopback_by_cable_and_stores_the_result(served: Serve
     assert stored.ping_ms is not None
     assert shown_download.endswith(" Mbit/s")
     assert ip == "127.0.0.1"
+
+
+IE11 = "Mozilla/5.0 (Windows NT 10.0; WOW64; Trident/7.0; rv:11.0) like Gecko"
+
+
+def test_a_browser_without_usable_upload_progress_uploads_in_chunks(served: Served) -> None:
+    """Claiming to be IE11, the page times the upload by chunks' onload and still stores it."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(user_agent=IE11)
+            page.goto(f"{served.base}/speedtest/?customer=ie&lang=en&duration=2")
+            page.wait_for_selector("body[data-state=ready]")
+            mode = page.get_attribute("body", "data-upload")
+            page.check("#sc-wlan")
+            page.click("#sc-start")
+            page.wait_for_selector("body[data-state=done]", timeout=90_000)
+        finally:
+            browser.close()
+    [stored] = served.store.list("ie")
+    assert mode == "chunks"
+    assert 0 < stored.upload_kbps < ONE_TBIT_IN_KBPS

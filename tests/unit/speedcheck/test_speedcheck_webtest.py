@@ -122,6 +122,40 @@ def test_the_page_script_is_es5_and_uses_xmlhttprequest_only() -> None:
     assert "1.06" not in numbers  # payload is reported as measured, no LibreSpeed mark-up
 
 
+def test_the_upload_falls_back_to_chunks_timed_by_onload_where_progress_is_unusable() -> None:
+    """LibreSpeed's IE11/Edge/Safari workaround: small chunks, each counted at `onload`."""
+    source = SCRIPT.read_text(encoding="utf-8")
+    tree = esprima.parseScript(source)
+    names = {
+        node.id.name
+        for node in _walk(tree)
+        if node.type == "FunctionDeclaration" and node.id is not None
+    }
+    assert "uploadProgressUnusable" in names
+    for browser in ("Trident/", "Edge/", "Safari"):
+        assert browser in source
+    chunked = source[source.index("} else if (chunkedUpload) {") :]
+    chunked = chunked[: chunked.index("} else {")]
+    assert "xhr.onload" in chunked
+    assert "total += payload.chunk.size" in chunked
+    assert "onprogress" not in chunked
+    assert "config.uploadChunkBytes" in source
+
+
+def _walk(node: object) -> list[Any]:
+    """Every syntax node below `node` (esprima's nodes are plain attribute bags)."""
+    found: list[Any] = []
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+        elif hasattr(item, "type") and hasattr(item, "__dict__"):
+            found.append(item)
+            stack.extend(vars(item).values())
+    return found
+
+
 def test_the_page_offers_cable_or_wlan_and_its_inline_script_is_es5() -> None:
     page = client_for(InMemoryMeasurementStore()).get("/speedtest/?customer=c1&lang=en&duration=3")
     assert page.status_code == 200
@@ -134,6 +168,8 @@ def test_the_page_offers_cable_or_wlan_and_its_inline_script_is_es5() -> None:
     assert config["durationMs"] == 3000
     assert config["urls"]["results"] == "/speedtest/results?customer=c1&lang=en"
     assert (config["downStreams"], config["upStreams"]) == (4, 4)
+    assert config["uploadChunkBytes"] == 256 * 1024
+    assert config["forceChunkedUpload"] is False
     assert "A new series starts with the next measurement by LAN cable" in page.text
 
 

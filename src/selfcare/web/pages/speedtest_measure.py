@@ -51,6 +51,10 @@ class SpeedtestSettings:
     chunks_per_request: int = 100
     max_upload_bytes: int = 256 * CHUNK_BYTES
     upload_bytes: int = 4 * CHUNK_BYTES
+    # Where upload progress events are unusable (IE11, old Edge, Safari) the page uploads
+    # chunks this small, each timed by its request's onload (LibreSpeed's workaround).
+    upload_chunk_bytes: int = 256 * 1024
+    force_chunked_upload: bool = False
     down_streams: int = 4
     up_streams: int = 4
     stagger_ms: int = 300
@@ -295,6 +299,8 @@ def _page_config(
         "staggerMs": settings.stagger_ms,
         "chunks": min(settings.chunks_per_request, settings.max_chunks),
         "uploadBytes": settings.upload_bytes,
+        "uploadChunkBytes": settings.upload_chunk_bytes,
+        "forceChunkedUpload": settings.force_chunked_upload,
         "pings": settings.pings,
         "texts": script_texts(lang),
     }

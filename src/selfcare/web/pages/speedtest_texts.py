@@ -27,8 +27,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "verdict": "Ergebnis",
         "protocol_ok": "Das Messprotokoll ist eingehalten.",
         "protocol_problems": "Was am Messprotokoll noch fehlt oder nicht stimmt",
-        "pass": "Weil die Abweichung nachgewiesen ist, zählt ein Anruf bei der Hotline dazu "
-        "in den nächsten {days} Tagen nicht gegen Ihren Bonus.",
+        "pass": "Weil Ihre Messreihe eine Abweichung zeigt, zählt ein Anruf bei der Hotline "
+        "dazu in den nächsten {days} Tagen nicht gegen Ihren Bonus. Das ist eine Regel unseres "
+        "Programms; gegenüber dem Anbieter zählt nur die Desktop-App der Bundesnetzagentur.",
         "measurements": "Messungen dieser Messreihe",
         "none": "Noch keine Messung in dieser Messreihe.",
         "others": "Weitere Messungen (WLAN oder außerhalb der Messreihe)",
@@ -69,8 +70,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "verdict": "Result",
         "protocol_ok": "The measurement protocol is followed.",
         "protocol_problems": "What is still missing or wrong in the measurement protocol",
-        "pass": "Because the deviation is proven, a call to the hotline about it within the "
-        "next {days} days does not count against your bonus.",
+        "pass": "Because your series shows a deviation, a call to the hotline about it within "
+        "the next {days} days does not count against your bonus. That is our programme's rule; "
+        "towards the provider only the Bundesnetzagentur's Desktop App counts.",
         "measurements": "Measurements of this series",
         "none": "No measurement in this series yet.",
         "others": "Other measurements (WLAN or outside the series)",
