@@ -181,3 +181,15 @@ def test_a_broken_pdf_is_refused_as_input(tmp_path: Path) -> None:
     path.write_bytes(b"%PDF-1.4\nnot really\n")
     with pytest.raises(InvalidInput, match=r"broken\.pdf"):
         load_campaign(path)
+
+
+def test_the_example_protocol_pdf_is_the_example_series_and_agrees() -> None:
+    examples = Path(__file__).resolve().parents[3] / "examples" / "speedcheck"
+    campaign = load_campaign(examples / "Messprotokoll_Breitbandmessung.pdf")
+    verdict = judge(
+        list(campaign.measurements), campaign.contract, evidence=Evidence.REGULATOR_DESKTOP_APP
+    )
+    assert len(campaign.measurements) == 30
+    assert verdict.deviation
+    assert verdict.download.failed_criteria == ["max", "normal", "min"]
+    assert compare(campaign, verdict).agrees
