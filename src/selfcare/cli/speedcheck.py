@@ -6,7 +6,6 @@ used unless --download/--upload are given) or browser-test measurements (indicat
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -17,6 +16,7 @@ from typing import Annotated, Any
 import typer
 
 from selfcare.cli.common import Lang, OutputFormat, emit_json, fail
+from selfcare.cli.speedcheck_print import print_verdict
 from selfcare.domain.speedcheck.campaign import Campaign, compare
 from selfcare.domain.speedcheck.diagnosis import action_text, diagnose
 from selfcare.domain.speedcheck.models import (
@@ -26,7 +26,6 @@ from selfcare.domain.speedcheck.models import (
     LineRates,
     Measurement,
     SpeedTier,
-    Text,
     parse_mbit,
 )
 from selfcare.domain.speedcheck.overhead import IPVersion, LinkType, guess_link
@@ -45,6 +44,7 @@ from selfcare.speedcheck.adapters.fritzbox import (
     FritzBox,
     RouterProblem,
     RouterSettings,
+    quiet_library_log,
     read_line,
 )
 from selfcare.speedcheck.adapters.importers import load_measurements
@@ -97,10 +97,6 @@ SpeedsOption = Annotated[
 ConnectionOption = Annotated[
     Tagged | None, typer.Option(help="How untagged measurements were connected.")
 ]
-CABLE_HINT = Text(
-    de="Haben Sie per LAN-Kabel gemessen, sagen Sie es mit --connection lan.",
-    en="If you did measure by LAN cable, say so with --connection lan.",
-)
 
 
 @dataclass(frozen=True)
@@ -141,7 +137,7 @@ def evaluate_command(
     if output is OutputFormat.JSON:
         emit_json(doc)
     else:
-        _print_verdict(doc, lang.value)
+        print_verdict(doc, lang.value)
 
 
 def _judge_path(
@@ -200,52 +196,6 @@ def _verdict_doc(judged: Judged, lang: str) -> dict[str, Any]:
         campaign_to_json(campaign, compare(campaign, judged.verdict), lang) if campaign else None
     )
     return doc
-
-
-EVIDENCE_LINES = {
-    "regulator_desktop_app": Text(
-        de="Nachweis: Messkampagne der Desktop-App der Bundesnetzagentur",
-        en="Evidence: the Bundesnetzagentur's Desktop App measurement campaign",
-    ),
-    "indicative": Text(
-        de="Nachweis: keiner – Browser-Test, nur ein Hinweis",
-        en="Evidence: none – browser test, indicative only",
-    ),
-}
-
-
-def _print_verdict(doc: dict[str, Any], lang: str) -> None:
-    typer.echo(doc["profile_label"])
-    typer.echo(EVIDENCE_LINES[doc["evidence"]].get(lang))
-    regulator = doc["regulator"]
-    if regulator:
-        typer.echo(
-            f"  {regulator['provider']}, {regulator['tariff']}: "
-            f"{regulator['campaign_start']} – {regulator['campaign_end']}"
-        )
-    valid = doc["protocol"]["valid"]
-    typer.echo(f"{'Protokoll' if lang == 'de' else 'Protocol'}: {'OK' if valid else '✗'}")
-    for problem in doc["protocol"]["explanations"]:
-        typer.echo(f"  ✗ {problem['code']}: {problem['explanation']}")
-    if "connection_not_lan" in doc["protocol"]["problems"]:
-        typer.echo(f"  → {CABLE_HINT.get(lang)}")
-    for note in doc["protocol"]["notes"]:
-        typer.echo(f"  ! {note}")
-    for name in ("download", "upload"):
-        for criterion in doc[name]["criteria"]:
-            mark = "✗" if criterion["failed"] else "✓"
-            typer.echo(f"  {mark} {criterion['explanation']}")
-    typer.echo(doc["explanation"])
-    if regulator:
-        for name in ("download", "upload"):
-            mark = "=" if regulator[name]["agrees"] else "≠"
-            typer.echo(f"  {mark} {regulator[name]['explanation']}")
-        shown = {regulator[name]["explanation"] for name in ("download", "upload")}
-        for text in regulator["disagreements"]:
-            if text not in shown:
-                typer.echo(f"  ≠ {text}")
-    if doc["reduction"]:
-        typer.echo(doc["reduction"]["explanation"])
 
 
 @app.command("evidence")
@@ -307,7 +257,7 @@ def _read_router(
     address: str | None, user: str | None, password: str | None, lang: str
 ) -> LineRates:
     settings = RouterSettings.resolve(address, user, password)
-    quiet_fritzconnection()
+    quiet_library_log()
     try:
         return read_line(
             ROUTER_FACTORY(settings),
@@ -316,18 +266,6 @@ def _read_router(
         )
     except RouterProblem as exc:
         fail(f"{exc.code.value}: {exc.text.get(lang)}")
-
-
-def quiet_fritzconnection() -> None:
-    """Keep fritzconnection's own log lines off stderr: the CLI says it once, in its words.
-
-    The library logs "Unable to get a connection: …" at ERROR with no handler of its own,
-    so Python's last-resort handler printed it before selfcare's message.
-    """
-    logger = logging.getLogger("fritzconnection")
-    if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
-        logger.addHandler(logging.NullHandler())
-    logger.propagate = False
 
 
 def _link(choice: LinkChoice, sync_kbps: int) -> LinkType:

@@ -8,6 +8,7 @@ plain sentence in German and English instead of a stack trace.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from collections.abc import Callable, Mapping
@@ -219,3 +220,15 @@ def _optional_int(info: Mapping[str, Any], key: str) -> int | None:
         return int(value) if value is not None else None
     except (TypeError, ValueError):
         return None
+
+
+def quiet_library_log() -> None:
+    """Keep fritzconnection's own log lines off stderr: the CLI says it once, in its words.
+
+    The library logs "Unable to get a connection: …" at ERROR with no handler of its own,
+    so Python's last-resort handler printed it before selfcare's message.
+    """
+    logger = logging.getLogger("fritzconnection")
+    if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
+        logger.addHandler(logging.NullHandler())
+    logger.propagate = False
