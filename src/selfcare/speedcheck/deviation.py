@@ -1,6 +1,7 @@
-"""Handing a proven deviation to the ingest service, so the customer gets the hotline pass.
+"""Handing a series' deviation to the ingest service, so the customer gets the hotline pass.
 
-A completed, protocol-conformant series that proves a deviation becomes one
+A completed, protocol-conformant series whose criteria show a deviation (browser tests
+included: the pass is the operator's rule, not §57(4) TKG's proof) becomes one
 `speedcheck_deviation` event for the customer (evidence.deviation_event: its id derives from
 customer and series). It is ingested like any other event, so the customer's progress and
 timeline know it and a hotline call about it in the following days does not count.

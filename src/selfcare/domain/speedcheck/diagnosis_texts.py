@@ -149,14 +149,15 @@ ACTIONS = {
     ),
     "run_protocol": Text(
         de="Starten Sie die Messreihe nach den Regeln der Bundesnetzagentur (30 Messungen an 3 "
-        "Tagen, per LAN-Kabel).",
+        "Tagen, per LAN-Kabel) – als Nachweis mit deren Desktop-App „Breitbandmessung“.",
         en="Start the measurement series by the regulator's rules (30 measurements on 3 days, "
-        "by LAN cable).",
+        "by LAN cable) – as evidence, with its 'Breitbandmessung' Desktop App.",
     ),
     "claim_reduction": Text(
-        de="Zeigt die Messreihe eine Abweichung, können Sie die Zahlung mindern oder kündigen; "
-        "der Nachweis von selfcare hilft dabei.",
-        en="If the series shows a deviation you may reduce your payment or cancel; selfcare's "
-        "evidence page helps with that.",
+        de="Weist eine Messkampagne mit der Desktop-App der Bundesnetzagentur eine Abweichung "
+        "nach, können Sie die Zahlung mindern oder kündigen; ein Browser-Test allein genügt "
+        "dafür nicht.",
+        en="If a measurement campaign with the Bundesnetzagentur's Desktop App proves a "
+        "deviation you may reduce your payment or cancel; a browser test alone is not enough.",
     ),
 }
