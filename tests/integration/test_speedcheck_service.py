@@ -202,7 +202,7 @@ def test_looking_at_a_result_never_writes_a_later_measurement_hands_the_deviatio
         measure_series(browser, clock)
         store_contract(api.app.uow, "c1", Contract(*TIERS, 4000), now=clock.now)
         assert browser.get("/speedtest/series").status_code == 200
-        assert browser.get("/speedtest/status").json()["verdict"]["deviation"] is True
+        assert browser.get("/speedtest/status").json()["verdict"]["indicative_deviation"] is True
         assert stored_types(api) == []
         clock.now = LAST_MEASUREMENT + timedelta(days=1)
         assert browser.post("/speedtest/results", json=slow_line()).status_code == 200

@@ -1,8 +1,9 @@
 """The speed check's use cases for the browser test and the customer's overview.
 
 Routes only parse and render; what a measurement does (joins a series, completes it,
-proves a deviation and hands the deviation event to ingest) is decided here, once, and
-wired by the composition root (`bootstrap.build`). Reading never writes: the overview and
+shows a deviation on a conformant series and hands the deviation event to ingest for the
+hotline pass — a browser series is indicative, never proof towards the provider) is decided
+here, once, and wired by the composition root (`bootstrap.build`). Reading never writes: the overview and
 the status only judge; a deviation event is offered when a measurement is recorded (and
 again by any later measurement, should an earlier offer have failed) or when the
 operator sets the contract figures.
@@ -25,7 +26,7 @@ from selfcare.speedcheck.series import MeasurementStore, Recorded, current_serie
 
 
 class Deviations(Protocol):
-    """Where a proven deviation goes: the ingest service (deviation.py) or a test's list."""
+    """Where a conformant series' deviation goes (hotline pass): ingest, or a test's list."""
 
     def offer(self, event: Event) -> None: ...
 
