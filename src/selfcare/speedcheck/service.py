@@ -2,11 +2,11 @@
 
 Routes only parse and render; what a measurement does (joins a series, completes it,
 shows a deviation on a conformant series and hands the deviation event to ingest for the
-hotline pass — a browser series is indicative, never proof towards the provider) is decided
-here, once, and wired by the composition root (`bootstrap.build`). Reading never writes: the overview and
-the status only judge; a deviation event is offered when a measurement is recorded (and
-again by any later measurement, should an earlier offer have failed) or when the
-operator sets the contract figures.
+hotline pass — a browser series is indicative, never proof towards the provider) is
+decided here, once, and wired by the composition root (`bootstrap.build`). Reading never
+writes: the overview and the status only judge; a deviation event is offered when a
+measurement is recorded (and again by any later measurement, should an earlier offer have
+failed) or when the operator sets the contract figures.
 """
 
 from __future__ import annotations
