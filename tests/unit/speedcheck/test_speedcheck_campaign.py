@@ -8,8 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from campaign_pdf import campaign_pdf
-from speedcheck_builders import CONTRACT, series
 from typer.testing import CliRunner
 
 from selfcare.cli import app as root_app
@@ -18,6 +16,8 @@ from selfcare.domain.speedcheck.models import Connection, Evidence
 from selfcare.domain.speedcheck.verdict import judge
 from selfcare.errors import InvalidInput
 from selfcare.speedcheck.adapters.desktop_app_pdf import load_campaign, parse_campaign
+from tests.unit.speedcheck.campaign_pdf import campaign_pdf
+from tests.unit.speedcheck.speedcheck_builders import CONTRACT, series
 
 runner = CliRunner()
 
