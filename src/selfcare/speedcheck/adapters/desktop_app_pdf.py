@@ -123,7 +123,7 @@ def _int(text: str | None) -> int | None:
 def _contract(text: str, source: str) -> Contract:
     """`Maximal/Normalerweise/Minimal`, each download first, then upload."""
     values = {name: pattern.findall(text) for name, pattern in _TIERS.items()}
-    short = [name for name, found in values.items() if len(found) < 2]  # noqa: PLR2004
+    short = [name for name, found in values.items() if len(found) < 2]  # noqa: PLR2004 - download and upload
     if short:
         msg = f"{source}: the contract figures lack {', '.join(short)} for download and upload"
         raise InvalidInput(msg)
