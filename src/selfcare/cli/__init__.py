@@ -56,3 +56,7 @@ service.register(app)
 from selfcare.cli import web  # noqa: E402 - registered after `app` exists
 
 web.register(app)
+
+from selfcare.cli import pilot  # noqa: E402
+
+app.add_typer(pilot.app, name="pilot", help="Randomised pilot: assign, plan, simulate, analyse.")

@@ -1,0 +1,126 @@
+"""`selfcare pilot`: assign, plan, simulate, analyse and report a randomised pilot."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from selfcare.cli.common import OutputFormat, emit_json, fail
+from selfcare.errors import SelfcareError
+
+app = typer.Typer(no_args_is_help=True, help="Randomised pilot: assign, plan, simulate, analyse.")
+
+Format = Annotated[OutputFormat, typer.Option("--format", help="table or json")]
+
+
+def _floats(text: str, option: str) -> tuple[float, ...]:
+    try:
+        return tuple(float(part) for part in text.split(",") if part.strip())
+    except ValueError:
+        fail(f"{option}: {text!r} is not a comma-separated list of numbers")
+
+
+def _dates(text: str, option: str) -> tuple[date, ...]:
+    try:
+        return tuple(date.fromisoformat(part.strip()) for part in text.split(",") if part.strip())
+    except ValueError:
+        fail(f"{option}: {text!r} is not a comma-separated list of dates (YYYY-MM-DD)")
+
+
+def _names(text: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in text.split(",") if part.strip())
+
+
+def _date(text: str, option: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        fail(f"{option}: {text!r} is not a date (YYYY-MM-DD)")
+
+
+@app.command("assign")
+def assign_command(
+    customers: Annotated[Path, typer.Option(help="CSV with customer_id and attributes.")],
+    salt: Annotated[str, typer.Option(help="Secret salt of this pilot (keep it stable).")],
+    out: Annotated[Path, typer.Option(help="Where to write the assignment CSV.")],
+    start: Annotated[str, typer.Option(help="Assignment date of wave 1 (YYYY-MM-DD).")],
+    strata: Annotated[str, typer.Option(help="Columns to stratify by, e.g. tariff,region.")] = "",
+    control_share: Annotated[float, typer.Option(help="Control share of the sample.")] = 0.5,
+    exposure: Annotated[str, typer.Option(help="Cumulative sample shares per wave.")] = "1.0",
+    wave_dates: Annotated[str, typer.Option(help="One date per wave (default: --start).")] = "",
+    balance: Annotated[str, typer.Option(help="Pre-period columns to check for balance.")] = "",
+    aa: Annotated[bool, typer.Option("--aa", help="A/A test: nobody is invited.")] = False,
+    output_format: Format = OutputFormat.TABLE,
+) -> None:
+    """Assign customers to control and treatment by salted SHA-256, in rollout waves."""
+    from selfcare.pilot.assignment import Design
+    from selfcare.pilot.service import assign_customers
+
+    try:
+        design = Design(
+            salt=salt,
+            start=_date(start, "--start"),
+            control_share=control_share,
+            exposures=_floats(exposure, "--exposure"),
+            wave_dates=_dates(wave_dates, "--wave-dates"),
+            strata=_names(strata),
+            aa=aa,
+        )
+        summary = assign_customers(
+            customers=customers, design=design, out=out, balance_columns=_names(balance)
+        )
+    except SelfcareError as exc:
+        fail(str(exc))
+    if output_format is OutputFormat.JSON:
+        emit_json(summary)
+        return
+    typer.echo(f"{summary['assigned']} of {summary['customers']} customers assigned → {out}")
+    for wave in summary["waves"]:
+        typer.echo(
+            f"  wave {wave['wave']} ({wave['assigned_at']}): control {wave['control']}, "
+            f"treatment {wave['treatment']}, SRM p = {wave['p_value']:.3g}"
+            + ("  ALARM" if wave["alarm"] else "")
+        )
+    typer.echo("SRM alarm!" if summary["srm_alarm"] else "No sample-ratio mismatch.")
+
+
+@app.command("plan")
+def plan_command(
+    calls_per_month: Annotated[float, typer.Option(help="Counted calls per customer-month.")],
+    relative_effect: Annotated[float, typer.Option(help="Change among accepters, e.g. -0.10.")],
+    take_up: Annotated[float, typer.Option(help="Share of invited customers who accept.")],
+    months: Annotated[int, typer.Option(help="Months of observation.")],
+    dispersion: Annotated[float, typer.Option(help="Negative-binomial K (var μ+μ²/K).")] = 1.0,
+    alpha: Annotated[float, typer.Option(help="Two-sided significance level.")] = 0.05,
+    power: Annotated[float, typer.Option(help="Power.")] = 0.8,
+    output_format: Format = OutputFormat.TABLE,
+) -> None:
+    """Customers per arm for negative-binomial counts, the effect diluted by take-up."""
+    from selfcare.pilot.plan import PlanInput, plan
+
+    try:
+        document = plan(
+            PlanInput(
+                calls_per_month=calls_per_month,
+                relative_effect=relative_effect,
+                take_up=take_up,
+                months=months,
+                dispersion=dispersion,
+                alpha=alpha,
+                power=power,
+            )
+        )
+    except SelfcareError as exc:
+        fail(str(exc))
+    if output_format is OutputFormat.JSON:
+        emit_json(document)
+        return
+    typer.echo(
+        f"{document['per_arm']:,} customers per arm ({document['total']:,} in all) over "
+        f"{months} months detect {relative_effect:+.0%} among accepters at {take_up:.0%} "
+        f"take-up (invitation effect {document['itt_relative_effect']:+.1%}); if everyone "
+        f"accepted, {document['per_arm_if_everyone_accepted']:,} per arm would do."
+    )
