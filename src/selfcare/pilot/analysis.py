@@ -53,7 +53,7 @@ def analyze(
     cace = complier_effect(y, table["accepted"].to_numpy(), treat, pre)
     invited = int(treat.sum())
     accepters = int(table.loc[table["treat"] == 1, "accepted"].sum())
-    guards = guardrail_rows(table, window, settings)
+    guards = guardrail_rows(table, settings)
     mb = granted_mb(table, program, window.instant(end))
     return {
         "period": {
@@ -119,10 +119,10 @@ def secondary(table: pd.DataFrame, window: Window, pre: np.ndarray) -> dict[str,
     }
 
 
-def guardrail_rows(table: pd.DataFrame, window: Window, s: PilotSettings) -> list[dict[str, Any]]:
+def guardrail_rows(table: pd.DataFrame, s: PilotSettings) -> list[dict[str, Any]]:
     """Repeat reception-problem contacts, churn, complaints: each a non-inferiority test."""
     t, c = table["treat"] == 1, table["treat"] == 0
-    repeat = table["repeat_reception"].to_numpy() / window.months
+    repeat = table["repeat_reception"].to_numpy()  # same period for all: ratio of counts
     complaints = table["complaints"].to_numpy()
     churn = table["churned"].to_numpy()
     alpha, m = s.guardrail_alpha, s.margins
