@@ -41,16 +41,16 @@ def rate_ratio(
     upper = np.exp(log_ratio + stats.norm.ppf(1 - alpha) * se) - 1
     p_value = stats.norm.cdf((log_ratio - np.log1p(margin)) / se)
     return _row(
-        name,
-        "rate ratio (log z-test)",
-        mean_c,
-        mean_t,
-        mean_t / mean_c - 1,
-        upper,
-        margin,
-        p_value,
-        alpha,
-        "relative",
+        name=name,
+        test="rate ratio (log z-test)",
+        control=mean_c,
+        treatment=mean_t,
+        change=mean_t / mean_c - 1,
+        upper=upper,
+        margin=margin,
+        p_value=p_value,
+        alpha=alpha,
+        scale="relative",
     )
 
 
@@ -65,16 +65,16 @@ def proportion(
     upper = difference + stats.norm.ppf(1 - alpha) * se
     p_value = stats.norm.cdf((difference - margin) / se)
     return _row(
-        name,
-        "difference of shares (z-test)",
-        p_c,
-        p_t,
-        difference,
-        upper,
-        margin,
-        p_value,
-        alpha,
-        "absolute",
+        name=name,
+        test="difference of shares (z-test)",
+        control=p_c,
+        treatment=p_t,
+        change=difference,
+        upper=upper,
+        margin=margin,
+        p_value=p_value,
+        alpha=alpha,
+        scale="absolute",
     )
 
 
@@ -90,16 +90,16 @@ def exact_poisson(
     rate_t, rate_c = events_t / n_t, events_c / n_c
     relative = rate_t / rate_c - 1 if rate_c else np.inf
     return _row(
-        name,
-        "exact Poisson (conditional binomial)",
-        rate_c,
-        rate_t,
-        relative,
-        upper,
-        margin,
-        p_value,
-        alpha,
-        "relative",
+        name=name,
+        test="exact Poisson (conditional binomial)",
+        control=rate_c,
+        treatment=rate_t,
+        change=relative,
+        upper=upper,
+        margin=margin,
+        p_value=p_value,
+        alpha=alpha,
+        scale="relative",
     )
 
 
