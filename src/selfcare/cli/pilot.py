@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from selfcare.cli.common import OutputFormat, emit_json, fail
+from selfcare.cli.common import Lang, OutputFormat, emit_json, fail
 from selfcare.errors import SelfcareError
 
 app = typer.Typer(no_args_is_help=True, help="Randomised pilot: assign, plan, simulate, analyse.")
@@ -124,3 +124,95 @@ def plan_command(
         f"take-up (invitation effect {document['itt_relative_effect']:+.1%}); if everyone "
         f"accepted, {document['per_arm_if_everyone_accepted']:,} per arm would do."
     )
+
+
+@app.command("simulate")
+def simulate_command(
+    out: Annotated[Path, typer.Option(help="Folder for customers, assignments, events, truth.")],
+    customers: Annotated[int, typer.Option(min=100, help="Customers in the base.")] = 20_000,
+    effect: Annotated[float, typer.Option(help="True change among accepters, e.g. -0.2.")] = -0.2,
+    take_up: Annotated[float, typer.Option(min=0, max=1, help="Share who accept.")] = 0.35,
+    months: Annotated[int, typer.Option(min=1, max=24, help="Pilot months.")] = 6,
+    pre_months: Annotated[int, typer.Option(min=1, max=24, help="Months before.")] = 6,
+    start: Annotated[str, typer.Option(help="Pilot start (YYYY-MM-DD).")] = "2025-01-01",
+    calls_per_month: Annotated[float, typer.Option(help="Counted calls/customer-month.")] = 0.3,
+    dispersion: Annotated[float, typer.Option(help="Gamma shape K of call rates.")] = 0.8,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
+    output_format: Format = OutputFormat.TABLE,
+) -> None:
+    """Simulate a customer base and a pilot with a known true effect."""
+    from selfcare.pilot.service import simulate_to
+    from selfcare.pilot.simulate import Scenario
+
+    if not -1 < effect <= 1 or calls_per_month <= 0 or dispersion <= 0:
+        fail("--effect must be in (-1, 1]; --calls-per-month and --dispersion above 0")
+    scenario = Scenario(
+        customers=customers,
+        effect=effect,
+        take_up=take_up,
+        months=months,
+        pre_months=pre_months,
+        start=_date(start, "--start"),
+        calls_per_month=calls_per_month,
+        dispersion=dispersion,
+        seed=seed,
+    )
+    summary = simulate_to(out=out, scenario=scenario)
+    if output_format is OutputFormat.JSON:
+        emit_json(summary)
+        return
+    truth = summary["truth"]
+    typer.echo(
+        f"{summary['events']:,} events for {customers:,} customers in {out}; true effect "
+        f"{truth['itt_effect']:+.4f} calls per customer-month ({truth['itt_relative_effect']:+.1%})"
+        f", take-up {truth['take_up']:.0%}. Analyse {summary['period']['start']} to "
+        f"{summary['period']['end']}."
+    )
+
+
+@app.command("analyze")
+def analyze_command(
+    program: Annotated[Path, typer.Option(help="Program file (with an optional [pilot]).")],
+    assignments: Annotated[Path, typer.Option(help="Assignment CSV from `pilot assign`.")],
+    events: Annotated[Path, typer.Option(help="Events: JSON Lines, CSV or Parquet.")],
+    start: Annotated[str, typer.Option(help="First day of the pilot (YYYY-MM-DD).")],
+    end: Annotated[str, typer.Option(help="Day after the last day (YYYY-MM-DD).")],
+    report: Annotated[Path | None, typer.Option(help="Write the HTML report here.")] = None,
+    lang: Annotated[Lang, typer.Option("--lang", help="Report language.")] = Lang.DE,
+    output_format: Format = OutputFormat.TABLE,
+) -> None:
+    """Effect on counted calls (ITT, CACE), guardrails, money; optionally the HTML report."""
+    from selfcare.pilot.service import analyze_files
+
+    try:
+        document = analyze_files(
+            program=program,
+            assignments=assignments,
+            events=events,
+            start=_date(start, "--start"),
+            end=_date(end, "--end"),
+            report=report,
+            lang=lang.value,
+        )
+    except SelfcareError as exc:
+        fail(str(exc))
+    if output_format is OutputFormat.JSON:
+        emit_json(document)
+        return
+    itt, cace = document["itt"], document["cace"]
+    typer.echo(
+        f"Invitation effect: {itt['effect']:+.4f} counted calls per customer-month "
+        f"({itt['relative_effect']:+.1%}, 95 % CI {itt['ci_low']:+.4f} to {itt['ci_high']:+.4f}, "
+        f"p = {itt['p_value']:.2g}); variance reduction by pre-period "
+        f"{itt['variance_reduction']:.0%}."
+    )
+    typer.echo(
+        f"Among accepters (take-up {cace['take_up']:.0%}): {cace['effect']:+.4f} "
+        f"per month (first-stage F {cace['first_stage_f']:.0f})."
+    )
+    for guard in document["guardrails"]:
+        verdict = "ok" if guard["non_inferior"] else "NOT shown non-inferior"
+        typer.echo(f"Guardrail {guard['name']}: {verdict} (p = {guard['p_value']:.3g})")
+    typer.echo(f"Roll-out rule: {document['rollout']['decision']}")
+    if report is not None:
+        typer.echo(f"Report: {report}")
