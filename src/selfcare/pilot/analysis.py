@@ -194,6 +194,16 @@ def sequential(measured: Measured, pre: np.ndarray, alpha: float) -> dict[str, A
 def funnel(table: pd.DataFrame, program: Program) -> list[dict[str, Any]]:
     """Invited → accepted → each self-service task (counts in the treatment arm)."""
     treated = table.loc[table["treat"] == 1]
-    steps = [("invited", len(treated)), ("accepted", int(treated["accepted"].sum()))]
-    steps += [(t.id, int(treated[f"task_{t.id}"].sum())) for t in program.tasks]
-    return [{"step": name, "customers": count} for name, count in steps]
+    rows: list[dict[str, Any]] = [
+        {"step": "invited", "customers": len(treated)},
+        {"step": "accepted", "customers": int(treated["accepted"].sum())},
+    ]
+    rows += [
+        {
+            "step": t.id,
+            "customers": int(treated[f"task_{t.id}"].sum()),
+            "title": {"de": t.title.get("de"), "en": t.title.get("en")},
+        }
+        for t in program.tasks
+    ]
+    return rows
