@@ -93,7 +93,9 @@ def assign(customers: pd.DataFrame, design: Design) -> pd.DataFrame:
             "arm": arms,
             "stratum": stratum_labels(customers, design.strata).to_numpy(),
             "wave": wave,
-            "assigned_at": [design.date_of_wave(int(w)).isoformat() for w in wave],
+            "assigned_at": pd.Series(wave).map(
+                {k: design.date_of_wave(k).isoformat() for k in range(1, len(edges) + 1)}
+            ),
             "mode": "aa" if design.aa else "ab",
         }
     )

@@ -47,7 +47,7 @@ def read_events(path: Path) -> pd.DataFrame:
         raise InvalidInput(f"{path}: no such file")
     try:
         if path.suffix in {".jsonl", ".json", ".ndjson"}:
-            frame = pd.read_json(path, lines=True, dtype=False, convert_dates=False)
+            frame = pd.read_json(path, lines=True, dtype=False)
         elif path.suffix == ".parquet":
             frame = pd.read_parquet(path)
         else:

@@ -50,7 +50,7 @@ class PlanInput:
 
     @property
     def itt_relative_effect(self) -> float:
-        return self.relative_effect * self.take_up
+        return round(self.relative_effect * self.take_up, 12)
 
 
 def per_arm(
