@@ -32,7 +32,7 @@ def complier_effect(
     data = pd.DataFrame(
         {"y": y, "accepted": accepted, "invited": treat, "pre": pre - pre.mean(), "const": 1.0}
     )
-    result = IV2SLS(data["y"], data[["const", "pre"]], data["accepted"], data["invited"]).fit(
+    result: Any = IV2SLS(data["y"], data[["const", "pre"]], data["accepted"], data["invited"]).fit(
         cov_type="robust"
     )
     low, high = result.conf_int().loc["accepted"]

@@ -37,7 +37,8 @@ class Window:
 
     @property
     def pre_start(self) -> date:
-        return (pd.Timestamp(self.start) - pd.DateOffset(months=self.pre_months)).date()
+        earlier: date = (pd.Timestamp(self.start) - pd.DateOffset(months=self.pre_months)).date()
+        return earlier
 
     @property
     def months(self) -> float:

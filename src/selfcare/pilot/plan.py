@@ -61,7 +61,7 @@ def per_arm(
     mu_treatment = mu_control * ratio
     variance = 1 / mu_control + 1 / mu_treatment + 2 / dispersion
     z = stats.norm.ppf(1 - alpha / 2) + stats.norm.ppf(power)
-    return math.ceil(z**2 * variance / math.log(ratio) ** 2)
+    return math.ceil(float(z) ** 2 * variance / math.log(ratio) ** 2)
 
 
 def plan(p: PlanInput) -> dict[str, Any]:

@@ -63,7 +63,7 @@ def _weights(points: np.ndarray) -> np.ndarray:
     h = points[1] - points[0]
     w = np.ones(len(points))
     w[1:-1:2], w[2:-1:2] = 4, 2
-    return w * h / 3
+    return np.asarray(w * h / 3, dtype=np.float64)
 
 
 def _solve(points: np.ndarray, density: np.ndarray, step: float, t: float, target: float) -> float:

@@ -78,7 +78,7 @@ def gamma_rates(
 def acceptance_probability(rates: FloatArray, take_up: float) -> FloatArray:
     """Take-up falls with a customer's call rate (rank-based), averaging `take_up`."""
     ranks = rates.argsort(axis=-1).argsort(axis=-1) / max(rates.shape[-1] - 1, 1)
-    return np.clip(take_up * (1.3 - 0.6 * ranks), 0, 1)
+    return np.asarray(np.clip(take_up * (1.3 - 0.6 * ranks), 0, 1), dtype=np.float64)
 
 
 def simulate(s: Scenario) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dict[str, float]]:
