@@ -142,4 +142,4 @@ class EventBuilder:
         )
 
 
-COUNTED = ("Frage zu meiner Rechnung", "Roaming aktivieren", "Passwort vergessen")
+COUNTED = ("Frage zu meiner Rechnung", "Roaming aktivieren", "Ich möchte meine Adresse ändern")

@@ -8,13 +8,15 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from selfcare.domain.calls import classify_text
 from selfcare.domain.contacts import contact_verdict
 from selfcare.domain.events import Event
 from selfcare.pilot.analysis import analyze
 from selfcare.pilot.metrics import Window, classify_contacts, measure
 from selfcare.pilot.report import render_report
 from selfcare.pilot.settings import PilotSettings
-from selfcare.pilot.simulate import Scenario, simulate
+from selfcare.pilot.simulate import EXEMPT, Scenario, simulate
+from selfcare.pilot.simulate_events import COUNTED
 from selfcare.program.load import bundled_example
 
 SCENARIO = Scenario(customers=6_000, months=4, pre_months=4, effect=-0.3, seed=7)
@@ -83,8 +85,8 @@ def test_counted_calls_agree_with_the_reference_classifier_event_by_event() -> N
         ("a3", "a", "speedcheck_deviation", "2025-02-10T10:00:00+01:00", None, None),
         ("a4", "a", "hotline_call", "2025-02-12T10:00:00+01:00", None, "Roaming aktivieren"),
         ("b1", "b", "hotline_call", "2025-02-05T10:00:00+01:00", None, "Kein Netz seit gestern"),
-        ("b2", "b", "chat_contact", "2025-02-06T10:00:00+01:00", None, "Passwort vergessen"),
-        ("b3", "b", "hotline_call", "2025-03-01T00:30:00+01:00", None, "Passwort vergessen"),
+        ("b2", "b", "chat_contact", "2025-02-06T10:00:00+01:00", None, "Frage zum Tarif"),
+        ("b3", "b", "hotline_call", "2025-03-01T00:30:00+01:00", None, "Frage zum Tarif"),
     ]
     columns = ["event_id", "customer_id", "type", "occurred_at", "reason_code", "text"]
     frame = pd.DataFrame(rows, columns=columns)
@@ -112,3 +114,11 @@ def test_counted_calls_agree_with_the_reference_classifier_event_by_event() -> N
     measured = measure(frame, assignments, program, window, ("BESCHWERDE",))
     assert measured.customers["counted"].to_dict() == {"a": 1.0, "b": 0.0}
     assert measured.monthly.loc["a"].tolist() == [1.0, 0.0]
+
+
+def test_the_simulators_call_texts_are_classified_as_the_simulator_means() -> None:
+    rules = bundled_example().calls
+    for text in COUNTED:
+        assert classify_text(text, rules=rules).counts, text
+    for code, text in EXEMPT:
+        assert not classify_text(text, reason_code=code, rules=rules).counts, (code, text)
