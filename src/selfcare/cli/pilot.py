@@ -216,3 +216,36 @@ def analyze_command(
     typer.echo(f"Roll-out rule: {document['rollout']['decision']}")
     if report is not None:
         typer.echo(f"Report: {report}")
+
+
+@app.command("invite")
+def invite_command(
+    assignments: Annotated[Path, typer.Option(help="Assignment CSV from `pilot assign`.")],
+    out: Annotated[Path, typer.Option(help="Where to write customer_id,code,expires_on.")],
+    expires_on: Annotated[str, typer.Option(help="Last valid day (YYYY-MM-DD).")],
+    secret_env: Annotated[
+        str, typer.Option(help="Environment variable holding the HMAC secret.")
+    ] = "SELFCARE_INVITATION_SECRET",  # noqa: S107 (the variable's name, not a secret)
+    output_format: Format = OutputFormat.TABLE,
+) -> None:
+    """Single-use, HMAC-signed invitation codes for the treatment arm (for mail merge)."""
+    import os
+
+    from selfcare.pilot.service import invite
+
+    secret = os.environ.get(secret_env, "")
+    if len(secret) < 16:  # noqa: PLR2004
+        fail(f"{secret_env}: set a secret of at least 16 characters in this variable")
+    try:
+        summary = invite(
+            assignments=assignments,
+            secret=secret.encode(),
+            expires_on=_date(expires_on, "--expires-on"),
+            out=out,
+        )
+    except SelfcareError as exc:
+        fail(str(exc))
+    if output_format is OutputFormat.JSON:
+        emit_json(summary)
+        return
+    typer.echo(f"{summary['invited']} invitation codes → {out} (valid through {expires_on})")

@@ -103,3 +103,24 @@ def analyze_files(
         report.write_text(render_report(document, lang=lang), encoding="utf-8")
         document["report"] = str(report)
     return document
+
+
+def invite(*, assignments: Path, secret: bytes, expires_on: date, out: Path) -> dict[str, Any]:
+    """Codes for the treatment arm (never the control), as CSV for the mail merge."""
+    from selfcare.pilot.invitations import issue
+
+    table = read_assignments(assignments)
+    invited = table.loc[(table["arm"] == "treatment") & (table.get("mode", "ab") != "aa")]
+    codes = pd.DataFrame(
+        {
+            "customer_id": invited["customer_id"],
+            "code": [
+                issue(secret=secret, customer_id=str(c), expires_on=expires_on)
+                for c in invited["customer_id"]
+            ],
+            "expires_on": expires_on.isoformat(),
+        }
+    )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    codes.to_csv(out, index=False)
+    return {"invited": len(codes), "out": str(out), "expires_on": expires_on.isoformat()}

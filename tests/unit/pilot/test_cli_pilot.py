@@ -108,3 +108,34 @@ def test_analyze_names_a_missing_events_file(tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.exit_code == 2
     assert "none.jsonl" in result.stderr
+
+
+def test_invite_gives_codes_to_the_treatment_arm_only(tmp_path: Path) -> None:
+    assignments = tmp_path / "a.csv"
+    assignments.write_text(
+        "customer_id,arm,stratum,assigned_at\n"
+        "1,control,all,2025-01-01\n2,treatment,all,2025-01-01\n3,treatment,all,2025-01-01\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "codes.csv"
+    result = runner.invoke(
+        app,
+        ["pilot", "invite", "--assignments", str(assignments), "--out", str(out),
+         "--expires-on", "2025-03-31", "--format", "json"],
+        env={"SELFCARE_INVITATION_SECRET": "a-secret-of-some-length"},
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "customer_id,code,expires_on"
+    assert [line.split(",")[0] for line in lines[1:]] == ["2", "3"]
+
+
+def test_invite_refuses_to_run_without_a_secret(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app,
+        ["pilot", "invite", "--assignments", str(tmp_path / "a.csv"), "--out",
+         str(tmp_path / "c.csv"), "--expires-on", "2025-03-31"],
+        env={"SELFCARE_INVITATION_SECRET": ""},
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert "SELFCARE_INVITATION_SECRET" in result.stderr
