@@ -40,6 +40,13 @@ def read_assignments(path: Path) -> pd.DataFrame:
     if len(bad):
         line = int(bad.index[0]) + 2  # header is line 1
         raise InvalidInput(f"{path}, line {line}: arm {bad.iloc[0]!r} is not control/treatment")
+    twice = frame["customer_id"].duplicated()
+    if twice.any():
+        line = int(twice.to_numpy().nonzero()[0][0]) + 2
+        raise InvalidInput(
+            f"{path}, line {line}: customer {frame['customer_id'][twice].iloc[0]!r}"
+            " is assigned twice"
+        )
     return frame
 
 

@@ -134,7 +134,8 @@ def measure(
     """Every outcome the analysis needs, per assigned customer, from the raw events."""
     start, end = window.instant(window.start), window.instant(window.end)
     pre_start = window.instant(window.pre_start)
-    events = events.loc[events["customer_id"].isin(assignments["customer_id"])]
+    assigned = pd.Index(assignments["customer_id"])
+    events = events.loc[assigned.get_indexer(events["customer_id"]) >= 0]  # hash join
     contacts = classify_contacts(events, program)
     during = contacts["occurred_at"].between(start, end, inclusive="left")
     before = contacts["occurred_at"].between(pre_start, start, inclusive="left")
