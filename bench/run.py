@@ -6,6 +6,7 @@
     python -m bench.run calls_corpus        # held-out accuracy on data/calls/corpus.csv
     python -m bench.run api_latency         # bench/api_latency.py, by the web layer
     python -m bench.run evaluate --evaluate-events 200000,1000000  # streaming vs whole
+    python -m bench.run pilot --pilot-customers 1000000  # pilot analysis from files
 
 PostgreSQL measurements use SELFCARE_BENCH_PG_URL (else SELFCARE_TEST_PG_URL) and are
 left out, with a note in the JSON, when neither is set.
@@ -96,12 +97,20 @@ def run_api_latency(_args: argparse.Namespace) -> None:
     api_latency.main([])
 
 
+def run_pilot(args: argparse.Namespace) -> dict[str, Any]:
+    """Pilot analysis from files (bench/pilot.py): simulate, then time `analyze`."""
+    from bench import pilot
+
+    return {"benchmark": "pilot", "results": pilot.measure(args.pilot_customers)}
+
+
 BENCHMARKS: dict[str, Callable[[argparse.Namespace], dict[str, Any] | None]] = {
     "ingest": run_ingest,
     "classify": run_classify,
     "calls_corpus": run_calls_corpus,
     "api_latency": run_api_latency,
     "evaluate": run_evaluate,
+    "pilot": run_pilot,
 }
 
 
@@ -130,6 +139,7 @@ def main(argv: list[str] | None = None) -> int:
         default="200000,1000000",
         help="event counts for `evaluate`, comma-separated (the first also runs the old way)",
     )
+    parser.add_argument("--pilot-customers", type=int, default=100_000, help="pilot size")
     args = parser.parse_args(argv)
     unknown = [n for n in args.names if n not in BENCHMARKS]
     if unknown:
