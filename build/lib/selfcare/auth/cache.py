@@ -1,0 +1,64 @@
+"""A short-lived memory of checked credentials, so a busy API does not hash-and-query twice.
+
+Only successful checks are remembered, keyed by the secret's digest, for `ttl_s` seconds
+and never past a token's expiry. A revoked key therefore stops working within `ttl_s`.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from selfcare.auth.principals import CustomerToken, Principal
+from selfcare.auth.secrets import digest
+
+
+class CredentialCache:
+    """Wraps an `authenticate(secret) -> Principal` check with a bounded TTL memory."""
+
+    def __init__(
+        self,
+        check: Callable[[str], Principal],
+        *,
+        ttl_s: float = 10.0,
+        max_entries: int = 10_000,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._check = check
+        self._ttl_s = ttl_s
+        self._max = max_entries
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._entries: dict[str, tuple[float, Principal]] = {}
+
+    def __call__(self, secret: str) -> Principal:
+        cached = self.cached(secret)
+        if cached is not None:
+            return cached
+        key, now = digest(secret), self._clock()
+        principal = self._check(secret)
+        with self._lock:
+            if len(self._entries) >= self._max:
+                self._entries.clear()
+            self._entries[key] = (now + self._ttl_s, principal)
+        return principal
+
+    def cached(self, secret: str) -> Principal | None:
+        """The remembered caller for `secret`, if still fresh (no database access)."""
+        with self._lock:
+            hit = self._entries.get(digest(secret))
+        if hit is not None and hit[0] > self._clock() and not _expired(hit[1]):
+            return hit[1]
+        return None
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+def _expired(principal: Principal) -> bool:
+    if isinstance(principal, CustomerToken) and principal.expires_at is not None:
+        return principal.expires_at <= datetime.now(UTC)
+    return False

@@ -1,0 +1,147 @@
+"""`selfcare evaluate`: what every customer earned, what is pending, and why."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from enum import StrEnum
+from itertools import chain
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from selfcare.cli.common import fail
+from selfcare.domain.events import Event
+from selfcare.domain.program import Program
+from selfcare.domain.progress import CustomerProgress
+from selfcare.errors import SelfcareError
+from selfcare.evaluation.output import write_document, write_lines
+from selfcare.evaluation.service import Tally, evaluate_stream, valid_events
+from selfcare.ingest.rows import RowProblem
+from selfcare.program.load import bundled_example, load_program
+
+
+class EvaluateFormat(StrEnum):
+    """`table` for people; `json`, one document; `jsonl`, one customer per line."""
+
+    TABLE = "table"
+    JSON = "json"
+    JSONL = "jsonl"
+
+
+def evaluate_command(
+    events: Annotated[
+        Path,
+        typer.Option(
+            help="Events as JSON Lines (.jsonl), CSV (.csv) or Parquet (.parquet), any order."
+        ),
+    ],
+    as_of: Annotated[str, typer.Option("--as-of", help="Day to evaluate, YYYY-MM-DD.")],
+    program: Annotated[
+        Path | None, typer.Option(help="Program TOML (default: the bundled example).")
+    ] = None,
+    output: Annotated[EvaluateFormat, typer.Option("--format")] = EvaluateFormat.TABLE,
+    strict: Annotated[bool, typer.Option(help="Exit 2 if any row is invalid.")] = False,
+    engine: Annotated[str, typer.Option(help="python (reference evaluator).")] = "python",
+) -> None:
+    """Evaluate a program over an event history as of a day, customer by customer."""
+    if engine != "python":
+        fail(f"--engine: {engine!r} is not available; use python")
+    try:
+        day = date.fromisoformat(as_of)
+    except ValueError:
+        fail(f"--as-of: {as_of!r} is not a date like 2026-03-01")
+    try:
+        rules = load_program(program) if program else bundled_example()
+        _run(rules, events, day, output=output, strict=strict)
+    except SelfcareError as exc:
+        fail(str(exc))
+
+
+def _run(rules: Program, events: Path, day: date, *, output: EvaluateFormat, strict: bool) -> None:
+    """Read, group and evaluate as a stream; every row is read before the first customer."""
+    tally = Tally()
+    with _reading_progress(events, tally, shown=output is EvaluateFormat.TABLE) as advance:
+        stream = valid_events(events, tally=tally, on_problem=_skip(advance))
+        customers = evaluate_stream(rules, _counted(stream, advance), day, tally=tally)
+        first = next(customers, None)
+    if tally.problems and strict:
+        fail(f"{events}: {tally.problems} invalid row(s); nothing evaluated (--strict)")
+    everyone = chain([first], customers) if first is not None else iter(())
+    if output is EvaluateFormat.JSON:
+        write_document(day, everyone, sys.stdout)
+    elif output is EvaluateFormat.JSONL:
+        write_lines(everyone, sys.stdout)
+    else:
+        print_progress(day, everyone, skipped=tally.problems)
+
+
+@contextmanager
+def _reading_progress(path: Path, tally: Tally, *, shown: bool) -> Iterator[Callable[[], None]]:
+    """A Rich progress line on a terminal while rows are read; silent for scripts and pipes."""
+    if not (shown and sys.stderr.isatty()):
+        yield lambda: None
+        return
+    console = Console(stderr=True)
+    with Progress(*Progress.get_default_columns(), console=console, transient=True) as bar:
+        task = bar.add_task(f"reading {path.name}", total=None)
+
+        def advance() -> None:
+            if tally.rows % 10_000 == 0:
+                bar.update(task, completed=tally.rows)
+
+        yield advance
+
+
+def _skip(advance: Callable[[], None]) -> Callable[[RowProblem], None]:
+    def report(problem: RowProblem) -> None:
+        sys.stderr.write(f"skipped: {problem}\n")
+        advance()
+
+    return report
+
+
+def _counted(events: Iterator[Event], advance: Callable[[], None]) -> Iterator[Event]:
+    for event in events:
+        advance()
+        yield event
+
+
+def print_progress(as_of: date, customers: Iterable[CustomerProgress], *, skipped: int) -> None:
+    """One section per customer: people read grants and call verdicts, not a wide grid."""
+    console = Console()
+    console.print(f"[bold]Progress as of {as_of.isoformat()}[/]")
+    for c in customers:
+        enrolled = f"enrolled {c.enrolled_on}" if c.enrolled_on else "not enrolled"
+        console.rule(f"{c.customer_id}: {c.earned_mb} MB earned ({enrolled})", align="left")
+        if c.grants or c.pending:
+            table = Table(show_header=True, box=None, pad_edge=False)
+            for column in ("reward", "MB", "period", "when", "status"):
+                table.add_column(column)
+            for g in c.grants:
+                table.add_row(g.reward, str(g.amount_mb), g.period, str(g.granted_on), "granted")
+            for p in c.pending:
+                table.add_row(
+                    p.reward,
+                    str(p.amount_mb),
+                    p.period,
+                    str(p.due_on or "-"),
+                    f"{p.reason}: {p.explanation}",
+                )
+            console.print(table)
+        for s in c.streaks:
+            console.print(f"streak {s.reward}: [bold]{s.status.value}[/] {s.explanation}")
+        for x in c.calls:
+            mark = "[red]counts[/]" if x.counts else "[green]does not count[/]"
+            console.print(
+                f"  call {x.event_id} ({x.occurred_at:%Y-%m-%d}): {mark}, "
+                f"{x.category}: {x.explanation}"
+            )
+    if skipped:
+        console.print(f"[yellow]{skipped} invalid row(s) skipped; see messages above.[/]")

@@ -1,0 +1,152 @@
+"""`selfcare serve`, `selfcare apikey create`, `selfcare token create`: the API and its keys.
+
+`serve` migrates the database, starts the grants relay in a background thread and serves
+the API with uvicorn until stopped. Keys and tokens are printed once and stored hashed.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from selfcare.cli.common import OutputFormat, emit_json, fail
+from selfcare.errors import SelfcareError
+
+apikey_app = typer.Typer(no_args_is_help=True, help="Operator API keys (stored hashed).")
+token_app = typer.Typer(no_args_is_help=True, help="Customer access tokens (stored hashed).")
+FormatOption = Annotated[OutputFormat, typer.Option("--format")]
+
+
+def _build(**settings: Any) -> Any:
+    from selfcare.bootstrap import build
+    from selfcare.config import get_settings
+
+    chosen = get_settings()
+    changes = {name: value for name, value in settings.items() if value is not None}
+    try:
+        return build(chosen.with_(**changes) if changes else chosen)
+    except SelfcareError as exc:
+        fail(str(exc))
+
+
+def serve_command(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.", min=0, max=65535)] = 8000,
+    program: Annotated[
+        Path | None, typer.Option(help="Program TOML (default: the bundled example).")
+    ] = None,
+    charging_url: Annotated[
+        str | None,
+        typer.Option(help="TMF654 charging system (default: SELFCARE_CHARGING_URL or :8900)."),
+    ] = None,
+    relay: Annotated[bool, typer.Option(help="Run the grants relay in the background.")] = True,
+    access_log: Annotated[bool, typer.Option(help="Log every request on stdout.")] = True,
+) -> None:
+    """Serve the API on the database named by SELFCARE_DATABASE_URL (migrated first)."""
+    import uvicorn
+
+    from selfcare.web.app import create_app
+
+    app = _build(program_path=program, charging_url=charging_url)
+    stop, thread = app.start_background_relay() if relay else (None, None)
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(app), host=host, port=port, access_log=access_log)
+    )
+    _stop_quietly_on_signals(server)
+    sys.stderr.write(
+        f"selfcare: API on http://{host}:{port} (program {app.program.id}, "
+        f"charging {app.settings.charging_url}, relay {'on' if relay else 'off'})\n"
+    )
+    try:
+        server.run()
+    finally:
+        if stop is not None and thread is not None:
+            stop.set()
+            thread.join(timeout=10)
+        app.close()
+
+
+def _stop_quietly_on_signals(server: Any) -> None:
+    """Uvicorn shuts down gracefully on SIGTERM/SIGINT and then re-raises the signal to the
+    handler that was there before; with this one, `serve` then stops the relay, closes the
+    database and exits 0 instead of dying from the re-raised signal."""
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: setattr(server, "should_exit", True))
+
+
+def apikey_create(
+    name: Annotated[str, typer.Option(help="Who uses the key, e.g. 'call centre'.")],
+    scopes: Annotated[
+        str, typer.Option(help="Comma-separated: events:write,grants:read,pilot:admin,…")
+    ],
+    output: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """Create an operator API key; it is shown once and only its hash is stored."""
+    from selfcare.auth.scopes import parse_scopes
+    from selfcare.auth.service import create_api_key
+
+    try:
+        wanted = parse_scopes(scopes)
+    except SelfcareError as exc:
+        fail(str(exc))
+    app = _build()
+    try:
+        issued = create_api_key(uow=app.uow, name=name, scopes=wanted)
+    except SelfcareError as exc:
+        fail(str(exc))
+    finally:
+        app.close()
+    scope_list = sorted(s.value for s in issued.scopes)
+    if output is OutputFormat.JSON:
+        emit_json({"key": issued.key, "id": issued.id, "name": issued.name, "scopes": scope_list})
+        return
+    sys.stdout.write(f"{issued.key}\n")
+    sys.stderr.write(
+        f"API key {issued.id} ({issued.name}; {', '.join(scope_list)}): shown only now, "
+        "use it as 'Authorization: Bearer KEY'\n"
+    )
+
+
+def token_create(
+    customer: Annotated[str, typer.Option(help="The customer id the token is bound to.")],
+    days: Annotated[int, typer.Option(help="Days until the token expires.", min=1)] = 30,
+    output: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """Create a token with which one customer reads their own progress, grants, timeline."""
+    from datetime import timedelta
+
+    from selfcare.auth.service import create_customer_token
+
+    app = _build()
+    try:
+        issued = create_customer_token(uow=app.uow, customer_id=customer, ttl=timedelta(days=days))
+    except SelfcareError as exc:
+        fail(str(exc))
+    finally:
+        app.close()
+    if output is OutputFormat.JSON:
+        emit_json(
+            {
+                "token": issued.token,
+                "customer_id": issued.customer_id,
+                "expires_at": issued.expires_at.isoformat(),
+            }
+        )
+        return
+    sys.stdout.write(f"{issued.token}\n")
+    sys.stderr.write(
+        f"token for customer {issued.customer_id}, valid until {issued.expires_at:%Y-%m-%d}\n"
+    )
+
+
+def register(root: typer.Typer) -> None:
+    """Add `serve`, `apikey` and `token` to the `selfcare` root command."""
+    apikey_app.command("create")(apikey_create)
+    token_app.command("create")(token_create)
+    root.command("serve", help="Serve the API and run the grants relay.")(serve_command)
+    root.add_typer(apikey_app, name="apikey")
+    root.add_typer(token_app, name="token")

@@ -1,0 +1,74 @@
+"""Read-only queries the API needs beyond the core services: timeline, quarantine, held.
+
+Each opens one read-only unit of work and returns plain values; rendering stays in routes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from selfcare.customers.projection import snapshot_answers
+from selfcare.domain.events import Event
+from selfcare.domain.progress import CustomerProgress
+from selfcare.errors import UnknownCustomer
+from selfcare.grants.ledger import GrantRecord
+from selfcare.store.tables import QuarantineRow
+from selfcare.store.unit_of_work import UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class QuarantinePage:
+    total: int
+    items: list[QuarantineRow]
+
+
+def customer_events(*, uow: Callable[..., UnitOfWork], customer_id: str) -> list[Event]:
+    """Every stored event of one customer, in the order they happened."""
+    with uow(read_only=True) as work:
+        events = work.events.for_customers([customer_id])[customer_id]
+    return sorted(events, key=lambda e: (e.occurred_at, e.event_id))
+
+
+def current_snapshot(
+    *, uow: Callable[..., UnitOfWork], program_id: str, customer_id: str, as_of: date
+) -> CustomerProgress | None:
+    """The stored progress snapshot if it still answers for `as_of` (read-only), else None;
+    UnknownCustomer when nothing is stored. The rule is the core service's own."""
+    with uow(read_only=True) as work:
+        row = work.states.get(program_id, customer_id)
+        if row is None:
+            raise UnknownCustomer(f"customer {customer_id!r}: no events stored")
+        if row.progress is None or not snapshot_answers(row, as_of):
+            return None
+        return CustomerProgress.model_validate_json(row.progress)
+
+
+def require_known(*, uow: Callable[..., UnitOfWork], program_id: str, customer_id: str) -> None:
+    """Raise UnknownCustomer unless selfcare holds state for this customer."""
+    with uow(read_only=True) as work:
+        if work.states.get(program_id, customer_id) is None:
+            raise UnknownCustomer(f"customer {customer_id!r}: no events stored")
+
+
+def quarantine_page(*, uow: Callable[..., UnitOfWork], limit: int, offset: int) -> QuarantinePage:
+    """Quarantined rows, oldest first, one page at a time."""
+    with uow(read_only=True) as work:
+        return QuarantinePage(
+            work.quarantine.count(), work.quarantine.list_(limit=limit, offset=offset)
+        )
+
+
+def grant_json(record: GrantRecord) -> dict[str, object]:
+    """A ledger entry in the API's shape (the evaluate grant fields plus ledger status)."""
+    return {
+        "id": record.grant_id,
+        "reward": record.reward,
+        "amount_mb": record.amount_mb,
+        "granted_on": record.granted_on.isoformat(),
+        "period": record.period,
+        "status": record.status,
+        "hold_reason": record.hold_reason,
+        "confirmed_at": record.confirmed_at.isoformat() if record.confirmed_at else None,
+    }

@@ -1,0 +1,1 @@
+"""The German and English lexicon of exempt call topics: words, normalisation, reading."""

@@ -1,0 +1,274 @@
+"""The no-hotline streak: calendar-month windows that counted calls break.
+
+A window runs from its start to local midnight of the same day `months` later (clamped to
+the month's end). A counted call inside breaks it, unless selfcare learned of the call only
+after the window's bonus was settled (then the bonus stands and reconciliation reports it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from selfcare.domain.calendar import add_months, local_date, start_of_day
+from selfcare.domain.events import Event
+from selfcare.domain.program import StreakReward
+from selfcare.domain.progress import StreakProgress, StreakStatus
+
+
+@dataclass(frozen=True)
+class DueGrant:
+    """A bonus the rules make due on a day, before caps decide whether it is paid then.
+
+    `due_at` is the instant it falls due (a streak grant at 00:00 local of its payment day,
+    a task bonus when selfcare knew of the task and the enrollment); under a cap, grants of
+    one day are paid in that order, ties in the program's reward order (`order`), which is
+    the order in which the live service meets them as time passes.
+    """
+
+    reward: str
+    amount_mb: int
+    due_on: date
+    period: str
+    order: int
+    due_at: datetime
+
+
+@dataclass
+class StreakOutcome:
+    """What the fold over one streak reward produced."""
+
+    progress: StreakProgress
+    due: list[DueGrant] = field(default_factory=list)
+    late_calls: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class StreakInputs:
+    """The customer facts a streak depends on, already filtered to what was known by as_of."""
+
+    enrollment: datetime
+    counted_calls: tuple[Event, ...]
+    contract_end: Event | None
+    horizon: datetime
+    zone: ZoneInfo
+
+
+@dataclass(frozen=True)
+class Window:
+    """One no-hotline window: from `start` to local midnight of `completes`, then settlement."""
+
+    start: datetime
+    completes: date
+    end: datetime
+    grant_day: date
+    settle: datetime
+
+    @classmethod
+    def opening(cls, start: datetime, reward: StreakReward, zone: ZoneInfo) -> Window:
+        completes = add_months(local_date(start, zone), reward.months)
+        grant_day = completes + timedelta(days=reward.settlement_grace_days)
+        return cls(
+            start=start,
+            completes=completes,
+            end=start_of_day(completes, zone),
+            grant_day=grant_day,
+            settle=start_of_day(grant_day, zone),
+        )
+
+    def holds(self, moment: datetime) -> bool:
+        return self.start <= moment < self.end
+
+
+@dataclass
+class _Walk:
+    """Where the walk over the windows stands."""
+
+    start: datetime
+    completed: int = 0
+    last_breaker: str | None = None
+
+
+def evaluate_streak(reward: StreakReward, order: int, facts: StreakInputs) -> StreakOutcome:
+    """Walk the windows of one streak reward from enrollment up to the as_of horizon."""
+    outcome = StreakOutcome(progress=_progress(reward, StreakStatus.RUNNING))
+    walk = _Walk(start=facts.enrollment)
+    while True:
+        window = Window.opening(walk.start, reward, facts.zone)
+        _note_late_calls(outcome, facts.counted_calls, window)
+        final = _step(reward, order, facts, window, walk=walk, outcome=outcome)
+        if final is not None:
+            outcome.progress = final
+            return outcome
+
+
+def _step(
+    reward: StreakReward,
+    order: int,
+    facts: StreakInputs,
+    window: Window,
+    *,
+    walk: _Walk,
+    outcome: StreakOutcome,
+) -> StreakProgress | None:
+    """Decide one window: ended by the contract, broken, still running, or completed."""
+    breaker = _first_breaker(facts.counted_calls, window)
+    ender = _contract_end(facts.contract_end, window)
+    if ender is not None and (breaker is None or ender.occurred_at <= breaker.occurred_at):
+        return _ended(reward, window, ender=ender, done=walk.completed, zone=facts.zone)
+    if breaker is not None:
+        return _broken(reward, facts, breaker, walk)
+    if window.end >= facts.horizon:
+        return _running(
+            reward, window, breaker=walk.last_breaker, done=walk.completed, zone=facts.zone
+        )
+    walk.completed += 1
+    window_day = local_date(window.start, facts.zone)
+    outcome.due.append(
+        DueGrant(
+            reward=reward.id,
+            amount_mb=reward.amount_mb,
+            due_on=window.grant_day,
+            period=window_day.isoformat(),
+            order=order,
+            due_at=window.settle,
+        )
+    )
+    if reward.recurrence == "once":
+        return _completed(reward, window, walk, window_day)
+    walk.start = window.end
+    return None
+
+
+def _broken(
+    reward: StreakReward, facts: StreakInputs, breaker: Event, walk: _Walk
+) -> StreakProgress | None:
+    """A counted call broke the window: forfeit, or restart on the day after the call."""
+    walk.last_breaker = breaker.event_id
+    if reward.on_break == "forfeit":
+        return _progress(
+            reward,
+            StreakStatus.FORFEITED,
+            broken_by=walk.last_breaker,
+            done=walk.completed,
+            why=f"Counted call {walk.last_breaker!r} broke the window; this bonus is forfeited.",
+        )
+    next_day = local_date(breaker.occurred_at, facts.zone) + timedelta(days=1)
+    walk.start = start_of_day(next_day, facts.zone)
+    if walk.start >= facts.horizon:
+        return _restarting(reward, walk.start, facts.zone, walk.last_breaker, walk.completed)
+    return None
+
+
+def _first_breaker(calls: tuple[Event, ...], window: Window) -> Event | None:
+    return next(
+        (c for c in calls if window.holds(c.occurred_at) and c.known_at < window.settle), None
+    )
+
+
+def _note_late_calls(outcome: StreakOutcome, calls: tuple[Event, ...], window: Window) -> None:
+    for call in calls:
+        if window.holds(call.occurred_at) and call.known_at >= window.settle:
+            outcome.late_calls[call.event_id] = (
+                "Recorded only after the streak bonus was settled on "
+                f"{window.grant_day.isoformat()}: the bonus stands; reconciliation reports "
+                "this call."
+            )
+
+
+def _contract_end(contract_end: Event | None, window: Window) -> Event | None:
+    if contract_end is None:
+        return None
+    if contract_end.occurred_at < window.end and contract_end.known_at < window.settle:
+        return contract_end
+    return None
+
+
+def _completed(
+    reward: StreakReward, window: Window, walk: _Walk, window_day: date
+) -> StreakProgress:
+    return _progress(
+        reward,
+        StreakStatus.COMPLETED,
+        start=window_day,
+        completes=window.completes,
+        broken_by=walk.last_breaker,
+        done=walk.completed,
+        why=(
+            f"Completed {reward.months} months without a counted call on "
+            f"{window.completes.isoformat()}; paid after {reward.settlement_grace_days} "
+            f"days' settlement on {window.grant_day.isoformat()}."
+        ),
+    )
+
+
+def _progress(
+    reward: StreakReward,
+    status: StreakStatus,
+    *,
+    start: date | None = None,
+    completes: date | None = None,
+    broken_by: str | None = None,
+    done: int = 0,
+    why: str = "",
+) -> StreakProgress:
+    return StreakProgress(
+        reward=reward.id,
+        status=status,
+        window_start=start,
+        completes_on=completes,
+        broken_by=broken_by,
+        completed_windows=done,
+        explanation=why,
+    )
+
+
+def _running(
+    reward: StreakReward, window: Window, *, breaker: str | None, done: int, zone: ZoneInfo
+) -> StreakProgress:
+    start, completes = window.start, window.completes
+    after = f" (restarted after counted call {breaker!r})" if breaker else ""
+    return _progress(
+        reward,
+        StreakStatus.RUNNING,
+        start=local_date(start, zone),
+        completes=completes,
+        broken_by=breaker,
+        done=done,
+        why=f"Window running{after}; completes on {completes.isoformat()} if no counted call.",
+    )
+
+
+def _restarting(
+    reward: StreakReward, start: datetime, zone: ZoneInfo, breaker: str, done: int
+) -> StreakProgress:
+    day = local_date(start, zone)
+    completes = add_months(day, reward.months)
+    return _progress(
+        reward,
+        StreakStatus.BROKEN,
+        start=day,
+        completes=completes,
+        broken_by=breaker,
+        done=done,
+        why=(
+            f"Counted call {breaker!r} broke the window; a new one starts on "
+            f"{day.isoformat()} and completes on {completes.isoformat()}."
+        ),
+    )
+
+
+def _ended(
+    reward: StreakReward, window: Window, *, ender: Event, done: int, zone: ZoneInfo
+) -> StreakProgress:
+    start, completes = window.start, window.completes
+    return _progress(
+        reward,
+        StreakStatus.FORFEITED,
+        start=local_date(start, zone),
+        completes=completes,
+        broken_by=ender.event_id,
+        done=done,
+        why="The contract ended before the window completed; this bonus is forfeited.",
+    )

@@ -1,0 +1,25 @@
+"""The one error hierarchy: entry points map these to exit code 2 or problem+json."""
+
+
+class SelfcareError(Exception):
+    """Base of every error selfcare raises on purpose."""
+
+
+class InvalidInput(SelfcareError, ValueError):
+    """Input a person handed us cannot be used; the message says where and why."""
+
+
+class InvalidProgram(InvalidInput):
+    """A program file breaks a rule; the message names the field and the fix."""
+
+
+class UnknownCustomer(SelfcareError, LookupError):
+    """No such customer is known."""
+
+
+class Conflict(SelfcareError, ValueError):
+    """The request contradicts what is already stored."""
+
+
+class NotAllowed(SelfcareError, PermissionError):
+    """The caller may not do this."""

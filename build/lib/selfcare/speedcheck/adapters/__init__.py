@@ -1,0 +1,1 @@
+"""Doors to the outside for the speed check: database, measurement files, the FRITZ!Box."""

@@ -1,0 +1,259 @@
+"""Repositories of the grants ledger, its outbox and the budget counters.
+
+The budget is enforced by the database: a conditional `UPDATE … WHERE spent + amount <=
+limit` either reserves the whole amount or nothing, whatever runs concurrently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy.orm import Session
+
+from selfcare.store.bulk_insert import append, insert_ignoring_conflicts, insert_new
+from selfcare.store.repository import chunks, table_of
+from selfcare.store.tables import BudgetRow, BudgetSpendRow, GrantRow, OutboxRow
+
+PENDING, HELD, CONFIRMED, REJECTED = "pending", "held", "confirmed", "rejected"
+TOTAL = "total"
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """An outbox row leased to one relay: its id, how often it was tried, its grant."""
+
+    outbox_id: int
+    attempts: int
+    grant: GrantRow
+
+
+class GrantRepository:
+    """The ledger: one row per (customer, reward, period), never deleted."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def insert_new(self, rows: list[dict[str, Any]]) -> set[str]:
+        """Insert grants not in the ledger yet; return the ids this call inserted."""
+        return insert_new(self.session, table_of(GrantRow), rows, "id")
+
+    def get(self, grant_id: str) -> GrantRow | None:
+        return self.session.get(GrantRow, grant_id)
+
+    def by_ids(self, grant_ids: Sequence[str]) -> dict[str, GrantRow]:
+        found: dict[str, GrantRow] = {}
+        for part in chunks(sorted(grant_ids)):
+            query = select(GrantRow).where(GrantRow.id.in_(part))
+            found.update((g.id, g) for g in self.session.scalars(query))
+        return found
+
+    def for_customer(self, customer_id: str) -> list[GrantRow]:
+        query = (
+            select(GrantRow)
+            .where(GrantRow.customer_id == customer_id)
+            .order_by(GrantRow.granted_on, GrantRow.reward, GrantRow.period)
+        )
+        return list(self.session.scalars(query))
+
+    def list_(
+        self, *, program_id: str | None = None, status: str | None = None, limit: int | None = None
+    ) -> list[GrantRow]:
+        query = select(GrantRow).order_by(GrantRow.granted_on, GrantRow.id)
+        if program_id is not None:
+            query = query.where(GrantRow.program_id == program_id)
+        if status is not None:
+            query = query.where(GrantRow.status == status)
+        if limit is not None:
+            query = query.limit(limit)
+        return list(self.session.scalars(query))
+
+    def mark(
+        self,
+        grant_ids: Sequence[str],
+        *,
+        status: str,
+        hold_reason: str | None,
+        released_at: datetime | None = None,
+    ) -> None:
+        """Set the status of grants (held for budget, released, …)."""
+        values: dict[str, Any] = {"status": status, "hold_reason": hold_reason}
+        if released_at is not None:
+            values["released_at"] = released_at
+        for part in chunks(sorted(grant_ids)):
+            self.session.execute(update(GrantRow).where(GrantRow.id.in_(part)).values(**values))
+
+    def has_held(self, program_id: str) -> bool:
+        query = (
+            select(GrantRow.id)
+            .where(GrantRow.program_id == program_id, GrantRow.status == HELD)
+            .limit(1)
+        )
+        return self.session.scalar(query) is not None
+
+    def held_in_order(self, program_id: str) -> list[GrantRow]:
+        """Held grants, locked, in the order they are released: due date, then id."""
+        query = (
+            select(GrantRow)
+            .where(GrantRow.program_id == program_id, GrantRow.status == HELD)
+            .order_by(GrantRow.granted_on, GrantRow.id)
+            .with_for_update()
+        )
+        return list(self.session.scalars(query))
+
+    def totals_by_status(self, program_id: str) -> dict[str, tuple[int, int]]:
+        """Per status: (number of grants, MB)."""
+        query = (
+            select(GrantRow.status, func.count(), func.coalesce(func.sum(GrantRow.amount_mb), 0))
+            .where(GrantRow.program_id == program_id)
+            .group_by(GrantRow.status)
+        )
+        return {status: (int(n), int(mb)) for status, n, mb in self.session.execute(query)}
+
+
+class OutboxRepository:
+    """Top-ups waiting to be sent; rows are claimed with an expiring lease."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, grant_ids: Sequence[str], now: datetime) -> None:
+        rows = [
+            {"grant_id": g, "created_at": now, "available_at": now, "attempts": 0}
+            for g in grant_ids
+        ]
+        append(self.session, table_of(OutboxRow), rows)
+
+    def claim(self, relay_id: str, now: datetime, lease_until: datetime, limit: int) -> list[Claim]:
+        """Claim up to `limit` open rows whose lease has expired (skipping rows other relays
+        hold locked on PostgreSQL); the claim lasts until `lease_until`."""
+        query = (
+            select(OutboxRow.id)
+            .where(OutboxRow.closed_at.is_(None), OutboxRow.available_at <= now)
+            .order_by(OutboxRow.available_at, OutboxRow.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        ids = list(self.session.scalars(query))
+        if not ids:
+            return []
+        self.session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id.in_(ids))
+            .values(claimed_by=relay_id, available_at=lease_until, attempts=OutboxRow.attempts + 1)
+        )
+        rows = self.session.execute(
+            select(OutboxRow.id, OutboxRow.attempts, GrantRow)
+            .join(GrantRow, GrantRow.id == OutboxRow.grant_id)
+            .where(OutboxRow.id.in_(ids))
+            .order_by(OutboxRow.id)
+        )
+        return [Claim(int(outbox_id), int(attempts), grant) for outbox_id, attempts, grant in rows]
+
+    def confirm(
+        self, outbox_id: int, grant_id: str, charging_id: str | None, now: datetime
+    ) -> None:
+        self.session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == outbox_id)
+            .values(closed_at=now, sent_at=now, last_error=None)
+        )
+        self.session.execute(
+            update(GrantRow)
+            .where(GrantRow.id == grant_id)
+            .values(status=CONFIRMED, confirmed_at=now, charging_id=charging_id)
+        )
+
+    def reject(self, outbox_id: int, grant_id: str, error: str, now: datetime) -> None:
+        """Close a row the charging system refused for good; the grant shows `rejected`."""
+        self.session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == outbox_id)
+            .values(closed_at=now, last_error=error[:2000])
+        )
+        self.session.execute(
+            update(GrantRow).where(GrantRow.id == grant_id).values(status=REJECTED)
+        )
+
+    def release(self, outbox_id: int, error: str, retry_at: datetime) -> None:
+        """Give a claimed row back after failing; it becomes available again at `retry_at`."""
+        self.session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == outbox_id)
+            .values(claimed_by=None, available_at=retry_at, last_error=error[:2000])
+        )
+
+    def open_count(self) -> int:
+        query = select(func.count()).select_from(OutboxRow).where(OutboxRow.closed_at.is_(None))
+        return self.session.scalar(query) or 0
+
+
+class BudgetRepository:
+    """Budget limits per program and the MB reserved against them."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, program_id: str) -> BudgetRow | None:
+        return self.session.get(BudgetRow, program_id, populate_existing=True)
+
+    def put(
+        self,
+        program_id: str,
+        *,
+        total_mb: int | None,
+        monthly_mb: int | None,
+        now: datetime,
+        only_if_missing: bool = False,
+    ) -> None:
+        values = {
+            "program_id": program_id,
+            "total_mb": total_mb,
+            "monthly_mb": monthly_mb,
+            "updated_at": now,
+        }
+        statement = insert_ignoring_conflicts(self.session, table_of(BudgetRow))
+        self.session.execute(statement, [values])
+        if only_if_missing:
+            return
+        self.session.execute(
+            update(BudgetRow)
+            .where(BudgetRow.program_id == program_id)
+            .values(total_mb=total_mb, monthly_mb=monthly_mb, updated_at=now)
+        )
+
+    def reserve(self, program_id: str, period: str, amount_mb: int) -> bool:
+        """Add `amount_mb` to the spend of `period` (`total` or `YYYY-MM`) if it stays within
+        the budget's limit for it; atomic, and it reads the limit in the same statement."""
+        limit_column = BudgetRow.total_mb if period == TOTAL else BudgetRow.monthly_mb
+        limit = select(limit_column).where(BudgetRow.program_id == program_id).scalar_subquery()
+        statement = insert_ignoring_conflicts(self.session, table_of(BudgetSpendRow))
+        self.session.execute(
+            statement, [{"program_id": program_id, "period": period, "spent_mb": 0}]
+        )
+        result = cast(
+            "CursorResult[Any]",
+            self.session.execute(
+                update(BudgetSpendRow)
+                .where(BudgetSpendRow.program_id == program_id, BudgetSpendRow.period == period)
+                .where(BudgetSpendRow.spent_mb + amount_mb <= limit)
+                .values(spent_mb=BudgetSpendRow.spent_mb + amount_mb)
+            ),
+        )
+        return result.rowcount == 1
+
+    def unreserve(self, program_id: str, period: str, amount_mb: int) -> None:
+        self.session.execute(
+            update(BudgetSpendRow)
+            .where(BudgetSpendRow.program_id == program_id, BudgetSpendRow.period == period)
+            .values(spent_mb=BudgetSpendRow.spent_mb - amount_mb)
+        )
+
+    def spent(self, program_id: str) -> dict[str, int]:
+        query = select(BudgetSpendRow.period, BudgetSpendRow.spent_mb).where(
+            BudgetSpendRow.program_id == program_id
+        )
+        return {period: int(mb) for period, mb in self.session.execute(query)}

@@ -1,0 +1,244 @@
+"""Repositories for events, quarantine and customer state: the only doors to those tables.
+
+Inserts that may race with another process use `INSERT … ON CONFLICT DO NOTHING` so the
+database, not a prior read, decides who was first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date, datetime
+from typing import Any, cast
+
+from sqlalchemy import ARRAY, String, Table, bindparam, func, select, true, update
+from sqlalchemy.orm import Session
+
+from selfcare.domain.events import Event
+from selfcare.store.bulk_insert import append, insert_new, update_by_key
+from selfcare.store.tables import Base, CustomerStateRow, EventRow, QuarantineRow
+
+CHUNK = 1000  # ids per IN (...) list: below every backend's parameter limit
+
+
+def table_of(row: type[Base]) -> Table:
+    """The Core table of a mapped row class (typed, for Core inserts)."""
+    return cast("Table", row.__table__)
+
+
+def chunks(items: Sequence[str], size: int = CHUNK) -> Iterator[Sequence[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def event_from_row(row: EventRow) -> Event:
+    """The domain event as the evaluator sees it (recorded_at filled in at ingest)."""
+    return Event(
+        event_id=row.event_id,
+        customer_id=row.customer_id,
+        type=row.type,
+        occurred_at=row.occurred_at,
+        recorded_at=row.recorded_at,
+        reason_code=row.reason_code,
+        text=row.text,
+        direction=row.direction,
+        reached_agent=row.reached_agent,
+    )
+
+
+class EventRepository:
+    """Accepted events, keyed by event_id."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def insert_new(self, rows: list[dict[str, Any]]) -> set[str]:
+        """Insert rows whose event_id is not stored yet; return the ids actually inserted."""
+        return insert_new(self.session, table_of(EventRow), rows, "event_id")
+
+    def by_ids(self, event_ids: Iterable[str]) -> dict[str, EventRow]:
+        ids = sorted(set(event_ids))
+        found: dict[str, EventRow] = {}
+        for part in chunks(ids):
+            for row in self.session.scalars(select(EventRow).where(EventRow.event_id.in_(part))):
+                found[row.event_id] = row
+        return found
+
+    def for_customers(self, customer_ids: Sequence[str]) -> dict[str, list[Event]]:
+        """Every stored event of these customers, as domain events."""
+        grouped: dict[str, list[Event]] = {c: [] for c in customer_ids}
+        for part in chunks(sorted(customer_ids)):
+            query = select(EventRow).where(EventRow.customer_id.in_(part))
+            for row in self.session.scalars(query):
+                grouped[row.customer_id].append(event_from_row(row))
+        return grouped
+
+    def counts(self, customer_ids: Sequence[str]) -> dict[str, int]:
+        """How many events each of these customers has stored (absent: none)."""
+        found: dict[str, int] = {}
+        for part in chunks(sorted(customer_ids)):
+            query = (
+                select(EventRow.customer_id, func.count())
+                .where(EventRow.customer_id.in_(part))
+                .group_by(EventRow.customer_id)
+            )
+            found.update((c, int(n)) for c, n in self.session.execute(query))
+        return found
+
+    def all(self) -> Iterator[Event]:
+        """The whole stored history (reference evaluation, reconciliation, tests)."""
+        query = select(EventRow).order_by(EventRow.event_id).execution_options(yield_per=2000)
+        for row in self.session.scalars(query):
+            yield event_from_row(row)
+
+    def count(self) -> int:
+        return self.session.scalar(select(func.count()).select_from(EventRow)) or 0
+
+
+class QuarantineRepository:
+    """Rows that were not accepted, with the reason; kept for the operator to fix and resend."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add_many(self, rows: list[dict[str, Any]]) -> None:
+        append(self.session, table_of(QuarantineRow), rows)
+
+    def list_(self, *, limit: int = 100, offset: int = 0) -> list[QuarantineRow]:
+        query = select(QuarantineRow).order_by(QuarantineRow.id).limit(limit).offset(offset)
+        return list(self.session.scalars(query))
+
+    def count(self) -> int:
+        return self.session.scalar(select(func.count()).select_from(QuarantineRow)) or 0
+
+
+class StateRepository:
+    """Per-customer fold state and progress snapshot, one row per (program, customer)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def lock(
+        self, program_id: str, customer_ids: Sequence[str], empty_state: Any, now: datetime
+    ) -> tuple[dict[str, str], set[str]]:
+        """The stored states (JSON) of these customers, locked for update; created when
+        missing (those come back in the second set, with the empty state).
+
+        Locks are taken in id order, so two transactions never deadlock on them.
+        """
+        ids = sorted(set(customer_ids))
+        values = [
+            {
+                "program_id": program_id,
+                "customer_id": c,
+                "state": empty_state(c),
+                "event_count": 0,
+                "updated_at": now,
+            }
+            for c in ids
+        ]
+        created = insert_new(self.session, table_of(CustomerStateRow), values, "customer_id")
+        states = {v["customer_id"]: v["state"] for v in values if v["customer_id"] in created}
+        existing = [c for c in ids if c not in created]
+        if existing and self.session.get_bind().dialect.name == "postgresql":
+            states.update(self._lock_by_key(program_id, existing))
+            return states, created
+        for part in chunks(existing):
+            query = (
+                select(CustomerStateRow.customer_id, CustomerStateRow.state)
+                .where(CustomerStateRow.program_id == program_id)
+                .where(CustomerStateRow.customer_id.in_(part))
+                .order_by(CustomerStateRow.customer_id)
+                .with_for_update()
+            )
+            states.update((c, state) for c, state in self.session.execute(query))
+        return states, created
+
+    def _lock_by_key(self, program_id: str, customer_ids: list[str]) -> dict[str, str]:
+        """PostgreSQL: one primary-key lookup per customer, locked in the given (id) order.
+
+        `customer_id IN (…)` let the planner scan every state of the program through the
+        other index when the table's statistics lag behind a large load (a fresh database,
+        a big import): each batch then read the whole table. A lookup on the full key is
+        the same plan whatever the statistics say.
+        """
+        wanted = (
+            func.unnest(bindparam("ids", customer_ids, type_=ARRAY(String)))
+            .table_valued("customer_id", with_ordinality="n")
+            .render_derived(name="wanted")
+        )
+        state = table_of(CustomerStateRow)
+        locked = (
+            select(state.c.customer_id, state.c.state)
+            .where(state.c.program_id == program_id)
+            .where(state.c.customer_id == wanted.c.customer_id)
+            .with_for_update()
+            .lateral("locked")
+        )
+        query = (
+            select(locked.c.customer_id, locked.c.state)
+            .select_from(wanted)
+            .join(locked, true())
+            .order_by(wanted.c.n)
+        )
+        return {row.customer_id: row.state for row in self.session.execute(query)}
+
+    def save(self, rows: list[dict[str, Any]]) -> None:
+        """Write states and snapshots of customers locked in this transaction."""
+        update_by_key(self.session, table_of(CustomerStateRow), rows, ("program_id", "customer_id"))
+
+    def get(self, program_id: str, customer_id: str) -> CustomerStateRow | None:
+        return self.session.get(CustomerStateRow, (program_id, customer_id))
+
+    def without_state(self, program_id: str, *, limit: int) -> list[str]:
+        """Customers with stored events but no state under this program."""
+        has_state = (
+            select(CustomerStateRow.customer_id)
+            .where(CustomerStateRow.program_id == program_id)
+            .where(CustomerStateRow.customer_id == EventRow.customer_id)
+            .exists()
+        )
+        query = (
+            select(EventRow.customer_id)
+            .where(~has_state)
+            .group_by(EventRow.customer_id)
+            .order_by(EventRow.customer_id)
+            .limit(limit)
+        )
+        return list(self.session.scalars(query))
+
+    def stale(self, program_id: str, as_of: date, *, limit: int) -> list[str]:
+        """Customers whose snapshot no longer answers for `as_of` (something fell due)."""
+        query = (
+            select(CustomerStateRow.customer_id)
+            .where(CustomerStateRow.program_id == program_id)
+            .where(CustomerStateRow.valid_through < as_of)
+            .order_by(CustomerStateRow.customer_id)
+            .limit(limit)
+        )
+        return list(self.session.scalars(query))
+
+    def save_snapshot(
+        self, program_id: str, customer_id: str, *, event_count: int, values: dict[str, Any]
+    ) -> None:
+        """Refresh a snapshot after a read-time projection, unless the state moved on.
+
+        No lock: the update only lands if no event was folded in since the read and no
+        projection for a later day was stored meanwhile.
+        """
+        self.session.execute(
+            update(CustomerStateRow)
+            .where(CustomerStateRow.program_id == program_id)
+            .where(CustomerStateRow.customer_id == customer_id)
+            .where(CustomerStateRow.event_count == event_count)
+            .where(
+                (CustomerStateRow.progress_as_of.is_(None))
+                | (CustomerStateRow.progress_as_of <= values["progress_as_of"])
+            )
+            .values(**values)
+        )
+
+    def customers(self, program_id: str) -> list[str]:
+        query = select(CustomerStateRow.customer_id).where(
+            CustomerStateRow.program_id == program_id
+        )
+        return sorted(self.session.scalars(query))

@@ -1,0 +1,163 @@
+"""A customer's own view: progress (as `selfcare evaluate` shows it), grants, timeline.
+
+Readable with `grants:read` or with the customer's own token. Another customer's id is
+refused with 403 before anything is looked up, so the answer never tells whether it exists.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body
+from fastapi.responses import JSONResponse
+
+from selfcare.auth.service import create_customer_token
+from selfcare.bootstrap import App
+from selfcare.customers.projection import get_progress
+from selfcare.customers.queries import (
+    current_snapshot,
+    customer_events,
+    grant_json,
+    require_known,
+)
+from selfcare.domain.calendar import local_date
+from selfcare.domain.milestone import next_milestone
+from selfcare.domain.progress import CustomerProgress, customer_to_json
+from selfcare.grants.ledger import customer_grants
+from selfcare.web.api.schemas import (
+    CustomerGrantsRead,
+    CustomerTokenCreate,
+    CustomerTokenRead,
+    ProgressRead,
+    TimelineRead,
+)
+from selfcare.web.deps import Ctx, CustomerIdPath, ReadableCustomer, TokenIssuer, WebContext
+from selfcare.web.errors import problems
+
+router = APIRouter(prefix="/api/v1/customers", tags=["customers"])
+READ_PROBLEMS = problems(401, 403, 404, 422)
+
+
+async def progress_of(ctx: WebContext, customer_id: str, today: date) -> CustomerProgress:
+    """The customer's progress as of today: the stored snapshot, read on the event loop
+    while it still answers (the common case); otherwise re-projected by the
+    core service in the thread pool (it stores the new snapshot, a write)."""
+    app = ctx.app
+    snapshot = await ctx.read(
+        current_snapshot,
+        uow=app.uow,
+        program_id=app.program.id,
+        customer_id=customer_id,
+        as_of=today,
+    )
+    if snapshot is not None:
+        return snapshot
+    return await ctx.write(
+        get_progress, uow=app.uow, program=app.program, customer_id=customer_id, as_of=today
+    )
+
+
+def progress_json(app: App, progress: CustomerProgress, today: date) -> dict[str, Any]:
+    """The customer's entry of `selfcare evaluate` as of today, plus the next milestone."""
+    milestone = next_milestone(app.program, progress)
+    return {
+        "as_of": today.isoformat(),
+        **customer_to_json(progress),
+        "next_milestone": milestone.to_json() if milestone else None,
+    }
+
+
+@router.get(
+    "/{customer_id}/progress",
+    summary="A customer's progress, as `selfcare evaluate` shows it, plus the next milestone",
+    response_model=ProgressRead,
+    responses=READ_PROBLEMS,
+)
+async def read_progress(customer_id: ReadableCustomer, ctx: Ctx) -> JSONResponse:
+    today = ctx.app.today()
+    progress = await progress_of(ctx, customer_id, today)
+    return JSONResponse(progress_json(ctx.app, progress, today))
+
+
+@router.get(
+    "/{customer_id}/grants",
+    summary="A customer's grants in the ledger and whether they reached the charging system",
+    response_model=CustomerGrantsRead,
+    responses=READ_PROBLEMS,
+)
+async def read_grants(customer_id: ReadableCustomer, ctx: Ctx) -> JSONResponse:
+    app = ctx.app
+    records = await ctx.read(customer_grants, uow=app.uow, customer_id=customer_id)
+    if not records:
+        await ctx.read(
+            require_known, uow=app.uow, program_id=app.program.id, customer_id=customer_id
+        )
+    return JSONResponse({"customer_id": customer_id, "grants": [grant_json(r) for r in records]})
+
+
+@router.get(
+    "/{customer_id}/timeline",
+    summary="Everything that happened to a customer: events, call verdicts, grants",
+    response_model=TimelineRead,
+    responses=READ_PROBLEMS,
+)
+async def read_timeline(customer_id: ReadableCustomer, ctx: Ctx) -> JSONResponse:
+    app = ctx.app
+    today = app.today()
+    progress = await progress_of(ctx, customer_id, today)
+    events = await ctx.read(customer_events, uow=app.uow, customer_id=customer_id)
+    grants = await ctx.read(customer_grants, uow=app.uow, customer_id=customer_id)
+    return JSONResponse(
+        {
+            "customer_id": customer_id,
+            "as_of": today.isoformat(),
+            "entries": _timeline(app, progress, events, grants),
+        }
+    )
+
+
+def _timeline(
+    app: App, progress: CustomerProgress, events: list[Any], grants: list[Any]
+) -> list[dict[str, Any]]:
+    zone = app.program.zone
+    calls = {c.event_id: c.model_dump(mode="json") for c in progress.calls}
+    entries: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
+    for event in events:
+        entry = {
+            "kind": "event",
+            "day": local_date(event.occurred_at, zone).isoformat(),
+            "at": event.occurred_at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+            "event_id": event.event_id,
+            "type": event.type.value,
+            "call": calls.get(event.event_id),
+        }
+        entries.append(((event.occurred_at, 0, event.event_id), entry))
+    for grant in grants:
+        moment = datetime.combine(grant.granted_on, time.max, tzinfo=zone)
+        entry = {"kind": "grant", "day": grant.granted_on.isoformat(), "grant": grant_json(grant)}
+        entries.append(((moment, 1, grant.grant_id), entry))
+    return [entry for _, entry in sorted(entries, key=lambda item: item[0])]
+
+
+@router.post(
+    "/{customer_id}/tokens",
+    status_code=201,
+    summary="Issue a token with which this customer reads their own progress",
+    response_model=CustomerTokenRead,
+    responses=problems(400, 401, 403, 422),
+)
+async def issue_token(
+    customer_id: CustomerIdPath,
+    ctx: Ctx,
+    _: TokenIssuer,
+    body: Annotated[CustomerTokenCreate | None, Body()] = None,
+) -> CustomerTokenRead:
+    """For the operator's portal or app backend (scope `customers:token`); shown once."""
+    ttl = timedelta(days=(body or CustomerTokenCreate()).ttl_days)
+    issued = await ctx.write(
+        create_customer_token, uow=ctx.app.uow, customer_id=customer_id, ttl=ttl
+    )
+    return CustomerTokenRead(
+        customer_id=issued.customer_id, token=issued.token, expires_at=issued.expires_at
+    )

@@ -1,0 +1,52 @@
+"""The web application: the JSON API on top of a wired selfcare (`bootstrap.build`).
+
+`create_app()` is the only way the API is made: `selfcare serve`, tests and benchmarks all
+go through it, handing in an `App` built with real parts or fakes.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from selfcare import __version__
+from selfcare.bootstrap import App, build
+from selfcare.config import Settings
+from selfcare.web import errors, openapi
+from selfcare.web.api import customers, events, health, operator
+from selfcare.web.deps import BodyLimits, WebContext
+from selfcare.web.pages.speedtest import mount_speedcheck
+
+DESCRIPTION = """\
+Event ingest, customer progress and the grants ledger of a selfcare program.
+
+Authenticate with `Authorization: Bearer KEY`: an operator API key (`selfcare apikey
+create`, scopes `events:write`, `grants:read`, `pilot:admin`, `customers:token`) or a
+customer token, which reads only its own customer. Errors are RFC 9457
+`application/problem+json` with the TM Forum fields `code`, `reason`, `message`.
+"""
+
+
+def create_app(
+    app: App | None = None,
+    *,
+    settings: Settings | None = None,
+    limits: BodyLimits | None = None,
+    credential_ttl_s: float = 10.0,
+) -> FastAPI:
+    """The FastAPI application for a wired selfcare (built from `settings` when not given)."""
+    wired = app if app is not None else build(settings)
+    api = FastAPI(
+        title="selfcare",
+        version=__version__,
+        description=DESCRIPTION,
+        openapi_url="/openapi.json",
+    )
+    api.state.selfcare = WebContext(
+        app=wired, limits=limits or BodyLimits(), credential_ttl_s=credential_ttl_s
+    )
+    errors.install(api)
+    for module in (health, events, customers, operator):
+        api.include_router(module.router)
+    mount_speedcheck(api, wired)
+    openapi.install(api)
+    return api

@@ -1,0 +1,1 @@
+"""Server-rendered customer pages (no JavaScript needed), German and English."""

@@ -1,0 +1,90 @@
+"""Words of the speed check's customer pages (login, overview), German and English."""
+
+from __future__ import annotations
+
+TEXTS: dict[str, dict[str, str]] = {
+    "de": {
+        "login_title": "Anmelden zur Geschwindigkeitsmessung",
+        "login_intro": "Bitte fügen Sie den Zugangscode ein, den Sie von uns bekommen haben "
+        "(er beginnt mit „sct_“). Haben Sie einen Link bekommen, genügt es, ihn zu öffnen.",
+        "token": "Zugangscode",
+        "login": "Anmelden",
+        "login_failed": "Dieser Zugangscode ist unbekannt oder abgelaufen. Bitte prüfen Sie ihn "
+        "oder fragen Sie nach einem neuen.",
+        "login_empty": "Bitte den Zugangscode einfügen.",
+        "cookie_note": "Nach der Anmeldung merkt sich dieser Browser Sie mit einem Cookie, bis "
+        "Sie sich abmelden oder der Zugangscode abläuft.",
+        "overview_title": "Ihre Messreihe",
+        "customer": "Kundennummer",
+        "series": "Stand der Messreihe",
+        "measure": "Jetzt messen",
+        "evidence": "Nachweis ansehen und drucken",
+        "logout": "Abmelden",
+        "other_language": "English",
+        "contract": "Ihr Vertrag",
+        "no_contract": "Ihre Vertragswerte liegen uns noch nicht vor; ohne sie kann kein "
+        "Ergebnis berechnet werden. Ihre Messungen werden trotzdem gespeichert.",
+        "verdict": "Ergebnis",
+        "protocol_ok": "Das Messprotokoll ist eingehalten.",
+        "protocol_problems": "Was am Messprotokoll noch fehlt oder nicht stimmt",
+        "pass": "Weil die Abweichung nachgewiesen ist, zählt ein Anruf bei der Hotline dazu "
+        "in den nächsten {days} Tagen nicht gegen Ihren Bonus.",
+        "measurements": "Messungen dieser Messreihe",
+        "none": "Noch keine Messung in dieser Messreihe.",
+        "others": "Weitere Messungen (WLAN oder außerhalb der Messreihe)",
+        "no": "Nr.",
+        "date": "Datum",
+        "time": "Uhrzeit",
+        "ping": "Antwortzeit",
+        "connection": "Verbindung",
+        "lan": "LAN-Kabel",
+        "wlan": "WLAN",
+        "unknown": "nicht vermerkt",
+        "direction": "Richtung",
+        "maximum": "Höchstens",
+        "normal": "Normalerweise",
+        "minimum": "Mindestens",
+    },
+    "en": {
+        "login_title": "Log in to measure your speed",
+        "login_intro": "Please paste the access code you received from us (it starts with "
+        "'sct_'). If you received a link, opening it is enough.",
+        "token": "Access code",
+        "login": "Log in",
+        "login_failed": "This access code is unknown or has expired. Please check it or ask "
+        "for a new one.",
+        "login_empty": "Please paste your access code.",
+        "cookie_note": "After logging in, this browser remembers you with a cookie until you "
+        "log out or the access code expires.",
+        "overview_title": "Your series of measurements",
+        "customer": "Customer number",
+        "series": "Where your series stands",
+        "measure": "Measure now",
+        "evidence": "View and print the evidence",
+        "logout": "Log out",
+        "other_language": "Deutsch",
+        "contract": "Your contract",
+        "no_contract": "We do not have your contract figures yet; without them no result can "
+        "be calculated. Your measurements are stored all the same.",
+        "verdict": "Result",
+        "protocol_ok": "The measurement protocol is followed.",
+        "protocol_problems": "What is still missing or wrong in the measurement protocol",
+        "pass": "Because the deviation is proven, a call to the hotline about it within the "
+        "next {days} days does not count against your bonus.",
+        "measurements": "Measurements of this series",
+        "none": "No measurement in this series yet.",
+        "others": "Other measurements (WLAN or outside the series)",
+        "no": "No.",
+        "date": "Date",
+        "time": "Time",
+        "ping": "Response time",
+        "connection": "Connection",
+        "lan": "LAN cable",
+        "wlan": "WLAN",
+        "unknown": "not recorded",
+        "direction": "Direction",
+        "maximum": "Maximum",
+        "normal": "Normally available",
+        "minimum": "Minimum",
+    },
+}
