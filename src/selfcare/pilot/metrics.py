@@ -73,7 +73,7 @@ def classify_contacts(events: pd.DataFrame, program: Program) -> pd.DataFrame:
         & contacts["type"].isin(rules.counted_types)
         & ~outbound
         & (reached | rules.count_unanswered)
-        & ~_hotline_pass(contacts, events, rules.hotline_pass_days)
+        & ~_hotline_pass(contacts, events, rules.hotline_pass_days, program.timezone)
     )
     return contacts
 
@@ -84,8 +84,8 @@ def _truthy(value: object) -> bool:
     return str(value).strip().lower() not in {"false", "0", "no"}
 
 
-def _hotline_pass(contacts: pd.DataFrame, events: pd.DataFrame, days: int) -> pd.Series:
-    """True for contacts within `days` after a verified self-service diagnosis."""
+def _hotline_pass(contacts: pd.DataFrame, events: pd.DataFrame, days: int, zone: str) -> pd.Series:
+    """True for contacts within `days` calendar days after a verified self-service diagnosis."""
     diagnoses = events.loc[events["type"].isin(DIAGNOSES), ["customer_id", "occurred_at"]]
     if diagnoses.empty or days == 0:
         return pd.Series(False, index=contacts.index)
@@ -94,7 +94,9 @@ def _hotline_pass(contacts: pd.DataFrame, events: pd.DataFrame, days: int) -> pd
     joined = pd.merge_asof(
         left, right, left_on="occurred_at", right_on="diagnosed_at", by="customer_id"
     )
-    covered = joined["occurred_at"] - joined["diagnosed_at"] <= pd.Timedelta(days=days)
+    # the pass ends at the same local clock time `days` calendar days later (DST-proof)
+    local = joined["diagnosed_at"].dt.tz_convert(zone) + pd.DateOffset(days=days)
+    covered = joined["occurred_at"] <= local.dt.tz_convert("UTC")
     return pd.Series(covered.fillna(False).to_numpy(), index=joined["index"]).reindex(
         contacts.index, fill_value=False
     )

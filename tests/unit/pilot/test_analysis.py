@@ -10,7 +10,7 @@ import pytest
 
 from selfcare.domain.calls import classify_text
 from selfcare.domain.contacts import contact_verdict
-from selfcare.domain.events import Event
+from selfcare.domain.events import DIAGNOSIS_TYPES, Event
 from selfcare.pilot.analysis import analyze
 from selfcare.pilot.metrics import Window, classify_contacts, measure
 from selfcare.pilot.report import render_report
@@ -87,11 +87,14 @@ def test_counted_calls_agree_with_the_reference_classifier_event_by_event() -> N
         ("b1", "b", "hotline_call", "2025-02-05T10:00:00+01:00", None, "Kein Netz seit gestern"),
         ("b2", "b", "chat_contact", "2025-02-06T10:00:00+01:00", None, "Frage zum Tarif"),
         ("b3", "b", "hotline_call", "2025-03-01T00:30:00+01:00", None, "Frage zum Tarif"),
+        ("c1", "c", "network_outage", "2025-03-20T10:45:00+01:00", None, None),
+        ("c2", "c", "hotline_call", "2025-04-03T10:40:00+02:00", None, "Frage zum Tarif"),
+        ("c3", "c", "hotline_call", "2025-04-03T10:50:00+02:00", None, "Roaming aktivieren"),
     ]
     columns = ["event_id", "customer_id", "type", "occurred_at", "reason_code", "text"]
     frame = pd.DataFrame(rows, columns=columns)
-    frame["direction"] = ["inbound"] * 6 + ["outbound"]
-    frame["reached_agent"] = [True, True, None, True, True, True, True]
+    frame["direction"] = ["inbound"] * 6 + ["outbound"] + ["inbound"] * 3
+    frame["reached_agent"] = [True, True, None, True, True, True, True, None, True, True]
     frame["occurred_at"] = pd.to_datetime(frame["occurred_at"], utc=True)
     ours = classify_contacts(frame, program).set_index("event_id")["counts"]
     directions = frame["direction"].tolist()
@@ -102,18 +105,23 @@ def test_counted_calls_agree_with_the_reference_classifier_event_by_event() -> N
         )
         for row, direction in zip(rows, directions, strict=True)
     ]
-    diagnoses = tuple(e for e in events if e.type.value == "speedcheck_deviation")
+    diagnoses = tuple(e for e in events if e.type in DIAGNOSIS_TYPES)
     for event in events:
         if event.event_id in ours.index:
-            reference = contact_verdict(event, program.calls, diagnoses).counts
+            reference = contact_verdict(event, program.calls, diagnoses, program.zone).counts
             assert bool(ours[event.event_id]) == reference, event.event_id
     assignments = pd.DataFrame(
-        {"customer_id": ["a", "b"], "arm": ["treatment", "control"], "stratum": "all"}
+        {
+            "customer_id": ["a", "b", "c"],
+            "arm": ["treatment", "control", "control"],
+            "stratum": "all",
+        }
     )
-    window = Window(date(2025, 2, 1), date(2025, 4, 1), 1, program.timezone)
+    window = Window(date(2025, 2, 1), date(2025, 5, 1), 1, program.timezone)
     measured = measure(frame, assignments, program, window, ("BESCHWERDE",))
-    assert measured.customers["counted"].to_dict() == {"a": 1.0, "b": 0.0}
-    assert measured.monthly.loc["a"].tolist() == [1.0, 0.0]
+    assert measured.customers["counted"].to_dict() == {"a": 1.0, "b": 0.0, "c": 1.0}
+    assert measured.monthly.loc["a"].tolist() == [1.0, 0.0, 0.0]
+    assert measured.monthly.loc["c"].tolist() == [0.0, 0.0, 1.0]
 
 
 def test_the_simulators_call_texts_are_classified_as_the_simulator_means() -> None:
