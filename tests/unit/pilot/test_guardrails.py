@@ -33,7 +33,11 @@ def test_churn_margin_is_absolute() -> None:
 def test_a_clear_increase_blocks() -> None:
     rng = np.random.default_rng(0)
     row = rate_ratio(
-        "repeat", rng.poisson(0.3, 20_000), rng.poisson(0.2, 20_000), margin=0.1, alpha=0.025
+        "repeat",
+        rng.poisson(0.3, 20_000).astype(float),
+        rng.poisson(0.2, 20_000).astype(float),
+        margin=0.1,
+        alpha=0.025,
     )
     assert row["change"] > 0.3
     assert not row["non_inferior"]
