@@ -33,8 +33,12 @@ lint: install
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 
+# The tracked bench/results/*.json are the figures the README quotes; a run replaces them on
+# purpose (review with `git diff bench/results`, keep or `git checkout bench/results`).
 bench: install
+	@echo "make bench: writes new results over the tracked bench/results/*.json (git diff bench/results to compare, git checkout bench/results to keep the old)"
 	$(PY) -m bench.run
+	@git diff --stat -- bench/results 2>/dev/null || true
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache selfcare-demo

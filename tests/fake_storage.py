@@ -120,6 +120,15 @@ class FakeQuarantineRepository(_Repository):
     def count(self) -> int:
         return len(self.t.quarantine)
 
+    def get(self, row_id: int) -> QuarantinedRow | None:
+        return next((r for r in self.t.quarantine if r.id == row_id), None)
+
+    def by_ids(self, row_ids: Sequence[int]) -> list[QuarantinedRow]:
+        return [r for r in self.t.quarantine if r.id in set(row_ids)]
+
+    def delete(self, row_ids: Sequence[int]) -> None:
+        self.t.quarantine[:] = [r for r in self.t.quarantine if r.id not in set(row_ids)]
+
 
 class FakeStateRepository(_Repository):
     def lock(
@@ -153,6 +162,9 @@ class FakeStateRepository(_Repository):
     def get(self, program_id: str, customer_id: str) -> CustomerStateRecord | None:
         return self.t.states.get((program_id, customer_id))
 
+    def customers(self, program_id: str) -> list[str]:
+        return sorted(c for p, c in self.t.states if p == program_id)
+
     def without_state(self, program_id: str, *, limit: int) -> list[str]:
         customers = {e.event.customer_id for e in self.t.events.values()}
         return sorted(c for c in customers if (program_id, c) not in self.t.states)[:limit]
@@ -177,6 +189,13 @@ class FakeStateRepository(_Repository):
 
 
 class FakeGrantRepository(_Repository):
+    def released_mb_by_day(self, program_id: str) -> dict[date, int]:
+        found: dict[date, int] = {}
+        for g in self.t.grants.values():
+            if g.program_id == program_id and g.status != GrantStatus.HELD:
+                found[g.granted_on] = found.get(g.granted_on, 0) + g.amount_mb
+        return found
+
     def insert_new(self, grants: Sequence[GrantRecord]) -> set[str]:
         taken = {(g.customer_id, g.reward, g.period) for g in self.t.grants.values()}
         inserted = set()
@@ -314,6 +333,15 @@ class FakeBudgetRepository(_Repository):
 
     def spent(self, program_id: str) -> dict[str, int]:
         return {period: mb for (p, period), mb in self.t.spend.items() if p == program_id}
+
+    def lock_spent(self, program_id: str) -> None:
+        del program_id  # one transaction at a time holds the fake's lock anyway
+
+    def set_spent(self, program_id: str, spent: dict[str, int]) -> None:
+        for key in [k for k in self.t.spend if k[0] == program_id]:
+            self.t.spend[key] = 0
+        for period, mb in spent.items():
+            self.t.spend[program_id, period] = mb
 
 
 class FakeCredentialRepository(_Repository):

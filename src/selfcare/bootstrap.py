@@ -25,7 +25,8 @@ from selfcare.program.load import bundled_example, load_program
 from selfcare.speedcheck.deviation import DeviationNotice
 from selfcare.speedcheck.service import SpeedCheck
 from selfcare.speedcheck.storage import UnitOfWorkMeasurementStore, contract_for
-from selfcare.store.engine import make_engine, migrate
+from selfcare.store.engine import head_revision, make_engine, migrate, schema_revision
+from selfcare.store.reachability import check_reachable
 from selfcare.store.unit_of_work import SqlUnitOfWorkFactory
 
 
@@ -101,7 +102,7 @@ def build(
     settings = settings or get_settings()
     engine = engine or make_engine(settings.database_url)
     if run_migrations:
-        migrate(engine)
+        _checked(engine, migrate)
     if program is None:
         program = (
             load_program(settings.program_path) if settings.program_path else (bundled_example())
@@ -145,3 +146,42 @@ def _speedcheck(
         deviations=DeviationNotice(ingestor, uow),
         clock=clock,
     )
+
+
+def _checked(engine: Engine, action: Callable[[Engine], Any]) -> Any:
+    """Run `action` on the engine after checking the database can be opened at all; the
+    engine is disposed of when it cannot (DatabaseUnavailable names the URL and the fix)."""
+    try:
+        check_reachable(engine)
+    except Exception:
+        engine.dispose()
+        raise
+    return action(engine)
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    """What `selfcare migrate` did: the revision before (None: empty database) and after."""
+
+    before: str | None
+    after: str | None
+
+    def describe(self) -> str:
+        """ "created the schema …", "upgraded the schema from … to …" or "nothing to do …"."""
+        if self.before == self.after:
+            return f"nothing to do: the schema is at the newest revision {self.after}"
+        if self.before is None:
+            return f"created the schema (revision {self.after})"
+        return f"upgraded the schema from revision {self.before} to {self.after}"
+
+
+def migrate_database(settings: Settings | None = None) -> Migration:
+    """Bring the configured database to the newest schema and say what that took."""
+    engine = make_engine((settings or get_settings()).database_url)
+    try:
+        before = _checked(engine, schema_revision)
+        if before != head_revision():
+            migrate(engine)
+        return Migration(before, schema_revision(engine))
+    finally:
+        engine.dispose()

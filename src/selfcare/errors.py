@@ -27,3 +27,7 @@ class NotAllowed(SelfcareError, PermissionError):
 
 class StorageUnavailable(SelfcareError, ConnectionError):
     """The database does not answer (health checks report it as 503)."""
+
+
+class DatabaseUnavailable(StorageUnavailable):
+    """The database named by the settings cannot be opened or reached; says what to do."""

@@ -178,3 +178,31 @@ def test_the_program_files_budget_seeds_the_ledger_once(app: App) -> None:
     assert (status.total_mb, status.monthly_mb) == (600, None)
     set_budget(uow=app.uow, program=program, total_mb=5000, monthly_mb=None, clock=app.clock)
     assert budget_status(uow=app.uow, program=program, clock=app.clock).total_mb == 5000
+
+
+def test_a_budget_set_later_counts_what_was_granted_before(app: App) -> None:
+    """Spend counts every grant released under the program, also before the budget was
+    set: 1,200 MB granted, then a budget of 1,000 MB leaves nothing to grant."""
+    for customer in ("c1", "c2"):
+        ingest_batch(app.ingestor, enrolled_and_registered(customer))
+    status = set_budget(
+        uow=app.uow, program=app.program, total_mb=1000, monthly_mb=None, clock=app.clock
+    )
+    assert (status.spent_total_mb, status.left_total_mb) == (1200, 0)
+    assert status.spent_by_month == {"2026-03": 1200}
+    ingest_batch(app.ingestor, enrolled_and_registered("c3"))
+    assert [g.customer_id for g in list_grants(uow=app.uow, status="held")] == ["c3"]
+    raised = set_budget(
+        uow=app.uow, program=app.program, total_mb=1800, monthly_mb=None, clock=app.clock
+    )
+    assert (raised.spent_total_mb, raised.held_grants, len(raised.released)) == (1800, 0, 1)
+
+
+def test_a_budget_seeded_from_the_program_file_counts_earlier_grants(app: App) -> None:
+    ingest_batch(app.ingestor, enrolled_and_registered("c1"))
+    ingestor = with_budget(app, total_mb=1200)
+    ingest_batch(ingestor, enrolled_and_registered("c2"))
+    ingest_batch(ingestor, enrolled_and_registered("c3"))
+    assert [g.customer_id for g in list_grants(uow=app.uow, status="held")] == ["c3"]
+    status = budget_status(uow=app.uow, program=app.program, clock=app.clock)
+    assert (status.spent_total_mb, status.held_mb) == (1200, 600)

@@ -80,7 +80,7 @@ def test_program_validate_says_ok_with_a_summary() -> None:
     assert code == 0
     assert out.strip() == (
         "OK: Online statt Hotline: 4 rewards (3 tasks, 1 streak), 4 call categories, 1 cap, "
-        "time zone Europe/Berlin"
+        "time zone Europe/Berlin, no budget in the file (selfcare budget set adds one)"
     )
 
 

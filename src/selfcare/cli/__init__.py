@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import sys
+from typing import Annotated
 
 import typer
+
+# Typer 0.29 vendors Click; its exceptions are only importable from there (version pinned).
+from typer._click.exceptions import ClickException, NoArgsIsHelpError
 
 from selfcare.errors import SelfcareError
 
@@ -14,16 +18,58 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    rich_markup_mode=None,
 )
 
 
+def _print_version(asked: bool) -> None:
+    if asked:
+        from importlib.metadata import version
+
+        sys.stdout.write(f"selfcare {version('selfcare')}\n")
+        raise typer.Exit
+
+
+@app.callback()
+def _root(
+    _version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version."
+        ),
+    ] = False,
+) -> None:
+    """Digital self-service incentive programs: rules, evaluation, service, speed check."""
+
+
 def main() -> None:
-    """Console entry point: SelfcareErrors become a one-line message and exit code 2."""
+    """Console entry point: bad input (a SelfcareError, or an option Click refuses) becomes
+    a one-line message on stderr and exit code 2, as the README promises."""
     try:
-        app()
+        code = app(standalone_mode=False)
+    except NoArgsIsHelpError as exc:
+        sys.stdout.write(exc.format_message() + "\n")  # `selfcare` or a group alone: help
+        sys.exit(0)
+    except ClickException as exc:
+        sys.stderr.write(usage_line(exc) + "\n")
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        sys.stderr.write("aborted\n")
+        sys.exit(1)
     except SelfcareError as exc:  # commands catch their own first; this is the safety net
         sys.stderr.write(" ".join(str(exc).split()) + "\n")
         sys.exit(2)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def usage_line(exc: ClickException) -> str:
+    """ "selfcare calls check: Invalid value for '--lang': 'fr' is not one of 'de', 'en'
+    (selfcare calls check --help)": one line, without pydantic's "Value error, " prefix."""
+    message = " ".join(exc.format_message().replace("Value error, ", "").split())
+    ctx = getattr(exc, "ctx", None)
+    if ctx is None:
+        return message
+    return f"{ctx.command_path}: {message} (see {ctx.command_path} --help)"
 
 
 # Feature command groups register themselves on `app` (one module per feature).
@@ -57,6 +103,10 @@ from selfcare.cli import web  # noqa: E402 - registered after `app` exists
 
 web.register(app)
 
-from selfcare.cli import pilot  # noqa: E402
+from selfcare.cli import pilot  # noqa: E402 - registered after `app` exists
 
 app.add_typer(pilot.app, name="pilot", help="Randomised pilot: assign, plan, simulate, analyse.")
+
+from selfcare.cli import operator  # noqa: E402 - registered after `app` exists
+
+operator.register(app)

@@ -10,7 +10,6 @@ from rich.console import Console
 
 from selfcare.cli.common import Lang
 from selfcare.cli.evaluate import print_progress
-from selfcare.demo.story import DEMO_AS_OF, run_demo
 
 
 def demo_command(
@@ -20,14 +19,33 @@ def demo_command(
     lang: Annotated[Lang, typer.Option(help="Language of the report.")] = Lang.EN,
 ) -> None:
     """Run the real case ("Online statt Hotline") end to end and write a report."""
+    from selfcare.demo.report import service_label
+    from selfcare.demo.story import DEMO_AS_OF, run_demo  # lazily: every command starts faster
+
     console = Console()
     result = run_demo(folder, lang=lang.value)
-    console.print(f"[bold]Online statt Hotline[/], as of {DEMO_AS_OF.isoformat()}")
-    print_progress(result.progress.as_of, result.progress.customers, skipped=0)
-    console.rule("service: SQLite ledger, outbox relay, charging system", align="left")
+    words = DEMO_WORDS[lang.value]
+    console.print(f"[bold]Online statt Hotline[/], {words['as_of']} {DEMO_AS_OF.isoformat()}")
+    print_progress(result.progress.as_of, result.progress.customers, skipped=0, lang=lang.value)
+    console.rule(words["service"], align="left")
     for key, value in result.service.items():
-        console.print(f"{key}: {value}")
+        console.print(f"{service_label(key, lang.value)}: {service_label(value, lang.value)}")
     console.print(
-        f"\nReport: [bold]{result.report_path.resolve()}[/] "
-        f"(progress.json, program.toml, events.jsonl and the database beside it)"
+        f"\n{words['report']}: [bold]{result.report_path.resolve()}[/] ({words['beside']})"
     )
+
+
+DEMO_WORDS = {
+    "en": {
+        "as_of": "as of",
+        "service": "service: SQLite ledger, outbox relay, charging system",
+        "report": "Report",
+        "beside": "progress.json, program.toml, events.jsonl and the database beside it",
+    },
+    "de": {
+        "as_of": "Stand",
+        "service": "Dienst: SQLite-Hauptbuch, Versand, Abrechnungssystem",
+        "report": "Bericht",
+        "beside": "daneben progress.json, program.toml, events.jsonl und die Datenbank",
+    },
+}

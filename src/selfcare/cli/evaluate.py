@@ -9,7 +9,7 @@ from datetime import date
 from enum import StrEnum
 from itertools import chain
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -113,19 +113,50 @@ def _counted(events: Iterator[Event], advance: Callable[[], None]) -> Iterator[E
         yield event
 
 
-def print_progress(as_of: date, customers: Iterable[CustomerProgress], *, skipped: int) -> None:
+CONSOLE_WORDS = {
+    "en": {
+        "progress": "Progress as of",
+        "earned": "MB earned",
+        "enrolled": "enrolled",
+        "not_enrolled": "not enrolled",
+        "columns": ("reward", "MB", "period", "when", "status"),
+        "granted": "granted",
+        "streak": "streak",
+        "call": "call",
+        "counts": "counts",
+        "free": "does not count",
+    },
+    "de": {
+        "progress": "Stand",
+        "earned": "MB erworben",
+        "enrolled": "angemeldet am",
+        "not_enrolled": "nicht angemeldet",
+        "columns": ("Bonus", "MB", "Zeitraum", "wann", "Status"),
+        "granted": "gutgeschrieben",
+        "streak": "Serie",
+        "call": "Anruf",
+        "counts": "zählt",
+        "free": "zählt nicht",
+    },
+}
+
+
+def print_progress(
+    as_of: date, customers: Iterable[CustomerProgress], *, skipped: int, lang: str = "en"
+) -> None:
     """One section per customer: people read grants and call verdicts, not a wide grid."""
+    w: dict[str, Any] = CONSOLE_WORDS["de" if lang == "de" else "en"]
     console = Console()
-    console.print(f"[bold]Progress as of {as_of.isoformat()}[/]")
+    console.print(f"[bold]{w['progress']} {as_of.isoformat()}[/]")
     for c in customers:
-        enrolled = f"enrolled {c.enrolled_on}" if c.enrolled_on else "not enrolled"
-        console.rule(f"{c.customer_id}: {c.earned_mb} MB earned ({enrolled})", align="left")
+        enrolled = f"{w['enrolled']} {c.enrolled_on}" if c.enrolled_on else w["not_enrolled"]
+        console.rule(f"{c.customer_id}: {c.earned_mb} {w['earned']} ({enrolled})", align="left")
         if c.grants or c.pending:
             table = Table(show_header=True, box=None, pad_edge=False)
-            for column in ("reward", "MB", "period", "when", "status"):
+            for column in w["columns"]:
                 table.add_column(column)
             for g in c.grants:
-                table.add_row(g.reward, str(g.amount_mb), g.period, str(g.granted_on), "granted")
+                table.add_row(g.reward, str(g.amount_mb), g.period, str(g.granted_on), w["granted"])
             for p in c.pending:
                 table.add_row(
                     p.reward,
@@ -136,11 +167,11 @@ def print_progress(as_of: date, customers: Iterable[CustomerProgress], *, skippe
                 )
             console.print(table)
         for s in c.streaks:
-            console.print(f"streak {s.reward}: [bold]{s.status.value}[/] {s.explanation}")
+            console.print(f"{w['streak']} {s.reward}: [bold]{s.status.value}[/] {s.explanation}")
         for x in c.calls:
-            mark = "[red]counts[/]" if x.counts else "[green]does not count[/]"
+            mark = f"[red]{w['counts']}[/]" if x.counts else f"[green]{w['free']}[/]"
             console.print(
-                f"  call {x.event_id} ({x.occurred_at:%Y-%m-%d}): {mark}, "
+                f"  {w['call']} {x.event_id} ({x.occurred_at:%Y-%m-%d}): {mark}, "
                 f"{x.category}: {x.explanation}"
             )
     if skipped:

@@ -29,7 +29,7 @@ def _load(path: Path) -> Program:
 def validate_command(file: ProgramFile) -> None:
     """Check a program file; exit 2 with every problem on one line if it breaks a rule."""
     program = _load(file)
-    typer.echo(f"OK: {program.name}: {summary(program)}")
+    typer.echo(f"OK: {program.name}: {summary(program)}, {budget_words(program)}")
 
 
 def summary(program: Program) -> str:
@@ -41,6 +41,21 @@ def summary(program: Program) -> str:
         _n(len(program.caps), "cap"),
     ]
     return ", ".join(parts) + f", time zone {program.timezone}"
+
+
+def budget_words(program: Program) -> str:
+    """ "budget 500,000 MB in total and 50,000 MB a month" or "no budget in the file"."""
+    parts = [
+        f"{mb:,} MB {scope}"
+        for mb, scope in (
+            (program.budget.total_mb, "in total"),
+            (program.budget.monthly_mb, "a month"),
+        )
+        if mb is not None
+    ]
+    if not parts:
+        return "no budget in the file (selfcare budget set adds one)"
+    return "budget " + " and ".join(parts)
 
 
 def _n(count: int, singular: str, plural: str | None = None) -> str:
@@ -61,3 +76,11 @@ def explain_command(
         emit_json(explain_json(program, lang.value))
     else:
         typer.echo(explain_text(program, lang.value))
+
+
+@app.command("schema")
+def schema_command() -> None:
+    """Print the JSON Schema of program files, for editors that check TOML as it is typed."""
+    from selfcare.program.schema import program_file_schema
+
+    emit_json(program_file_schema())

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 import typer
 
-from selfcare.cli.common import OutputFormat, emit_json, fail
+from selfcare.cli.common import OutputFormat, emit_json, fail, print_table
 from selfcare.domain.ledger import GrantStatus
 from selfcare.errors import SelfcareError
 
@@ -125,6 +125,7 @@ def _budget_json(status: Any) -> dict[str, Any]:
         "total_mb": status.total_mb,
         "monthly_mb": status.monthly_mb,
         "spent_total_mb": status.spent_total_mb,
+        "left_total_mb": status.left_total_mb,
         "spent_by_month": status.spent_by_month,
         "held_grants": status.held_grants,
         "held_mb": status.held_mb,
@@ -133,12 +134,32 @@ def _budget_json(status: Any) -> dict[str, Any]:
 
 
 def _show_budget(status: Any, output: OutputFormat) -> None:
-    doc = _budget_json(status)
     if output is OutputFormat.JSON:
-        emit_json(doc)
+        emit_json(_budget_json(status))
         return
-    for key, value in doc.items():
-        sys.stdout.write(f"{key}: {value}\n")
+    sys.stdout.write("\n".join(budget_lines(status)) + "\n")
+
+
+def budget_lines(status: Any) -> list[str]:
+    """The budget for people: limits in words ("no limit", never None), spend and its rule."""
+    from selfcare.grants.budget import SPEND_RULE
+
+    def limit(mb: int | None) -> str:
+        return "no limit" if mb is None else f"{mb:,} MB"
+
+    left = status.left_total_mb
+    lines = [
+        f"program {status.program_id}",
+        f"total budget: {limit(status.total_mb)}; spent {status.spent_total_mb:,} MB"
+        + ("" if left is None else f"; {left:,} MB left"),
+        f"monthly budget: {limit(status.monthly_mb)}",
+        *(f"  {month}: {mb:,} MB spent" for month, mb in status.spent_by_month.items()),
+        f"held for lack of budget: {_grants(status.held_grants)}, {status.held_mb:,} MB",
+        f"({SPEND_RULE})",
+    ]
+    if status.released:
+        lines.append(f"released now: {_grants(len(status.released))}")
+    return lines
 
 
 @budget_app.command("show")
@@ -183,49 +204,57 @@ def budget_set(
 def grants_list(
     status: Annotated[GrantStatus | None, typer.Option(help="Only grants in this status.")] = None,
     customer: Annotated[str | None, typer.Option(help="Only this customer.")] = None,
-    limit: Annotated[int, typer.Option(min=1)] = 1000,
+    reward: Annotated[str | None, typer.Option(help="Only this reward id.")] = None,
+    limit: Annotated[int, typer.Option(min=1, help="At most this many rows.")] = 1000,
     output: FormatOption = OutputFormat.TABLE,
 ) -> None:
-    """Grants in the ledger by due date, with status and hold reason."""
+    """Grants in the ledger by due date, with status and hold reason (a header row first)."""
     from selfcare.grants.ledger import customer_grants, list_grants
 
     app = _app()
     try:
         if customer is not None:
-            records = [
-                g
-                for g in customer_grants(uow=app.uow, customer_id=customer)
-                if status is None or g.status == status
-            ]
+            records = customer_grants(uow=app.uow, customer_id=customer)
         else:
-            records = list_grants(uow=app.uow, status=status, limit=limit)
+            records = list_grants(uow=app.uow, status=status, limit=None if reward else limit)
     finally:
         app.close()
-    rows = [
-        {
-            "grant_id": g.grant_id,
-            "customer_id": g.customer_id,
-            "reward": g.reward,
-            "period": g.period,
-            "amount_mb": g.amount_mb,
-            "granted_on": g.granted_on,
-            "status": g.status,
-            "hold_reason": g.hold_reason,
-        }
+    chosen = [
+        g
         for g in records
-    ]
+        if (status is None or g.status == status) and (reward is None or g.reward == reward)
+    ][:limit]
+    rows = [{column: getattr(g, column) for column in GRANT_COLUMNS} for g in chosen]
     if output is OutputFormat.JSON:
         emit_json({"grants": rows})
         return
-    for row in rows:
-        sys.stdout.write("\t".join(str(v) for v in row.values() if v is not None) + "\n")
+    print_table(GRANT_COLUMNS, [list(row.values()) for row in rows])
+
+
+GRANT_COLUMNS = (
+    "grant_id",
+    "customer_id",
+    "reward",
+    "period",
+    "amount_mb",
+    "granted_on",
+    "status",
+    "hold_reason",
+)
 
 
 def migrate_command() -> None:
-    """Create or upgrade the database schema (`serve` does this on start too)."""
-    app = _app()
-    app.close()
-    sys.stdout.write("database is up to date\n")
+    """Create or upgrade the database schema (`serve` does this on start too) and say which."""
+    from selfcare.bootstrap import migrate_database
+    from selfcare.config import get_settings
+    from selfcare.store.reachability import masked
+
+    settings = get_settings()
+    try:
+        done = migrate_database(settings)
+    except SelfcareError as exc:
+        fail(str(exc))
+    sys.stdout.write(f"{masked(settings.database_url)}: {done.describe()}\n")
 
 
 def register(root: typer.Typer) -> None:
@@ -240,3 +269,7 @@ def register(root: typer.Typer) -> None:
     root.command("migrate", help="Create or upgrade the database schema.")(migrate_command)
     root.add_typer(budget_app, name="budget")
     root.add_typer(grants_app, name="grants")
+
+
+def _grants(count: int) -> str:
+    return f"{count} grant{'' if count == 1 else 's'}"

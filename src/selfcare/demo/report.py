@@ -34,6 +34,19 @@ HEADINGS = {
         "counts": "counts",
         "free": "does not count",
         "streak": "Streak",
+        "as_of": "as of",
+        "period": "period",
+        "date": "date",
+        "granted": "granted",
+        "topic": "topic",
+        "why": "why",
+        "status": {
+            "running": "running",
+            "completed": "completed",
+            "broken": "broken",
+            "forfeited": "forfeited",
+            "not_enrolled": "not enrolled",
+        },
     },
     "de": {
         "title": "selfcare Demo-Bericht",
@@ -49,6 +62,19 @@ HEADINGS = {
         "counts": "zählt",
         "free": "zählt nicht",
         "streak": "Serie",
+        "as_of": "Stand",
+        "period": "Zeitraum",
+        "date": "Datum",
+        "granted": "gutgeschrieben",
+        "topic": "Thema",
+        "why": "Begründung",
+        "status": {
+            "running": "läuft",
+            "completed": "erreicht",
+            "broken": "unterbrochen",
+            "forfeited": "verfallen",
+            "not_enrolled": "nicht angemeldet",
+        },
     },
 }
 
@@ -72,8 +98,57 @@ def render_report(inputs: ReportInputs, lang: str = "en") -> str:
         t=words,
         program=inputs.program,
         rules=explain_text(inputs.program, lang),
-        chart=earned_chart_svg(inputs.progress.customers, rewards),
+        chart=earned_chart_svg(inputs.progress.customers, rewards, _chart_labels(inputs, lang)),
         progress=inputs.progress,
         service=inputs.service,
         speedcheck=inputs.speedcheck,
+        reward_title=lambda reward_id: _reward_title(inputs.program, reward_id, lang),
+        topic=lambda name: _topic(inputs.program, name, lang),
+        label=lambda text: service_label(text, lang),
     )
+
+
+def _chart_labels(inputs: ReportInputs, lang: str) -> dict[str, str]:
+    words = HEADINGS["de" if lang == "de" else "en"]
+    labels = {r.id: _reward_title(inputs.program, r.id, lang) for r in inputs.program.rewards}
+    return labels | {"pending": str(words["pending"]), "aria": str(words["chart"])}
+
+
+def _reward_title(program: Program, reward_id: str, lang: str) -> str:
+    """The reward's title in the report's language (its id when the file gives none)."""
+    titles = {r.id: r.title.get(lang) for r in program.rewards}
+    return titles.get(reward_id) or reward_id
+
+
+def _topic(program: Program, name: str, lang: str) -> str:
+    category = program.calls.category(name)
+    if category is not None and category.title.get(lang):
+        return category.title.get(lang)
+    return OTHER_TOPIC.get(lang, name) if name == "other" else name
+
+
+OTHER_TOPIC = {"de": "sonstiges Thema", "en": "other topic"}
+
+# The story's service figures are keyed in English (tests and progress.json read them);
+# the German report shows them under these labels.
+SERVICE_DE = {
+    "database": "Datenbank",
+    "events stored / duplicates / quarantined": "Ereignisse gespeichert / doppelt / abgewiesen",
+    "grants in the ledger": "Gutschriften im Hauptbuch",
+    "ledger: MB granted": "Hauptbuch: MB gutgeschrieben",
+    "top-up attempts (with lost answers and 500s)": (
+        "Aufladeversuche (mit verlorenen Antworten und Fehlern 500)"
+    ),
+    "top-ups applied by the charging system": "vom Abrechnungssystem ausgeführte Aufladungen",
+    "relay: confirmed": "Versand: bestätigt",
+    "reconciliation": "Abgleich",
+    "reference evaluator: MB earned": "Referenz-Auswertung: MB erworben",
+    "no difference": "keine Abweichung",
+}
+
+
+def service_label(text: object, lang: str) -> object:
+    """A service figure's label (or a word value) in the report's language."""
+    if lang != "de" or not isinstance(text, str):
+        return text
+    return SERVICE_DE.get(text, text)

@@ -70,9 +70,10 @@ def _streak_sentences(reward: StreakReward, title: str, lang: str) -> list[str]:
         title=title,
         mb=megabytes(reward.amount_mb, lang),
         rec=t[reward.recurrence],
-        months=reward.months,
+        months=count(reward.months, lang, "calendar month", "Kalendermonat"),
     )
-    return [head, t[reward.on_break], t["grace"].format(days=reward.settlement_grace_days)]
+    grace = count(reward.settlement_grace_days, lang, "day", "Tag")
+    return [head, t[reward.on_break], t["grace"].format(days=grace)]
 
 
 def cap_line(cap: Cap, lang: str) -> str:
@@ -92,7 +93,12 @@ def calls_lines(rules: CallRules, lang: str) -> list[str]:
         topics = "; ".join(_topic_words(c, lang) for c in exempt)
         lines.append("- " + t["topics"].format(topics=topics))
     if rules.hotline_pass_days > 0:
-        lines.append("- " + t["pass"].format(days=rules.hotline_pass_days))
+        lines.append(
+            "- "
+            + t["pass"].format(
+                days=count(rules.hotline_pass_days, lang, "calendar day", "Kalendertag")
+            )
+        )
     if rules.count_unanswered:
         lines.append(t["unanswered_count"])
     counting = [category_title(c, c.name, lang) for c in _categories(rules) if c.counts]
@@ -129,8 +135,21 @@ def explain_text(program: Program, lang: str = "en") -> str:
     lines.extend("- " + reward_line(r, lang) for r in program.rewards)
     if program.caps:
         lines.extend(["", t["caps"], *("- " + cap_line(c, lang) for c in program.caps)])
+    lines.extend(["", t["budget"], *("- " + line for line in budget_lines(program, lang))])
     lines.extend(["", t["calls"], *calls_lines(program.calls, lang)])
     return "\n".join(lines)
+
+
+def budget_lines(program: Program, lang: str) -> list[str]:
+    """The program file's budget (the ledger enforces it) and what counts against it."""
+    t = _t(lang)
+    budget = program.budget
+    lines = [
+        t[key].format(mb=megabytes(mb, lang))
+        for key, mb in (("budget_total", budget.total_mb), ("budget_monthly", budget.monthly_mb))
+        if mb is not None
+    ]
+    return [*(lines or [t["budget_none"]]), t["budget_rule"]]
 
 
 def explain_json(program: Program, lang: str = "en") -> dict[str, Any]:
@@ -141,6 +160,7 @@ def explain_json(program: Program, lang: str = "en") -> dict[str, Any]:
         "lang": _lang(lang),
         "rewards": [_reward_json(r, lang) for r in program.rewards],
         "caps": [c.model_dump() | {"text": cap_line(c, lang)} for c in program.caps],
+        "budget": program.budget.model_dump() | {"text": budget_lines(program, lang)},
         "calls": {
             "counted_types": list(rules.counted_types),
             "count_unanswered": rules.count_unanswered,
@@ -202,3 +222,13 @@ def describe_verdict(verdict: CallVerdict, rules: CallRules, lang: str = "en") -
         why = verdict.explanation
     key = "counts_topic" if verdict.counts else "no_count"
     return t[key].format(topic=topic, why=why) + " " + t["assumed"]
+
+
+_GERMAN_PLURALS = {"Tag": "Tage", "Kalendertag": "Kalendertage", "Kalendermonat": "Kalendermonate"}
+
+
+def count(n: int, lang: str, english: str, german: str) -> str:
+    """ "1 day" / "3 days", "1 Tag" / "3 Tage": never "1 days"."""
+    if _lang(lang) == "de":
+        return f"{n} {german if n == 1 else _GERMAN_PLURALS[german]}"
+    return f"{n} {english if n == 1 else english + 's'}"

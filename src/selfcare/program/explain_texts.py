@@ -17,7 +17,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "prior": ", auch wenn es schon vor dem Programmbeitritt geschah",
         "after": ", nach Ihrem Programmbeitritt",
         "streak": (
-            "{title}: {mb}, {rec}. Voraussetzung: {months} Kalendermonate ohne gezählten "
+            "{title}: {mb}, {rec}. Voraussetzung: {months} ohne gezählten "
             "Hotline-Anruf, gerechnet ab dem Programmbeitritt. Beginnt der Zeitraum an einem "
             "Tag, den ein späterer Monat nicht hat (z. B. am 31.), endet er am letzten Tag "
             "dieses Monats; die Zeitumstellung verschiebt keinen Tag."
@@ -25,11 +25,20 @@ TEXTS: dict[str, dict[str, str]] = {
         "restart": "Ein gezählter Anruf unterbricht den Zeitraum; ein neuer beginnt am Tag danach.",
         "forfeit": "Ein gezählter Anruf lässt diesen Bonus verfallen.",
         "grace": (
-            "Gutschrift {days} Tage nach Ablauf des Zeitraums (Abrechnungsfrist): ein Anruf im "
+            "Gutschrift {days} nach Ablauf des Zeitraums (Abrechnungsfrist): ein Anruf im "
             "Zeitraum, der erst spät gemeldet wird, zählt bis dahin noch; ein gutgeschriebener "
             "Bonus wird danach nicht zurückgenommen."
         ),
         "caps": "Obergrenzen",
+        "budget": "Budget",
+        "budget_total": "Für das ganze Programm höchstens {mb}.",
+        "budget_monthly": "Je Kalendermonat höchstens {mb}.",
+        "budget_none": "Die Programmdatei setzt kein Budget; der Betreiber kann eines festlegen.",
+        "budget_rule": (
+            "Gezählt wird alles, was das Programm gutgeschrieben hat, auch vor dem Festlegen "
+            "des Budgets; was nicht mehr passt, wird zurückgehalten und der Reihe nach "
+            "gutgeschrieben, sobald das Budget erhöht wird."
+        ),
         "cap": "Höchstens {mb} je {period} und Kunde. {rest}",
         "carry": "Was darüber hinausgeht, wird zurückgehalten und später gutgeschrieben.",
         "no_carry": (
@@ -52,7 +61,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "words": "erkannt an Ihren Worten",
         "keywords": "Stichwörter {words}",
         "pass": (
-            "Anrufe bis {days} Kalendertage nach einer bestätigten Selbstdiagnose "
+            "Anrufe bis {days} nach einer bestätigten Selbstdiagnose "
             "(Speedtest-Abweichung oder bekannte Netzstörung), bis zur selben Uhrzeit: der "
             "Hotline-Pass; eine Zeitumstellung dazwischen verschiebt ihn um keine Stunde."
         ),
@@ -92,7 +101,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "prior": ", even if it happened before you joined the program",
         "after": ", after you joined the program",
         "streak": (
-            "{title}: {mb}, {rec}. Condition: {months} calendar months without a counted "
+            "{title}: {mb}, {rec}. Condition: {months} without a counted "
             "hotline call, starting when you join. A period starting on a day a later month "
             "lacks (such as the 31st) ends on that month's last day; daylight saving time never "
             "shifts a day."
@@ -100,11 +109,19 @@ TEXTS: dict[str, dict[str, str]] = {
         "restart": "A counted call breaks the period; a new one starts the day after.",
         "forfeit": "A counted call forfeits this reward.",
         "grace": (
-            "Granted {days} days after the period ends (settlement grace): a call inside the "
+            "Granted {days} after the period ends (settlement grace): a call inside the "
             "period that is reported late still counts until then; after that a granted reward "
             "is never taken back."
         ),
         "caps": "Caps",
+        "budget": "Budget",
+        "budget_total": "At most {mb} for the whole program.",
+        "budget_monthly": "At most {mb} per calendar month.",
+        "budget_none": "The program file sets no budget; the operator may set one.",
+        "budget_rule": (
+            "Everything the program granted counts, also before the budget was set; what "
+            "no longer fits is held and granted in order once the budget is raised."
+        ),
         "cap": "At most {mb} per {period} and customer. {rest}",
         "carry": "Anything above waits and is granted later.",
         "no_carry": "Anything above is not granted (shown as held back).",
@@ -122,7 +139,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "words": "recognised by your words",
         "keywords": "keywords {words}",
         "pass": (
-            "Calls up to {days} calendar days after a verified self-service diagnosis (speed "
+            "Calls up to {days} after a verified self-service diagnosis (speed "
             "check deviation or known network outage), until the same clock time: the hotline "
             "pass; a DST change in between moves it by no hour."
         ),

@@ -7,7 +7,7 @@ limit` either reserves the whole amount or nothing, whatever runs concurrently.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, func, select, update
@@ -97,6 +97,15 @@ class SqlGrantRepository:
             .with_for_update()
         )
         return _records(self.session.scalars(query))
+
+    def released_mb_by_day(self, program_id: str) -> dict[date, int]:
+        """MB of every grant released for payment (all but held ones), per due date."""
+        query = (
+            select(GrantRow.granted_on, func.sum(GrantRow.amount_mb))
+            .where(GrantRow.program_id == program_id, GrantRow.status != GrantStatus.HELD.value)
+            .group_by(GrantRow.granted_on)
+        )
+        return {day: int(mb) for day, mb in self.session.execute(query)}
 
     def totals_by_status(self, program_id: str) -> dict[GrantStatus, tuple[int, int]]:
         """Per status: (number of grants, MB)."""
@@ -252,6 +261,33 @@ class SqlBudgetRepository:
             .where(BudgetSpendRow.program_id == program_id, BudgetSpendRow.period == period)
             .values(spent_mb=BudgetSpendRow.spent_mb - amount_mb)
         )
+
+    def lock_spent(self, program_id: str) -> None:
+        """Lock the spend counters (PostgreSQL) so no reservation runs while they are
+        recounted; reservations that started earlier finish first."""
+        query = (
+            select(BudgetSpendRow.period)
+            .where(BudgetSpendRow.program_id == program_id)
+            .with_for_update()
+        )
+        self.session.execute(query).all()
+
+    def set_spent(self, program_id: str, spent: dict[str, int]) -> None:
+        """Replace the spend counters with recounted values (periods not named become 0)."""
+        self.session.execute(
+            update(BudgetSpendRow).where(BudgetSpendRow.program_id == program_id).values(spent_mb=0)
+        )
+        rows = [{"program_id": program_id, "period": p, "spent_mb": 0} for p in spent]
+        if rows:
+            self.session.execute(
+                insert_ignoring_conflicts(self.session, table_of(BudgetSpendRow)), rows
+            )
+        for period, mb in spent.items():
+            self.session.execute(
+                update(BudgetSpendRow)
+                .where(BudgetSpendRow.program_id == program_id, BudgetSpendRow.period == period)
+                .values(spent_mb=mb)
+            )
 
     def spent(self, program_id: str) -> dict[str, int]:
         query = select(BudgetSpendRow.period, BudgetSpendRow.spent_mb).where(

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import ARRAY, String, Table, bindparam, func, select, true, update
+from sqlalchemy import ARRAY, String, Table, bindparam, delete, func, select, true, update
 from sqlalchemy.orm import Session
 
 from selfcare.domain.events import Event
@@ -144,6 +144,19 @@ class SqlQuarantineRepository:
     def count(self) -> int:
         return self.session.scalar(select(func.count()).select_from(QuarantineRow)) or 0
 
+    def get(self, row_id: int) -> QuarantinedRow | None:
+        row = self.session.get(QuarantineRow, row_id)
+        return None if row is None else QuarantinedRow.model_validate(row)
+
+    def by_ids(self, row_ids: Sequence[int]) -> list[QuarantinedRow]:
+        query = select(QuarantineRow).where(QuarantineRow.id.in_(row_ids))
+        rows = self.session.scalars(query.order_by(QuarantineRow.id))
+        return [QuarantinedRow.model_validate(r) for r in rows]
+
+    def delete(self, row_ids: Sequence[int]) -> None:
+        """Remove rows that were sent again (ingest stored them or quarantined them anew)."""
+        self.session.execute(delete(QuarantineRow).where(QuarantineRow.id.in_(row_ids)))
+
 
 class SqlStateRepository:
     """Per-customer fold state and progress snapshot, one row per (program, customer)."""
@@ -228,6 +241,13 @@ class SqlStateRepository:
     def get(self, program_id: str, customer_id: str) -> CustomerStateRecord | None:
         row = self.session.get(CustomerStateRow, (program_id, customer_id))
         return None if row is None else CustomerStateRecord.model_validate(row)
+
+    def customers(self, program_id: str) -> list[str]:
+        """Every customer with state under the program, by id (`selfcare customers list`)."""
+        query = select(CustomerStateRow.customer_id).where(
+            CustomerStateRow.program_id == program_id
+        )
+        return sorted(self.session.scalars(query))
 
     def without_state(self, program_id: str, *, limit: int) -> list[str]:
         """Customers with stored events but no state under this program."""

@@ -127,8 +127,10 @@ def _day_count_problems(
     return [
         _problem(
             ProblemCode.WRONG_DAY_COUNT,
-            f"Gemessen an {len(days)} Kalendertagen ({de_days}); nötig sind genau {rules.days}.",
-            f"Measured on {len(days)} calendar days ({en_days}); exactly {rules.days} are needed.",
+            f"Gemessen an {len(days)} {'Kalendertag' if len(days) == 1 else 'Kalendertagen'} "
+            f"({de_days}); nötig sind genau {rules.days}.",
+            f"Measured on {len(days)} calendar day{'' if len(days) == 1 else 's'} ({en_days}); "
+            f"exactly {rules.days} are needed.",
         )
     ]
 

@@ -1,0 +1,119 @@
+"""The README read literally: every `sh` block, in order, in one bash session, in a fresh
+folder with a fresh database, exactly as a newcomer pastes them into a terminal.
+
+What the test fills in, and only this:
+- ports: 8900 (charging) and 8000 (API) become free ports, so parallel runs never collide;
+  `SELFCARE_CHARGING_URL` points at the moved charging port (the README relies on the
+  default, which is 8900);
+- the two long-running commands ("runs until Ctrl-C", terminals 1 and 2) start in the
+  background and the script waits until they answer; they are stopped at the end;
+- `make install` and `make test` are skipped (the test runs inside the installed `.venv`,
+  and `make test` is this very suite); `make demo` runs what the target runs.
+The folder holds the repository's `examples/` and `.venv` as links, nothing else.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+ROOT = Path(__file__).parents[2]
+BLOCK = re.compile(r"^(?P<indent>[ ]*)```sh\n(?P<body>.*?)^(?P=indent)```", re.M | re.S)
+LONG_RUNNING = re.compile(r"^selfcare (serve|fake-charging)\b")
+SKIPPED = {"make install", "make test"}
+PRELUDE = """set -euo pipefail
+trap 'kill $(jobs -p) 2>/dev/null || true' EXIT
+wait_http() {
+  for _ in $(seq 600); do curl -sf "$1" >/dev/null && return 0; sleep 0.1; done
+  echo "did not answer: $1" >&2; return 1
+}
+"""
+
+
+def sh_blocks(markdown: str) -> list[str]:
+    """The `sh` blocks of a Markdown text, in order, with a list item's indent removed."""
+    blocks = []
+    for match in BLOCK.finditer(markdown):
+        indent = len(match["indent"])
+        blocks.append("".join(line[indent:] for line in match["body"].splitlines(True)))
+    return blocks
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def script(blocks: list[str], charging: int, api: int) -> str:
+    """One bash script of all blocks with ports moved and servers in the background."""
+    lines = [PRELUDE]
+    for number, block in enumerate(blocks, start=1):
+        lines.append(f"echo '### README block {number}'")
+        text = block.replace("8900", str(charging)).replace("127.0.0.1:8000", f"127.0.0.1:{api}")
+        lines.extend(_line(line, charging, api) for line in text.splitlines())
+    return "\n".join(lines) + "\n"
+
+
+def _line(line: str, charging: int, api: int) -> str:
+    command = line.split("#", 1)[0].strip()
+    if command in SKIPPED:
+        return f": skipped by the test: {command}"
+    if command == "make demo":
+        return ".venv/bin/selfcare demo"
+    if LONG_RUNNING.match(command):
+        name = command.split()[1]
+        port, url = (
+            (api, f"http://127.0.0.1:{api}/health")
+            if name == "serve"
+            else (
+                charging,
+                f"http://127.0.0.1:{charging}/health",
+            )
+        )
+        extra = f" --port {port}" if "--port" not in command else ""
+        return f"{command}{extra} >{name}.log 2>&1 &\nwait_http {url}"
+    return line
+
+
+def test_the_readme_blocks_all_run_in_order_on_a_fresh_database(tmp_path: Path) -> None:
+    blocks = sh_blocks((ROOT / "README.md").read_text(encoding="utf-8"))
+    assert len(blocks) >= 10, "the README lost its shell blocks"
+    (tmp_path / "examples").symlink_to(ROOT / "examples")
+    (tmp_path / ".venv").symlink_to(Path(sys.prefix))
+    charging, api = free_port(), free_port()
+    (tmp_path / "readme.sh").write_text(script(blocks, charging, api), encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SELFCARE_")}
+    env |= {"SELFCARE_CHARGING_URL": f"http://127.0.0.1:{charging}"}
+    done = subprocess.run(
+        ["bash", "readme.sh"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+    logs = "".join(f"\n--- {p.name}\n{p.read_text()}" for p in tmp_path.glob("*.log"))
+    assert done.returncode == 0, f"{done.stdout[-4000:]}\n{done.stderr[-4000:]}{logs[-3000:]}"
+    out = done.stdout
+    assert '"status":"created","grants":1' in out  # the portal bonus of customer 4711
+    assert '"amount":600' in out  # ... arrived at the charging system
+    assert "no differences" in out  # reconcile after the relay drained
+    assert '"left_total_mb"' in out  # the budget block
+    assert '"max_kbps":100000' in out  # the speed-check contract, set and read back
+    assert (tmp_path / "selfcare-demo" / "report.html").is_file()
+    assert (tmp_path / "program.schema.json").stat().st_size > 1000
+
+
+def test_sh_blocks_are_found_also_inside_list_items() -> None:
+    text = "a\n```sh\necho 1\n```\n1. item\n   ```sh\n   echo 2\n   ```\n```text\nno\n```\n"
+    assert sh_blocks(text) == ["echo 1\n", "echo 2\n"]
