@@ -191,7 +191,7 @@ def test_a_budget_set_later_counts_what_was_granted_before(app: App) -> None:
     assert (status.spent_total_mb, status.left_total_mb) == (1200, 0)
     assert status.spent_by_month == {"2026-03": 1200}
     ingest_batch(app.ingestor, enrolled_and_registered("c3"))
-    assert [g.customer_id for g in list_grants(uow=app.uow, status="held")] == ["c3"]
+    assert [g.customer_id for g in list_grants(uow=app.uow, status=GrantStatus.HELD)] == ["c3"]
     raised = set_budget(
         uow=app.uow, program=app.program, total_mb=1800, monthly_mb=None, clock=app.clock
     )
@@ -203,6 +203,6 @@ def test_a_budget_seeded_from_the_program_file_counts_earlier_grants(app: App) -
     ingestor = with_budget(app, total_mb=1200)
     ingest_batch(ingestor, enrolled_and_registered("c2"))
     ingest_batch(ingestor, enrolled_and_registered("c3"))
-    assert [g.customer_id for g in list_grants(uow=app.uow, status="held")] == ["c3"]
+    assert [g.customer_id for g in list_grants(uow=app.uow, status=GrantStatus.HELD)] == ["c3"]
     status = budget_status(uow=app.uow, program=app.program, clock=app.clock)
     assert (status.spent_total_mb, status.held_mb) == (1200, 600)
