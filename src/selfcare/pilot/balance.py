@@ -18,7 +18,7 @@ def balance_check(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, Any
         values = pd.to_numeric(frame[column], errors="coerce")
         treated = values[frame["arm"] == "treatment"].dropna().to_numpy(dtype=float)
         control = values[frame["arm"] == "control"].dropna().to_numpy(dtype=float)
-        if len(treated) < 2 or len(control) < 2:  # noqa: PLR2004
+        if len(treated) < 2 or len(control) < 2:  # noqa: PLR2004 - a variance needs two values
             continue
         pooled = np.sqrt((treated.var(ddof=1) + control.var(ddof=1)) / 2)
         smd = float((treated.mean() - control.mean()) / pooled) if pooled > 0 else 0.0

@@ -31,7 +31,7 @@ def pct(value: float | None, lang: str) -> str:
 
 
 def num(value: float | None, lang: str, digits: int = 3) -> str:
-    if value is None or value != value:  # noqa: PLR0124
+    if value is None or value != value:  # noqa: PLR0124 - NaN is the value not equal to itself
         return "–"
     shown = f"{value:,.{digits}f}"
     return shown.replace(",", "_").replace(".", ",").replace("_", ".") if lang == "de" else shown
