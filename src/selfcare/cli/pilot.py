@@ -234,7 +234,7 @@ def invite_command(
     from selfcare.pilot.service import invite
 
     secret = os.environ.get(secret_env, "")
-    if len(secret) < 16:  # noqa: PLR2004 - 16 characters at least, as the README says
+    if len(secret) < 16:  # noqa: PLR2004 - shorter secrets are guessable
         fail(f"{secret_env}: set a secret of at least 16 characters in this variable")
     try:
         summary = invite(
