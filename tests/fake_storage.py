@@ -19,6 +19,7 @@ from selfcare.domain.events import Event
 from selfcare.domain.ledger import TOTAL, Budget, Claim, GrantRecord, GrantStatus
 from selfcare.domain.records import (
     ApiKeyRecord,
+    CustomerSessionRecord,
     CustomerStateRecord,
     CustomerTokenRecord,
     QuarantinedRow,
@@ -58,6 +59,7 @@ class Tables:
     spend: dict[tuple[str, str], int] = field(default_factory=dict)
     keys: dict[str, ApiKeyRecord] = field(default_factory=dict)
     tokens: dict[str, CustomerTokenRecord] = field(default_factory=dict)
+    sessions: dict[str, CustomerSessionRecord] = field(default_factory=dict)
     measurements: list[tuple[str, Measurement]] = field(default_factory=list)
     contracts: dict[str, StoredContract] = field(default_factory=dict)
     last_id: int = 0
@@ -363,6 +365,41 @@ class FakeCredentialRepository(_Repository):
             return False
         if key.revoked_at is None:
             self.t.keys[key_id] = key.model_copy(update={"revoked_at": now})
+        return True
+
+    def keys(self) -> list[ApiKeyRecord]:
+        return sorted(self.t.keys.values(), key=lambda k: (k.created_at, k.id))
+
+    def tokens(self, customer_id: str | None = None) -> list[CustomerTokenRecord]:
+        mine = [t for t in self.t.tokens.values() if customer_id in (None, t.customer_id)]
+        return sorted(mine, key=lambda t: (t.created_at, t.id))
+
+    def token(self, token_id: str) -> CustomerTokenRecord | None:
+        return self.t.tokens.get(token_id)
+
+    def revoke_token(self, token_id: str, now: datetime) -> bool:
+        token = self.t.tokens.get(token_id)
+        if token is None:
+            return False
+        if token.revoked_at is None:
+            self.t.tokens[token_id] = token.model_copy(update={"revoked_at": now})
+        for session_id, session in list(self.t.sessions.items()):
+            if session.token_id == token_id and session.ended_at is None:
+                self.t.sessions[session_id] = session.model_copy(update={"ended_at": now})
+        return True
+
+    def add_session(self, session: CustomerSessionRecord) -> None:
+        self.t.sessions[session.id] = session
+
+    def session_by_hash(self, session_hash: str) -> CustomerSessionRecord | None:
+        found = (s for s in self.t.sessions.values() if s.session_hash == session_hash)
+        return next(found, None)
+
+    def end_session(self, session_hash: str, now: datetime) -> bool:
+        session = self.session_by_hash(session_hash)
+        if session is None or session.ended_at is not None:
+            return False
+        self.t.sessions[session.id] = session.model_copy(update={"ended_at": now})
         return True
 
 

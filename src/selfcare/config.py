@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     future_tolerance_s: int = 300
     max_batch_events: int = 10_000
     earliest_event_date: date | None = None  # None: the program's starts_on, else 2000-01-01
+    api_docs: bool = False  # /docs and /redoc: off in production, SELFCARE_API_DOCS=1 for dev
+    session_ttl_s: int = 12 * 3600
 
     @field_validator("database_url")
     @classmethod

@@ -1,7 +1,8 @@
 """A short-lived memory of checked credentials, so a busy API does not hash-and-query twice.
 
 Only successful checks are remembered, keyed by the secret's digest, for `ttl_s` seconds
-and never past a token's expiry. A revoked key therefore stops working within `ttl_s`.
+and never past a token's expiry. A key revoked in this process is forgotten at once
+(`forget`); one revoked by another process (the CLI) stops working here within `ttl_s`.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from selfcare.auth.principals import CustomerToken, Principal
+from selfcare.auth.principals import CustomerToken, OperatorKey, Principal
 from selfcare.auth.secrets import digest
 
 
@@ -53,9 +54,20 @@ class CredentialCache:
             return hit[1]
         return None
 
+    def forget(self, credential_id: str) -> None:
+        """Drop a revoked key or token at once (it is found by id: the secret is unknown)."""
+        with self._lock:
+            stale = [k for k, (_, p) in self._entries.items() if _id_of(p) == credential_id]
+            for key in stale:
+                del self._entries[key]
+
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+
+
+def _id_of(principal: Principal) -> str:
+    return principal.key_id if isinstance(principal, OperatorKey) else principal.token_id
 
 
 def _expired(principal: Principal) -> bool:

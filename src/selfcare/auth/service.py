@@ -121,3 +121,54 @@ def revoke_api_key(*, uow: UnitOfWorkFactory, key_id: str, now: datetime | None 
         found = work.credentials.revoke_key(key_id, now or datetime.now(UTC))
         work.commit()
     return found
+
+
+@dataclass(frozen=True, slots=True)
+class KeyInfo:
+    """An API key as listed: never its secret, not even its hash."""
+
+    id: str
+    name: str
+    scopes: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class TokenInfo:
+    """A customer token as listed: never its secret, not even its hash."""
+
+    id: str
+    customer_id: str
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+
+
+def list_api_keys(*, uow: UnitOfWorkFactory) -> list[KeyInfo]:
+    """Every API key, oldest first, revoked ones included (with the moment)."""
+    with uow(read_only=True) as work:
+        keys = work.credentials.keys()
+    return [KeyInfo(k.id, k.name, k.scopes, k.created_at, k.revoked_at) for k in keys]
+
+
+def list_customer_tokens(
+    *, uow: UnitOfWorkFactory, customer_id: str | None = None
+) -> list[TokenInfo]:
+    """Customer tokens, oldest first (one customer's, or all)."""
+    with uow(read_only=True) as work:
+        tokens = work.credentials.tokens(customer_id)
+    return [
+        TokenInfo(t.id, t.customer_id, t.created_at, t.expires_at, t.revoked_at) for t in tokens
+    ]
+
+
+def revoke_customer_token(
+    *, uow: UnitOfWorkFactory, token_id: str, now: datetime | None = None
+) -> bool:
+    """Revoke a token by id and end the browser sessions opened with it; False when no
+    such token exists."""
+    with uow() as work:
+        found = work.credentials.revoke_token(token_id, now or datetime.now(UTC))
+        work.commit()
+    return found

@@ -50,12 +50,14 @@ def serve_command(
     import uvicorn
 
     from selfcare.web.app import create_app
+    from selfcare.web.logs import mask_access_log
 
     app = _build(program_path=program, charging_url=charging_url)
     stop, thread = app.start_background_relay() if relay else (None, None)
     server = uvicorn.Server(
         uvicorn.Config(create_app(app), host=host, port=port, access_log=access_log)
     )
+    mask_access_log()  # after uvicorn.Config, which (re)configures its loggers
     _stop_quietly_on_signals(server)
     sys.stderr.write(
         f"selfcare: API on http://{host}:{port} (program {app.program.id}, "
@@ -132,6 +134,7 @@ def token_create(
         emit_json(
             {
                 "token": issued.token,
+                "id": issued.id,
                 "customer_id": issued.customer_id,
                 "expires_at": issued.expires_at.isoformat(),
             }
@@ -143,10 +146,107 @@ def token_create(
     )
 
 
+def _when(moment: Any) -> str | None:
+    return None if moment is None else moment.isoformat()
+
+
+def apikey_list(output: FormatOption = OutputFormat.TABLE) -> None:
+    """List API keys (id, name, scopes, created, revoked); never a secret."""
+    from selfcare.auth.service import list_api_keys
+
+    app = _build()
+    try:
+        keys = list_api_keys(uow=app.uow)
+    finally:
+        app.close()
+    rows = [
+        {
+            "id": k.id,
+            "name": k.name,
+            "scopes": k.scopes.split(","),
+            "created_at": _when(k.created_at),
+            "revoked_at": _when(k.revoked_at),
+        }
+        for k in keys
+    ]
+    _emit_rows("keys", rows, output)
+
+
+def apikey_revoke(key_id: Annotated[str, typer.Argument(help="The key's id.")]) -> None:
+    """Revoke an API key; a running service refuses it within the credential cache TTL."""
+    from selfcare.auth.service import revoke_api_key
+
+    app = _build()
+    try:
+        found = revoke_api_key(uow=app.uow, key_id=key_id)
+    finally:
+        app.close()
+    if not found:
+        fail(f"no API key with id {key_id!r}")
+    sys.stderr.write(f"API key {key_id} revoked\n")
+
+
+def token_list(
+    customer: Annotated[str | None, typer.Option(help="Only this customer's tokens.")] = None,
+    output: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """List customer tokens (id, customer, created, expires, revoked); never a secret."""
+    from selfcare.auth.service import list_customer_tokens
+
+    app = _build()
+    try:
+        tokens = list_customer_tokens(uow=app.uow, customer_id=customer)
+    finally:
+        app.close()
+    rows = [
+        {
+            "id": t.id,
+            "customer_id": t.customer_id,
+            "created_at": _when(t.created_at),
+            "expires_at": _when(t.expires_at),
+            "revoked_at": _when(t.revoked_at),
+        }
+        for t in tokens
+    ]
+    _emit_rows("tokens", rows, output)
+
+
+def token_revoke(token_id: Annotated[str, typer.Argument(help="The token's id.")]) -> None:
+    """Revoke a customer token and end its browser sessions."""
+    from selfcare.auth.service import revoke_customer_token
+
+    app = _build()
+    try:
+        found = revoke_customer_token(uow=app.uow, token_id=token_id)
+    finally:
+        app.close()
+    if not found:
+        fail(f"no customer token with id {token_id!r}")
+    sys.stderr.write(f"customer token {token_id} revoked\n")
+
+
+def _emit_rows(name: str, rows: list[dict[str, Any]], output: OutputFormat) -> None:
+    if output is OutputFormat.JSON:
+        emit_json({name: rows})
+        return
+    for row in rows:
+        sys.stdout.write("\t".join(_cell(v) for v in row.values()) + "\n")
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "-"
+    return ",".join(value) if isinstance(value, list) else str(value)
+
+
 def register(root: typer.Typer) -> None:
     """Add `serve`, `apikey` and `token` to the `selfcare` root command."""
     apikey_app.command("create")(apikey_create)
+    apikey_app.command("list")(apikey_list)
+    apikey_app.command("revoke")(apikey_revoke)
     token_app.command("create")(token_create)
+    token_app.command("list")(token_list)
+    token_app.command("revoke")(token_revoke)
     root.command("serve", help="Serve the API and run the grants relay.")(serve_command)
     root.add_typer(apikey_app, name="apikey")
     root.add_typer(token_app, name="token")

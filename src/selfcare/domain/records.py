@@ -1,5 +1,5 @@
 """What storage keeps besides the ledger: events as stored, quarantined rows, customer
-states, credentials and speed-check contracts.
+states, credentials (keys, tokens, browser sessions) and speed-check contracts.
 
 Repositories take and return these records, never table rows, so a service reads the
 same values from the database as from the in-memory fake of the unit tests.
@@ -92,6 +92,19 @@ class CustomerTokenRecord(_Record):
     created_at: datetime
     expires_at: datetime | None = None
     revoked_at: datetime | None = None
+
+
+class CustomerSessionRecord(_Record):
+    """A browser session of the speed check pages as stored: the SHA-256 of its id, the
+    customer and the token it was opened with; `ended_at` once logged out or revoked."""
+
+    id: str
+    session_hash: str
+    customer_id: str
+    token_id: str
+    created_at: datetime
+    expires_at: datetime
+    ended_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

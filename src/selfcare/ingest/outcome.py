@@ -28,24 +28,39 @@ class EventConflictItem:
     stored: dict[str, Any]
     received: dict[str, Any]
 
+    @property
+    def fields(self) -> list[str]:
+        """The names of the fields in which the two versions differ.
+
+        Only names leave the service in an API answer: an `events:write` key feeds events
+        in and must not read them back, so the stored values (another system's texts,
+        times, customers) are never shown to it.
+        """
+        names = set(self.stored) | set(self.received)
+        return sorted(n for n in names if self.stored.get(n) != self.received.get(n))
+
 
 class EventConflict(Conflict):
-    """The event id is already stored with other content; both versions are attached."""
+    """The event id is already stored with other content; both versions are attached (for
+    the services and the operator's CLI; the API names the differing fields only)."""
 
     def __init__(self, items: list[EventConflictItem]) -> None:
         if len(items) == 1:
-            message = f"event {items[0].event_id!r} is already stored with other content"
+            message = (
+                f"event {items[0].event_id!r} is already stored with other content in: "
+                + ", ".join(items[0].fields)
+            )
         else:
             ids = ", ".join(item.event_id for item in items[:5])
             message = f"event id already stored with other content: {ids}"
         super().__init__(message)
         self.items = items
 
-    def versions(self) -> dict[str, Any] | None:
-        """Both versions of a single conflicting event (None for several)."""
+    def fields(self) -> list[str] | None:
+        """The differing field names of a single conflicting event (None for several)."""
         if len(self.items) != 1:
             return None
-        return {"stored": self.items[0].stored, "received": self.items[0].received}
+        return self.items[0].fields
 
 
 @dataclass
@@ -89,13 +104,20 @@ class IngestReport:
 
 
 def conflict_json(item: EventConflictItem) -> dict[str, Any]:
-    """A conflict as the API and the CLI show it: the id, the line and both versions."""
+    """A conflict as the operator's CLI shows it: the id, the line and both versions (the
+    API shows `conflict_fields_json`: names only)."""
     return {
         "event_id": item.event_id,
         "line": item.line,
         "stored": item.stored,
         "received": item.received,
     }
+
+
+def conflict_fields_json(item: EventConflictItem) -> dict[str, Any]:
+    """A conflict as the API shows it: the id, the line and the names of the fields that
+    differ, never the stored values."""
+    return {"event_id": item.event_id, "line": item.line, "fields": item.fields}
 
 
 class RowStatus(StrEnum):

@@ -1,4 +1,5 @@
-"""The auth tables behind one door: API keys and customer tokens, looked up by hash only."""
+"""The auth tables behind one door: API keys, customer tokens and browser sessions, looked up
+by hash only."""
 
 from __future__ import annotations
 
@@ -7,12 +8,12 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from selfcare.domain.records import ApiKeyRecord, CustomerTokenRecord
-from selfcare.store.tables import ApiKeyRow, CustomerTokenRow
+from selfcare.domain.records import ApiKeyRecord, CustomerSessionRecord, CustomerTokenRecord
+from selfcare.store.tables import ApiKeyRow, CustomerSessionRow, CustomerTokenRow
 
 
 class SqlCredentialRepository:
-    """API keys and customer tokens; no method ever sees or returns a raw secret."""
+    """API keys, customer tokens and sessions; no method ever sees or returns a raw secret."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -40,5 +41,54 @@ class SqlCredentialRepository:
             update(ApiKeyRow)
             .where(ApiKeyRow.id == key_id, ApiKeyRow.revoked_at.is_(None))
             .values(revoked_at=now)
+        )
+        return True
+
+    def keys(self) -> list[ApiKeyRecord]:
+        query = select(ApiKeyRow).order_by(ApiKeyRow.created_at, ApiKeyRow.id)
+        return [ApiKeyRecord.model_validate(row) for row in self.session.scalars(query)]
+
+    def tokens(self, customer_id: str | None = None) -> list[CustomerTokenRecord]:
+        query = select(CustomerTokenRow).order_by(CustomerTokenRow.created_at, CustomerTokenRow.id)
+        if customer_id is not None:
+            query = query.where(CustomerTokenRow.customer_id == customer_id)
+        return [CustomerTokenRecord.model_validate(row) for row in self.session.scalars(query)]
+
+    def token(self, token_id: str) -> CustomerTokenRecord | None:
+        row = self.session.get(CustomerTokenRow, token_id)
+        return None if row is None else CustomerTokenRecord.model_validate(row)
+
+    def revoke_token(self, token_id: str, now: datetime) -> bool:
+        """Revoke a token, keeping the first revocation time, and end its open sessions."""
+        if self.session.get(CustomerTokenRow, token_id) is None:
+            return False
+        self.session.execute(
+            update(CustomerTokenRow)
+            .where(CustomerTokenRow.id == token_id, CustomerTokenRow.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )
+        self.session.execute(
+            update(CustomerSessionRow)
+            .where(CustomerSessionRow.token_id == token_id, CustomerSessionRow.ended_at.is_(None))
+            .values(ended_at=now)
+        )
+        return True
+
+    def add_session(self, session: CustomerSessionRecord) -> None:
+        self.session.add(CustomerSessionRow(**session.model_dump()))
+
+    def session_by_hash(self, session_hash: str) -> CustomerSessionRecord | None:
+        query = select(CustomerSessionRow).where(CustomerSessionRow.session_hash == session_hash)
+        row = self.session.scalar(query)
+        return None if row is None else CustomerSessionRecord.model_validate(row)
+
+    def end_session(self, session_hash: str, now: datetime) -> bool:
+        found = self.session_by_hash(session_hash)
+        if found is None or found.ended_at is not None:
+            return False
+        self.session.execute(
+            update(CustomerSessionRow)
+            .where(CustomerSessionRow.id == found.id, CustomerSessionRow.ended_at.is_(None))
+            .values(ended_at=now)
         )
         return True

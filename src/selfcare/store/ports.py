@@ -18,6 +18,7 @@ from selfcare.domain.events import Event
 from selfcare.domain.ledger import Budget, Claim, GrantRecord, GrantStatus
 from selfcare.domain.records import (
     ApiKeyRecord,
+    CustomerSessionRecord,
     CustomerStateRecord,
     CustomerTokenRecord,
     QuarantinedRow,
@@ -160,14 +161,35 @@ class BudgetRepository(Protocol):
 
 
 class CredentialRepository(Protocol):
-    """API keys and customer tokens, found by hash only: no raw secret ever passes."""
+    """API keys, customer tokens and browser sessions, found by hash only: no raw secret
+    ever passes."""
 
     def add_key(self, key: ApiKeyRecord) -> None: ...
     def add_token(self, token: CustomerTokenRecord) -> None: ...
     def key_by_hash(self, key_hash: str) -> ApiKeyRecord | None: ...
     def token_by_hash(self, token_hash: str) -> CustomerTokenRecord | None: ...
+    def keys(self) -> list[ApiKeyRecord]:
+        """Every key, oldest first, revoked ones included."""
+        ...
+
+    def tokens(self, customer_id: str | None = None) -> list[CustomerTokenRecord]:
+        """Customer tokens, oldest first: one customer's, or all."""
+        ...
+
+    def token(self, token_id: str) -> CustomerTokenRecord | None: ...
     def revoke_key(self, key_id: str, now: datetime) -> bool:
         """Revoke a key (keeping the first revocation time); False when there is none."""
+        ...
+
+    def revoke_token(self, token_id: str, now: datetime) -> bool:
+        """Revoke a token (keeping the first revocation time) and end the open sessions
+        opened with it; False when there is no such token."""
+        ...
+
+    def add_session(self, session: CustomerSessionRecord) -> None: ...
+    def session_by_hash(self, session_hash: str) -> CustomerSessionRecord | None: ...
+    def end_session(self, session_hash: str, now: datetime) -> bool:
+        """End an open session (logout); False when there is none open with this hash."""
         ...
 
 

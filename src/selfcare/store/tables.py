@@ -225,6 +225,24 @@ class CustomerTokenRow(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
+class CustomerSessionRow(Base):
+    """A browser session of the speed check pages, opened with a customer token.
+
+    Only the SHA-256 of the session id is stored; `ended_at` is set by logout (or by
+    revoking the token it came from), so a copied cookie stops working on the server.
+    """
+
+    __tablename__ = "customer_sessions"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    session_hash: Mapped[str] = mapped_column(String(128), unique=True)
+    customer_id: Mapped[str] = mapped_column(String(ID), index=True)
+    token_id: Mapped[str] = mapped_column(String(36), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
 class SpeedMeasurementRow(Base):
     """One measurement as the customer's browser reported it; `series_id` when it counts."""
 

@@ -14,7 +14,10 @@ from selfcare.config import Settings
 from selfcare.web import errors, openapi
 from selfcare.web.api import customers, events, health, operator
 from selfcare.web.deps import BodyLimits, WebContext
+from selfcare.web.guard import Guard
+from selfcare.web.headers import SecurityHeaders
 from selfcare.web.pages.speedtest import mount_speedcheck
+from selfcare.web.ratelimit import RateLimits
 
 DESCRIPTION = """\
 Event ingest, customer progress and the grants ledger of a selfcare program.
@@ -31,19 +34,32 @@ def create_app(
     *,
     settings: Settings | None = None,
     limits: BodyLimits | None = None,
+    rate_limits: RateLimits | None = None,
     credential_ttl_s: float = 10.0,
 ) -> FastAPI:
-    """The FastAPI application for a wired selfcare (built from `settings` when not given)."""
+    """The FastAPI application for a wired selfcare (built from `settings` when not given).
+
+    `/docs` and `/redoc` exist only when the settings ask for them (`api_docs`); the
+    OpenAPI document itself stays, clients are generated from it.
+    """
     wired = app if app is not None else build(settings)
+    docs = wired.settings.api_docs
     api = FastAPI(
         title="selfcare",
         version=__version__,
         description=DESCRIPTION,
         openapi_url="/openapi.json",
+        docs_url="/docs" if docs else None,
+        redoc_url="/redoc" if docs else None,
     )
     api.state.selfcare = WebContext(
-        app=wired, limits=limits or BodyLimits(), credential_ttl_s=credential_ttl_s
+        app=wired,
+        limits=limits or BodyLimits(),
+        rate_limits=rate_limits or RateLimits(),
+        credential_ttl_s=credential_ttl_s,
     )
+    api.add_middleware(Guard)
+    api.add_middleware(SecurityHeaders)
     errors.install(api)
     for module in (health, events, customers, operator):
         api.include_router(module.router)

@@ -24,18 +24,27 @@ from selfcare.auth.service import authenticate
 from selfcare.bootstrap import App
 from selfcare.domain.events import MAX_ID_LENGTH
 from selfcare.ingest.group import IngestQueue, ingest_group
+from selfcare.web.ratelimit import RateLimits, TokenBuckets
 
 T = TypeVar("T")
 EVENT_BODY_LIMIT = 64 * 1024
 BATCH_BODY_LIMIT = 16 * 1024 * 1024
+DEFAULT_BODY_LIMIT = 64 * 1024
+UPLOAD_BODY_LIMIT = 32 * 1024 * 1024
 
 
 @dataclass(frozen=True)
 class BodyLimits:
-    """The largest request bodies accepted (bytes); larger ones are refused with 413."""
+    """The largest request bodies accepted (bytes); larger ones are refused with 413.
+
+    `event` and `batch` are the ingest routes, `upload` the speed test's upload (read and
+    discarded), `default` every other route (forms, contract figures, token requests).
+    """
 
     event: int = EVENT_BODY_LIMIT
     batch: int = BATCH_BODY_LIMIT
+    upload: int = UPLOAD_BODY_LIMIT
+    default: int = DEFAULT_BODY_LIMIT
 
 
 @dataclass
@@ -44,6 +53,8 @@ class WebContext:
 
     app: App
     limits: BodyLimits = field(default_factory=BodyLimits)
+    rate_limits: RateLimits = field(default_factory=RateLimits)
+    rates: TokenBuckets = field(default_factory=TokenBuckets)
     authenticate: CredentialCache = field(init=False)
     credential_ttl_s: float = 10.0
     _writer: AbstractContextManager[object] = field(init=False, repr=False)

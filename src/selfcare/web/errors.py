@@ -62,7 +62,7 @@ class SelfcareHTTPError(SelfcareError):
 def problem_response(
     status: int, code: str, detail: str, *, instance: str | None = None, **extra: Any
 ) -> JSONResponse:
-    """A problem+json answer; `extra` adds fields such as `errors` or `versions`."""
+    """A problem+json answer; `extra` adds fields such as `errors` or `fields`."""
     title = _title(status)
     body: dict[str, Any] = {
         "type": "about:blank",
@@ -100,15 +100,20 @@ def status_of(error: SelfcareError) -> tuple[int, str]:
 async def _on_selfcare_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, SelfcareError)  # noqa: S101 (registered for this class only)
     status, code = status_of(exc)
-    return problem_response(status, code, str(exc), instance=request.url.path, **_extra(exc))
+    response = problem_response(status, code, str(exc), instance=request.url.path, **_extra(exc))
+    retry_after = getattr(exc, "retry_after", None)
+    if retry_after is not None:
+        response.headers["Retry-After"] = str(retry_after)
+    return response
 
 
 def _extra(error: SelfcareError) -> dict[str, Any]:
-    """Problem fields beyond the standard ones: a conflicting event's two versions."""
+    """Problem fields beyond the standard ones: the fields in which a conflicting event
+    differs (names only: a writer may not read what is stored)."""
     if isinstance(error, SelfcareHTTPError):
         return error.extra
-    if isinstance(error, EventConflict) and (versions := error.versions()) is not None:
-        return {"versions": versions}
+    if isinstance(error, EventConflict) and (fields := error.fields()) is not None:
+        return {"fields": fields}
     return {}
 
 

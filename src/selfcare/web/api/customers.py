@@ -9,10 +9,11 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Body, Path
+from fastapi.responses import JSONResponse, Response
 
-from selfcare.auth.service import create_customer_token
+from selfcare.auth.principals import Principal
+from selfcare.auth.service import create_customer_token, list_customer_tokens, revoke_customer_token
 from selfcare.bootstrap import App
 from selfcare.customers.projection import get_progress
 from selfcare.customers.queries import (
@@ -33,7 +34,7 @@ from selfcare.web.api.schemas import (
     TimelineRead,
 )
 from selfcare.web.deps import Ctx, CustomerIdPath, ReadableCustomer, TokenIssuer, WebContext
-from selfcare.web.errors import problems
+from selfcare.web.errors import SelfcareHTTPError, problems
 
 router = APIRouter(prefix="/api/v1/customers", tags=["customers"])
 READ_PROBLEMS = problems(401, 403, 404, 422)
@@ -150,14 +151,48 @@ def _timeline(
 async def issue_token(
     customer_id: CustomerIdPath,
     ctx: Ctx,
-    _: TokenIssuer,
+    issuer: TokenIssuer,
     body: Annotated[CustomerTokenCreate | None, Body()] = None,
 ) -> CustomerTokenRead:
-    """For the operator's portal or app backend (scope `customers:token`); shown once."""
+    """For the operator's portal or app backend (scope `customers:token`); shown once.
+    Limited per calling key and per customer (429 with Retry-After)."""
+    _limit_token_issue(ctx, issuer, customer_id)
     ttl = timedelta(days=(body or CustomerTokenCreate()).ttl_days)
     issued = await ctx.write(
         create_customer_token, uow=ctx.app.uow, customer_id=customer_id, ttl=ttl
     )
     return CustomerTokenRead(
-        customer_id=issued.customer_id, token=issued.token, expires_at=issued.expires_at
+        id=issued.id,
+        customer_id=issued.customer_id,
+        token=issued.token,
+        expires_at=issued.expires_at,
     )
+
+
+def _limit_token_issue(ctx: WebContext, issuer: Principal, customer_id: str) -> None:
+    caller = getattr(issuer, "key_id", "-")
+    limits = ctx.rate_limits
+    ctx.rates.check(limits.token_per_client, "token:client", caller, "token requests")
+    ctx.rates.check(limits.token_per_customer, "token:customer", customer_id, "token requests")
+
+
+@router.delete(
+    "/{customer_id}/tokens/{token_id}",
+    status_code=204,
+    summary="Revoke a customer token (and end the browser sessions opened with it)",
+    responses=problems(401, 403, 404, 422),
+)
+async def revoke_token(
+    customer_id: CustomerIdPath,
+    token_id: Annotated[str, Path(min_length=1, max_length=36)],
+    ctx: Ctx,
+    _: TokenIssuer,
+) -> Response:
+    """Refused at once in this process (the credential cache forgets it); other processes
+    of the service stop accepting it within their cache lifetime (10 s)."""
+    known = await ctx.read(list_customer_tokens, uow=ctx.app.uow, customer_id=customer_id)
+    if token_id not in {t.id for t in known}:
+        raise SelfcareHTTPError(404, "not_found", "no such token for this customer")
+    await ctx.write(revoke_customer_token, uow=ctx.app.uow, token_id=token_id)
+    ctx.authenticate.forget(token_id)
+    return Response(status_code=204)

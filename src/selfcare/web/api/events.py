@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
-from selfcare.ingest.outcome import BatchOutcome, RowOutcome, RowStatus, conflict_json
+from selfcare.ingest.outcome import BatchOutcome, RowOutcome, RowStatus, conflict_fields_json
 from selfcare.ingest.rows import RawRow, rows_from_jsonl, rows_from_objects
 from selfcare.ingest.service import submit_batch
 from selfcare.web.api.schemas import (
@@ -45,7 +45,8 @@ async def post_event(
     request: Request, response: Response, ctx: Ctx, _: EventsWriter
 ) -> EventAcceptedRead:
     """Store one event. Re-sending it is harmless (200, `duplicate`); the same id with
-    other content is refused with 409 showing both versions. An invalid event is
+    other content is refused with 409 naming the fields that differ (never their stored
+    values: a writer may not read what is stored). An invalid event is
     quarantined with the reason and refused with 422."""
     media = media_type(request)
     if not is_json(media):
@@ -110,7 +111,7 @@ def batch_read(outcome: BatchOutcome) -> BatchResultRead:
         received=report.received,
         accepted=report.accepted,
         duplicates=report.duplicates,
-        conflicts=[ConflictRead.model_validate(conflict_json(c)) for c in report.conflicts],
+        conflicts=[ConflictRead.model_validate(conflict_fields_json(c)) for c in report.conflicts],
         quarantined=outcome.quarantined,
         grants=len(report.grants),
         held=len(report.held),

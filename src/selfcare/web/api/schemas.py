@@ -80,12 +80,12 @@ class RowResultRead(_Schema):
 
 
 class ConflictRead(_Schema):
-    """An event id already stored with other content: both versions."""
+    """An event id already stored with other content: the fields that differ (names only;
+    the stored values are not shown to a writer)."""
 
     event_id: str
     line: int
-    stored: dict[str, object]
-    received: dict[str, object]
+    fields: list[str]
 
 
 class BatchResultRead(_Schema):
@@ -217,8 +217,9 @@ class CustomerTokenCreate(_Schema):
 
 
 class CustomerTokenRead(_Schema):
-    """A new customer token: shown once, stored only as a hash."""
+    """A new customer token: shown once, stored only as a hash; `id` names it for revoking."""
 
+    id: str
     customer_id: str
     token: str
     expires_at: datetime

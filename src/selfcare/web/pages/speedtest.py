@@ -2,7 +2,8 @@
 
 `mount_speedcheck(api, app)` puts everything under `/speedtest` on the service's app:
 the browser test of speedtest_measure.py (test page, download/upload/ping/ip, results,
-status, evidence) with the customer taken from the login cookie; the login pages; the
+status, evidence) with the customer taken from the session cookie (within the rate
+limits; a posted result carries the session's CSRF token); the login pages; the
 customer's overview (series so far, when the next measurement is allowed, the verdict);
 and the operator's contract API. What they do is the speed-check service's
 (`app.speedcheck`, wired by bootstrap); no page writes on a GET. Every page speaks German
@@ -17,12 +18,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse
 
+from selfcare.auth.sessions import same_secret
 from selfcare.bootstrap import App
 from selfcare.domain.speedcheck.models import BERLIN, Contract, Measurement, format_day, format_mbit
 from selfcare.domain.speedcheck.report import verdict_to_json
 from selfcare.web.api import speedcheck as contract_api
-from selfcare.web.deps import Ctx
+from selfcare.web.deps import Ctx, get_context
+from selfcare.web.errors import SelfcareHTTPError
 from selfcare.web.pages.language import Lang, page_language
+from selfcare.web.pages.session import CSRF_HEADER, session_csrf
 from selfcare.web.pages.speedtest_auth import (
     ENV,
     PREFIX,
@@ -42,12 +46,42 @@ PageLang = Annotated[Lang, Depends(page_language)]
 def mount_speedcheck(api: FastAPI, app: App) -> None:
     """Serve the speed check for `app`'s customers under `/speedtest` (pages stay out of
     the OpenAPI document; the operator's contract routes are in it)."""
-    site = SpeedtestSite(service=app.speedcheck, customer=customer_from_cookie, links=_page_links)
+    site = SpeedtestSite(
+        service=app.speedcheck,
+        customer=measuring_customer,
+        links=_page_links,
+        csrf=session_csrf,
+    )
     api.include_router(auth_router(), prefix=PREFIX, include_in_schema=False)
     api.include_router(router, prefix=PREFIX, include_in_schema=False)
     install_speedtest(api, site, prefix=PREFIX)
     api.include_router(contract_api.router)
     install_login(api)
+
+
+def measuring_customer(request: Request) -> str:
+    """The logged-in customer, within the rate limits of measurements and transfers (per
+    client address and per customer); a posted result must carry the session's CSRF
+    token in `X-CSRF-Token` (the page's script sends it)."""
+    customer_id = customer_from_cookie(request)
+    path = request.url.path
+    if request.method == "POST" and path.endswith("/results"):
+        if not same_secret(request.headers.get(CSRF_HEADER), session_csrf(request)):
+            raise SelfcareHTTPError(403, "forbidden", "missing or wrong CSRF token")
+        _limit(request, customer_id, "measure", "measurements")
+    elif path.endswith(("/garbage", "/empty")):
+        _limit(request, customer_id, "transfer", "speed test transfers")
+    return customer_id
+
+
+def _limit(request: Request, customer_id: str, kind: str, what: str) -> None:
+    ctx = get_context(request)
+    limits = ctx.rate_limits
+    client = request.client.host if request.client else "-"
+    per_client = getattr(limits, f"{kind}_per_client")
+    per_customer = getattr(limits, f"{kind}_per_customer")
+    ctx.rates.check(per_client, f"{kind}:client", client, what)
+    ctx.rates.check(per_customer, f"{kind}:customer", customer_id, what)
 
 
 def _page_links(request: Request, lang: str) -> list[tuple[str, str]]:
@@ -74,6 +108,7 @@ def overview(request: Request, ctx: Ctx, customer_id: CustomerId, lang: PageLang
         "pass_text": TEXTS[lang]["pass"].format(days=ctx.app.program.calls.hotline_pass_days),
         "tiers": _tiers(seen.contract, lang),
         "rows": _rows(seen.series, lang),
+        "csrf": session_csrf(request),
         "others": _rows(_others(seen.measurements, seen.series), lang, newest_first=True),
         **_urls(request, lang, has_verdict=seen.verdict is not None),
     }

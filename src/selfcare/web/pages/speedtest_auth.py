@@ -1,17 +1,21 @@
-"""Customer login for the speed check pages: the customer token once, then an HttpOnly cookie.
+"""Customer login for the speed check pages: a link or a pasted token, then a session.
 
 An old computer with Internet Explorer cannot be asked to send an `Authorization` header,
 so the customer opens a link with their token (`/speedtest/login?token=…`) or pastes it
-into a plain form; both work without JavaScript. The answer sets an HttpOnly cookie
-(SameSite=Lax, path /speedtest, Secure over HTTPS) holding the token, and every speed
-check request after that is checked against the token store like any API call: revoked
-or expired tokens stop working. Operator keys are refused here; these pages are one
-customer's own.
+into a plain form; both work without JavaScript. Opening the link logs no one in: the
+answer moves the token into a short-lived cookie for the login path and redirects to
+`/speedtest/login` without the query, so the token leaves the address bar (and the
+access log sees it at most in that one request line, which `web/logs.py` masks). The
+login is confirmed with a POST that carries the form's CSRF token and passes the
+same-origin check (`web/guard.py`); a cross-site page therefore cannot log a victim in,
+also in IE11, which ignores SameSite. The POST exchanges the token for a server-side
+session (`auth/sessions.py`); logout ends that session on the server. Operator keys are
+refused here; these pages are one customer's own.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlencode
@@ -22,13 +26,28 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from selfcare.auth.principals import CustomerToken, NotAuthenticated
 from selfcare.auth.secrets import MAX_SECRET_LENGTH
+from selfcare.auth.sessions import end_session, open_session, same_secret
 from selfcare.web.deps import get_context
 from selfcare.web.errors import problem_response
 from selfcare.web.pages.language import Lang, page_language
+from selfcare.web.pages.session import (
+    CSRF_COOKIE,
+    LINK_COOKIE,
+    LOGIN_PATH,
+    PREFIX,
+    SESSION_COOKIE,
+    clear_cookie,
+    login_csrf,
+    session_csrf,
+    session_of,
+    set_csrf_cookie,
+    set_link_cookie,
+    set_session_cookie,
+)
 from selfcare.web.pages.speedtest_texts import TEXTS
 
-COOKIE = "selfcare_speedtest"
-PREFIX = "/speedtest"
+__all__ = ["ENV", "PREFIX", "PRIVATE", "auth_router", "customer_from_cookie", "install_login"]
+
 PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 ENV = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
@@ -37,15 +56,18 @@ ENV = Environment(
 
 
 class LoginRequired(NotAuthenticated):
-    """A speed check request without a usable customer token (login page or 401)."""
+    """A speed check request without a live session (login page or 401)."""
 
 
 def customer_from_cookie(request: Request) -> str:
-    """FastAPI dependency: the customer whose token the browser's cookie holds."""
-    secret = request.cookies.get(COOKIE)
+    """FastAPI dependency: the customer whose session the browser's cookie names."""
+    secret = request.cookies.get(SESSION_COOKIE)
     if not secret:
-        raise LoginRequired(f"log in first: open {PREFIX}/login with your customer token")
-    return customer_token(request, secret).customer_id
+        raise LoginRequired(f"log in first: open {LOGIN_PATH} with your customer link")
+    try:
+        return session_of(get_context(request), secret).customer_id
+    except NotAuthenticated as exc:
+        raise LoginRequired("unknown, ended or expired session; log in again") from exc
 
 
 def customer_token(request: Request, secret: str) -> CustomerToken:
@@ -64,48 +86,53 @@ def _lang_query(lang: str | None) -> str:
 
 
 def login_form(request: Request, lang: Lang, *, error: str | None = None) -> HTMLResponse:
-    """The login page; 401 when it answers a failed attempt."""
+    """The login page (a confirmation when a link was just opened); 4xx after a failure."""
+    csrf = login_csrf(request)
     html = ENV.get_template("speedtest_login.html").render(
         lang=lang,
         t=TEXTS[lang],
         error=TEXTS[lang][error] if error else None,
+        csrf=csrf,
+        pending=bool(request.cookies.get(LINK_COOKIE)),
         login_url=request.url_for("speedtest_login").path,
         other_language_url=request.url_for("speedtest_login").path
         + _lang_query("en" if lang == "de" else "de"),
     )
-    status = 200 if error is None else (400 if error == "login_empty" else 401)
-    return HTMLResponse(html, status_code=status, headers=PRIVATE)
+    statuses = {None: 200, "login_empty": 400, "login_csrf": 403}
+    response = HTMLResponse(html, status_code=statuses.get(error, 401), headers=PRIVATE)
+    if request.cookies.get(CSRF_COOKIE) != csrf:
+        set_csrf_cookie(response, request, csrf)
+    return response
 
 
 def log_in(request: Request, lang: Lang, token: str, *, explicit_lang: bool) -> Response:
-    """Check the token, set the cookie and go to the overview; the form again on failure."""
-    token = token.strip()
+    """Check the token, open a session, set its cookie and go to the overview."""
+    token = token.strip() or request.cookies.get(LINK_COOKIE, "")
     if not token:
         return login_form(request, lang, error="login_empty")
     try:
         principal = customer_token(request, token)
     except LoginRequired:
         return login_form(request, lang, error="login_failed")
+    ctx = get_context(request)
+    now = datetime.now(UTC)  # wall time, like the tokens' expiry (not the program's clock)
+    opened = open_session(
+        uow=ctx.app.uow,
+        token=principal,
+        ttl=timedelta(seconds=ctx.app.settings.session_ttl_s),
+        now=now,
+    )
     target = request.url_for("speedtest_series").path + _lang_query(lang if explicit_lang else None)
     response = RedirectResponse(target, status_code=303, headers=PRIVATE)
-    expires = principal.expires_at
-    response.set_cookie(
-        COOKIE,
-        token,
-        max_age=_seconds_until(expires),
-        expires=expires,
-        path=PREFIX,
-        httponly=True,
-        samesite="lax",
-        secure=request.url.scheme == "https",
-    )
+    set_session_cookie(response, request, opened.secret, opened.session.expires_at, now)
+    clear_cookie(response, LINK_COOKIE, LOGIN_PATH)
     return response
 
 
-def _seconds_until(moment: datetime | None) -> int | None:
-    if moment is None:
-        return None
-    return max(0, int((moment - datetime.now(UTC)).total_seconds()))
+def _limit_login(request: Request) -> None:
+    ctx = get_context(request)
+    client = request.client.host if request.client else "-"
+    ctx.rates.check(ctx.rate_limits.login_per_client, "login", client, "login attempts")
 
 
 def auth_router() -> APIRouter:
@@ -120,26 +147,45 @@ def auth_router() -> APIRouter:
     ) -> Response:
         if token is None:
             return login_form(request, lang)
-        return log_in(request, lang, token, explicit_lang="lang" in request.query_params)
+        return _park_link(request, token)
 
     @router.post("/login", response_class=HTMLResponse, name="speedtest_login_submit")
     def login_submit(
         request: Request,
         token: Annotated[str, Form(max_length=MAX_SECRET_LENGTH)] = "",
         lang: Annotated[Lang | None, Form()] = None,
+        csrf: Annotated[str, Form(max_length=200)] = "",
     ) -> Response:
+        _limit_login(request)
         chosen = page_language(lang, request.headers.get("accept-language", ""))
+        if not same_secret(request.cookies.get(CSRF_COOKIE), csrf):
+            return login_form(request, chosen, error="login_csrf")
         return log_in(request, chosen, token, explicit_lang=lang is not None)
 
     @router.post("/logout", name="speedtest_logout")
-    def logout(request: Request) -> Response:
+    def logout(request: Request, csrf: Annotated[str, Form(max_length=200)] = "") -> Response:
+        secret = request.cookies.get(SESSION_COOKIE)
+        if secret and not same_secret(csrf, session_csrf(request)):
+            return problem_response(403, "forbidden", "missing or wrong CSRF token")
+        if secret:
+            end_session(uow=get_context(request).app.uow, secret=secret)
         response = RedirectResponse(
             request.url_for("speedtest_login").path, status_code=303, headers=PRIVATE
         )
-        response.delete_cookie(COOKIE, path=PREFIX, httponly=True, samesite="lax")
+        clear_cookie(response, SESSION_COOKIE)
         return response
 
     return router
+
+
+def _park_link(request: Request, token: str) -> Response:
+    """Opening a login link: keep the token in a login-path cookie, drop it from the URL."""
+    lang = request.query_params.get("lang")
+    target = request.url_for("speedtest_login").path
+    query = _lang_query(lang) if lang in ("de", "en") else ""
+    response = RedirectResponse(target + query, status_code=303, headers=PRIVATE)
+    set_link_cookie(response, request, token.strip())
+    return response
 
 
 async def on_login_required(request: Request, exc: Exception) -> Response:

@@ -47,9 +47,9 @@ _ENV = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=selec
 class SpeedtestSettings:
     """Sizes and timings of the test (the regulator's client: 4 TCP streams, 10 s)."""
 
-    max_chunks: int = 256
+    max_chunks: int = 128
     chunks_per_request: int = 100
-    max_upload_bytes: int = 256 * CHUNK_BYTES
+    max_upload_bytes: int = 32 * CHUNK_BYTES
     upload_bytes: int = 4 * CHUNK_BYTES
     # Where upload progress events are unusable (IE11, old Edge, Safari) the page uploads
     # chunks this small, each timed by its request's onload (LibreSpeed's workaround).
@@ -65,15 +65,19 @@ class SpeedtestSettings:
 class SpeedtestSite:
     """What the routes serve with, set on the hosting app by `install_speedtest`.
 
-    `customer` names the logged-in customer from the request (a cookie in the service,
-    `?customer=` in demos and tests); `links` adds (url, label) links of the hosting
-    service to the page (overview, logout).
+    `customer` names the logged-in customer from the request (a session cookie in the
+    service, `?customer=` in demos and tests); every route that costs the operator
+    something depends on it, the transfers (`garbage`, `empty`) too: nobody else may draw
+    on the operator's bandwidth. `links` adds (url, label) links of the hosting service to
+    the page (overview, logout); `csrf` gives the token the page's script sends as
+    `X-CSRF-Token` with its results.
     """
 
     service: SpeedCheck
     customer: Callable[[Request], str]
     settings: SpeedtestSettings = SpeedtestSettings()
     links: Callable[[Request, str], list[tuple[str, str]]] | None = None
+    csrf: Callable[[Request], str] | None = None
 
 
 class ResultIn(BaseModel):
@@ -184,6 +188,7 @@ def page(
     """The test page; its ES5 script runs the measurement and posts the result."""
     seen = site.service.overview(customer_id)
     config = _page_config(request, site.settings, lang, duration)
+    config["csrf"] = site.csrf(request) if site.csrf else ""
     html = _ENV.get_template("speedtest.html").render(
         lang=lang,
         t=PAGE[lang],
@@ -203,9 +208,11 @@ def script() -> Response:
 
 @router.get("/garbage", name="speedtest_garbage")
 def garbage(
-    site: Site, chunks: Annotated[int, Query(alias="ckSize", ge=1)] = 4
+    site: Site, customer_id: CustomerId, chunks: Annotated[int, Query(alias="ckSize", ge=1)] = 4
 ) -> StreamingResponse:
-    """`chunks` MiB of random bytes (at most the site's `max_chunks`)."""
+    """`chunks` MiB of random bytes (at most the site's `max_chunks`), for a logged-in
+    customer only."""
+    del customer_id  # checked by the dependency
     if chunks > site.settings.max_chunks:
         raise HTTPException(status_code=422, detail=f"ckSize: at most {site.settings.max_chunks}")
     headers = {**NO_STORE, "Content-Length": str(chunks * CHUNK_BYTES)}
@@ -215,8 +222,10 @@ def garbage(
 
 
 @router.post("/empty", name="speedtest_upload")
-async def upload(request: Request, site: Site) -> Response:
-    """Read and discard an upload stream (413 beyond what the test needs)."""
+async def upload(request: Request, site: Site, customer_id: CustomerId) -> Response:
+    """Read and discard an upload stream (413 beyond what the test needs), for a
+    logged-in customer only."""
+    del customer_id  # checked by the dependency
     received = 0
     try:
         async for part in request.stream():
@@ -272,7 +281,7 @@ def evidence(site: Site, customer_id: CustomerId, lang: PageLang) -> HTMLRespons
     html = render_evidence(
         series, verdict, generated_at=site.service.clock(), lang=lang, customer_id=customer_id
     )
-    return HTMLResponse(html)
+    return HTMLResponse(html, headers=NO_STORE)
 
 
 def _path(request: Request, name: str, query: str = "") -> str:

@@ -14,7 +14,8 @@
 (function (window, document) {
   "use strict";
 
-  var config = window.SPEEDTEST_CONFIG;
+  // The configuration is a JSON data block, not a script: the page's CSP allows no inline script.
+  var config = JSON.parse(document.getElementById("sc-config").text);
   var texts = config.texts;
 
   function now() {
@@ -58,6 +59,9 @@
     xhr.open(method, fresh(url), true);
     if (body !== null) {
       xhr.setRequestHeader("Content-Type", "application/json");
+      if (config.csrf) {
+        xhr.setRequestHeader("X-CSRF-Token", config.csrf);
+      }
     }
     xhr.onreadystatechange = function () {
       if (xhr.readyState !== 4) {
@@ -304,6 +308,11 @@
 
   function init() {
     byId("sc-start").onclick = start;
+    if (byId("sc-form")) {
+      byId("sc-form").onsubmit = function () {
+        return false;
+      };
+    }
     request("GET", config.urls.status, null, function (status, answer) {
       if (status === 200) {
         show("sc-next", answer.text);

@@ -1,0 +1,38 @@
+"""Access logs without secrets: customer tokens in a URL are masked before they are logged.
+
+The login link carries the customer token in its query (`?token=sct_…`); uvicorn's access
+log writes every request line. A filter on the `uvicorn.access` logger replaces any
+`sct_…`, `sck_…` or `scs_…` secret in the logged arguments with `sct_***`, so log files,
+their backups and whoever reads them never hold a usable credential.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+SECRET = re.compile(r"\b(sc[kts])_[A-Za-z0-9_\-]+")
+ACCESS_LOGGER = "uvicorn.access"
+
+
+def mask(text: str) -> str:
+    """`text` with every selfcare secret replaced by its kind and `***`."""
+    return SECRET.sub(r"\1_***", text)
+
+
+class MaskSecrets(logging.Filter):
+    """Rewrites a record's message and string arguments; never drops a record."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str):
+            record.msg = mask(record.msg)
+        if isinstance(record.args, tuple):
+            record.args = tuple(mask(a) if isinstance(a, str) else a for a in record.args)
+        return True
+
+
+def mask_access_log() -> None:
+    """Install the filter on uvicorn's access logger (once; call after uvicorn's config)."""
+    logger = logging.getLogger(ACCESS_LOGGER)
+    if not any(isinstance(f, MaskSecrets) for f in logger.filters):
+        logger.addFilter(MaskSecrets())
