@@ -7,6 +7,7 @@ on a socket bound to a free loopback port before the server starts (no port race
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 import time
@@ -96,3 +97,28 @@ def problem(response: httpx.Response, status: int) -> dict[str, Any]:
     assert body["reason"] == body["title"]
     assert body["code"]
     return body
+
+
+CSRF_INPUT = re.compile(r'name="csrf" value="([^"]+)"')
+
+
+def csrf_of(page: httpx.Response) -> str:
+    """The CSRF token of the form on a page."""
+    found = CSRF_INPUT.search(page.text)
+    assert found is not None, page.text
+    return found.group(1)
+
+
+def browser_login(http: httpx.Client, token: str) -> httpx.Response:
+    """What a browser does with a login link: open it (the token moves into a cookie and
+    out of the URL), confirm on the login page, land on the overview. The session's CSRF
+    token is then sent with every request, as the test page's script does."""
+    link = http.get("/speedtest/login", params={"token": token})
+    assert link.status_code == 303, link.text
+    assert link.headers["location"] == "/speedtest/login"
+    confirmed = http.post(
+        "/speedtest/login", data={"csrf": csrf_of(http.get(link.headers["location"]))}
+    )
+    assert confirmed.status_code == 303, confirmed.text
+    http.headers["X-CSRF-Token"] = csrf_of(http.get(confirmed.headers["location"]))
+    return confirmed

@@ -1,5 +1,5 @@
 """Event ingest over HTTP on a live server, SQLite and PostgreSQL: idempotent, quarantined
-rows kept with the reason, conflicts shown with both versions, limits enforced."""
+rows kept with the reason, conflicts named by field, limits enforced."""
 
 from __future__ import annotations
 
@@ -56,15 +56,24 @@ def test_an_event_that_makes_a_bonus_due_reports_the_new_grant(api: Api) -> None
     assert answer.json()["grants"] == 1
 
 
-def test_the_same_id_with_other_content_is_a_409_showing_both_versions(api: Api) -> None:
+def test_the_same_id_with_other_content_is_a_409_naming_the_fields_not_the_stored_values(
+    api: Api,
+) -> None:
+    """An `events:write` key feeds events in; it must not read stored ones back (issue 8.11)."""
     changed = ACCEPTED | {"occurred_at": "2026-01-07T09:00:00+01:00"}
     with api.client(api.key(Scope.EVENTS_WRITE)) as http:
         http.post("/api/v1/events", json=ACCEPTED)
         answer = http.post("/api/v1/events", json=changed)
+        batch = http.post("/api/v1/events:batch", json=[changed])
     body = problem(answer, 409)
     assert body["code"] == "conflict"
-    assert body["versions"]["stored"]["occurred_at"] == "2026-01-05T08:00:00Z"
-    assert body["versions"]["received"]["occurred_at"] == "2026-01-07T08:00:00Z"
+    assert body["fields"] == ["occurred_at"]
+    assert "versions" not in body
+    assert "2026-01-05" not in answer.text
+    assert batch.json()["conflicts"] == [
+        {"event_id": ACCEPTED["event_id"], "line": 1, "fields": ["occurred_at"]}
+    ]
+    assert "2026-01-05" not in batch.text
 
 
 def test_an_invalid_event_is_refused_with_422_naming_the_field_and_kept_in_quarantine(

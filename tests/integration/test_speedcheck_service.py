@@ -22,7 +22,7 @@ from markupsafe import escape
 from selfcare.auth.scopes import Scope
 from selfcare.domain.speedcheck.models import Contract, SpeedTier
 from selfcare.speedcheck.storage import set_contract as store_contract
-from tests.integration.api_fixtures import Api, api, problem
+from tests.integration.api_fixtures import Api, api, browser_login, problem
 from tests.integration.conftest import Clock
 
 pytestmark = pytest.mark.integration
@@ -62,8 +62,7 @@ def slow_line() -> dict[str, Any]:
 def logged_in(api: Api, customer_id: str) -> Iterator[httpx.Client]:
     """A browser-like client that opened the login link with the customer's token."""
     with httpx.Client(base_url=api.url, timeout=30) as http:
-        answer = http.get("/speedtest/login", params={"token": api.customer_token(customer_id)})
-        assert answer.status_code == 303, answer.text
+        answer = browser_login(http, api.customer_token(customer_id))
         assert answer.headers["location"] == "/speedtest/series"
         cookie = answer.headers["set-cookie"]
         assert "HttpOnly" in cookie
