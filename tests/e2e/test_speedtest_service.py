@@ -1,5 +1,5 @@
 """The speed test as the service serves it: headless Chromium logs in with a customer token
-(plain form, cookie), measures once on the real page against uvicorn on 127.0.0.1, and the
+(plain form, session cookie), measures once on the real page against uvicorn on 127.0.0.1, and the
 measurement lands in the service's database and on the customer's overview page."""
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ def test_a_customer_logs_in_measures_on_the_served_page_and_finds_it_stored(
             rows = page.locator("#series-measurements tr").count()
         finally:
             browser.close()
-    [cookie] = [c for c in cookies if c["name"] == "selfcare_speedtest"]
+    [cookie] = [c for c in cookies if c["name"] == "selfcare_session"]
     assert cookie["httpOnly"] is True
     assert cookie["path"] == "/speedtest"
     assert measure_href == "/speedtest/?lang=en"
