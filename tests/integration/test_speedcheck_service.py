@@ -10,6 +10,7 @@ every download criterion fails: the customer finds the verdict, the evidence pag
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -22,7 +23,7 @@ from markupsafe import escape
 from selfcare.auth.scopes import Scope
 from selfcare.domain.speedcheck.models import Contract, SpeedTier
 from selfcare.speedcheck.storage import set_contract as store_contract
-from tests.integration.api_fixtures import Api, api, browser_login, problem
+from tests.integration.api_fixtures import Api, api, browser_login, csrf_of, problem
 from tests.integration.conftest import Clock
 
 pytestmark = pytest.mark.integration
@@ -222,7 +223,7 @@ def test_another_customers_token_sees_nothing_of_it(api: Api, clock: Clock) -> N
         assert status["count"] == 0
         assert status["verdict"] is None
         overview = other.get("/speedtest/series", params={"lang": "en"})
-        assert "c1" not in overview.text
+        assert "c1" not in re.sub(r'name="csrf" value="\w+"', "", overview.text)
         assert "No measurement in this series yet." in overview.text
         assert "<td>LAN cable</td>" not in overview.text
         problem(other.get("/speedtest/evidence"), 404)
@@ -243,7 +244,9 @@ def test_without_login_pages_go_to_the_login_form_and_data_is_refused(api: Api) 
         assert 'name="token"' in form.text
         assert "Log in" in form.text
         assert anonymous.get("/speedtest/ping").status_code == 200
-        refused = anonymous.post("/speedtest/login", data={"token": "sct_not-a-token"})
+        refused = anonymous.post(
+            "/speedtest/login", data={"token": "sct_not-a-token", "csrf": csrf_of(form)}
+        )
         assert refused.status_code == 401
         assert "unbekannt oder abgelaufen" in refused.text
         assert "set-cookie" not in refused.headers
@@ -251,7 +254,10 @@ def test_without_login_pages_go_to_the_login_form_and_data_is_refused(api: Api) 
 
 def test_an_operator_key_cannot_log_in_as_a_customer(api: Api) -> None:
     with httpx.Client(base_url=api.url, timeout=30) as browser:
-        answer = browser.post("/speedtest/login", data={"token": api.key(), "lang": "en"})
+        csrf = csrf_of(browser.get("/speedtest/login"))
+        answer = browser.post(
+            "/speedtest/login", data={"token": api.key(), "lang": "en", "csrf": csrf}
+        )
     assert answer.status_code == 401
     assert "unknown or has expired" in answer.text
 
@@ -259,13 +265,17 @@ def test_an_operator_key_cannot_log_in_as_a_customer(api: Api) -> None:
 def test_the_login_form_sets_the_cookie_and_logout_clears_it(api: Api) -> None:
     with httpx.Client(base_url=api.url, timeout=30) as browser:
         token = api.customer_token("c7")
-        answer = browser.post("/speedtest/login", data={"token": f"  {token}\n", "lang": "en"})
+        csrf = csrf_of(browser.get("/speedtest/login"))
+        answer = browser.post(
+            "/speedtest/login", data={"token": f"  {token}\n", "lang": "en", "csrf": csrf}
+        )
         assert answer.status_code == 303
         assert answer.headers["location"] == "/speedtest/series?lang=en"
         overview = browser.get("/speedtest/series")
         assert overview.status_code == 200
         assert '<span id="customer">c7</span>' in overview.text
-        assert browser.post("/speedtest/logout").status_code == 303
+        logout = browser.post("/speedtest/logout", data={"csrf": csrf_of(overview)})
+        assert logout.status_code == 303
         problem(browser.get("/speedtest/status"), 401)
 
 

@@ -146,7 +146,7 @@ def _timeline(
     status_code=201,
     summary="Issue a token with which this customer reads their own progress",
     response_model=CustomerTokenRead,
-    responses=problems(400, 401, 403, 422),
+    responses=problems(400, 401, 403, 413, 422, 429),
 )
 async def issue_token(
     customer_id: CustomerIdPath,

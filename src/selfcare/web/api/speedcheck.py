@@ -107,7 +107,7 @@ def _read(customer_id: str, contract: Contract, updated_at: datetime) -> SpeedCo
     "/speedcheck/contracts/{customer_id}",
     summary="Set a customer's contract figures for the speed check (scope pilot:admin)",
     response_model=SpeedContractRead,
-    responses=problems(400, 401, 403, 422),
+    responses=problems(400, 401, 403, 413, 422),
 )
 def put_contract(
     customer_id: CustomerIdPath, body: SpeedContractWrite, ctx: Ctx, _: PilotAdmin
