@@ -62,8 +62,8 @@ def same_origin(headers: Headers, scheme: str) -> bool:
     """False when Origin (else Referer) names a site other than the Host asked for."""
     host = headers.get("host", "")
     origin = headers.get("origin")
-    if origin is not None:
-        return origin != "null" and _origin_of(origin) == f"{scheme}://{host}".lower()
+    if origin is not None and origin != "null":  # "null": a no-referrer page; token decides
+        return _origin_of(origin) == f"{scheme}://{host}".lower()
     referer = headers.get("referer")
     return referer is None or _origin_of(referer) == f"{scheme}://{host}".lower()
 
