@@ -97,3 +97,14 @@ def test_a_changed_setting_is_checked_again() -> None:
         Settings().with_(database_url="mysql://root:secret@h/db")
     assert "secret" not in str(raised.value)
     assert Settings().with_(relay_concurrency=2).relay_concurrency == 2
+
+
+def test_api_docs_are_off_by_default_and_a_yes_no_setting(
+    environ: Callable[[dict[str, str]], Settings],
+) -> None:
+    assert environ({}).api_docs is False
+    assert environ({"SELFCARE_API_DOCS": "1"}).api_docs is True
+    assert environ({"SELFCARE_API_DOCS": "off"}).api_docs is False
+    assert environ({"SELFCARE_SESSION_TTL_S": "600"}).session_ttl_s == 600
+    with pytest.raises(InvalidInput, match="SELFCARE_API_DOCS"):
+        environ({"SELFCARE_API_DOCS": "perhaps"})
