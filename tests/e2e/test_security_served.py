@@ -14,7 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.e2e.test_serve import selfcare, serving
+from tests.commands import selfcare_json
+from tests.e2e.test_serve import serving
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -65,7 +66,7 @@ def test_a_500_mb_unauthenticated_chunked_upload_does_not_grow_the_server(
 
 def test_the_access_log_never_shows_a_customer_token(tmp_path: Path) -> None:
     env = served_env(tmp_path)
-    token = selfcare(env, tmp_path, "token", "create", "--customer", "c1", "--format", "json")
+    token = selfcare_json("token", "create", "--customer", "c1", env=env, cwd=tmp_path)
     with serving(env, tmp_path, "--no-relay") as served:
         with httpx.Client(base_url=served.url, timeout=30) as http:
             link = http.get("/speedtest/login", params={"token": token["token"]})
@@ -80,21 +81,12 @@ def test_the_access_log_never_shows_a_customer_token(tmp_path: Path) -> None:
 
 def test_keys_and_tokens_are_listed_and_revoked_from_the_command_line(tmp_path: Path) -> None:
     env = served_env(tmp_path)
-    key = selfcare(
-        env,
-        tmp_path,
-        "apikey",
-        "create",
-        "--name",
-        "crm",
-        "--scopes",
-        "grants:read",
-        "--format",
-        "json",
+    key = selfcare_json(
+        "apikey", "create", "--name", "crm", "--scopes", "grants:read", env=env, cwd=tmp_path
     )
-    token = selfcare(env, tmp_path, "token", "create", "--customer", "c1", "--format", "json")
-    keys = selfcare(env, tmp_path, "apikey", "list", "--format", "json")["keys"]
-    tokens = selfcare(env, tmp_path, "token", "list", "--customer", "c1", "--format", "json")
+    token = selfcare_json("token", "create", "--customer", "c1", env=env, cwd=tmp_path)
+    keys = selfcare_json("apikey", "list", env=env, cwd=tmp_path)["keys"]
+    tokens = selfcare_json("token", "list", "--customer", "c1", env=env, cwd=tmp_path)
     assert [(k["id"], k["name"], k["revoked_at"]) for k in keys] == [(key["id"], "crm", None)]
     assert [t["id"] for t in tokens["tokens"]] == [token["id"]]
     assert key["key"] not in str(keys)
@@ -120,7 +112,7 @@ def test_keys_and_tokens_are_listed_and_revoked_from_the_command_line(tmp_path: 
         check=False,
     )
     assert unknown.returncode == 2
-    assert selfcare(env, tmp_path, "apikey", "list", "--format", "json")["keys"][0]["revoked_at"]
+    assert selfcare_json("apikey", "list", env=env, cwd=tmp_path)["keys"][0]["revoked_at"]
     with (
         serving(env, tmp_path, "--no-relay") as served,
         httpx.Client(base_url=served.url, timeout=30) as http,
