@@ -139,7 +139,7 @@ def _plain_error(error: Any) -> dict[str, str]:
 async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)  # noqa: S101 (registered for this class only)
     title = _title(exc.status_code)
-    code = title.lower().replace(" ", "_")
+    code = getattr(exc, "code", None) or title.lower().replace(" ", "_")
     detail = exc.detail if isinstance(exc.detail, str) else title
     response = problem_response(exc.status_code, code, detail, instance=request.url.path)
     for name, value in (exc.headers or {}).items():

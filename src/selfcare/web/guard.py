@@ -42,6 +42,8 @@ SESSIONLESS_PAGES = frozenset({"/speedtest/login", "/speedtest/logout"})
 class BodyTooLarge(HTTPException):
     """Raised from `receive` when a body passes its limit; answered as 413 problem+json."""
 
+    code = "content_too_large"  # as every other 413 (HTTPStatus says "Request Entity Too Large")
+
     def __init__(self, limit: int) -> None:
         super().__init__(413, f"request body larger than {limit} bytes")
 
