@@ -6,7 +6,7 @@ refused with 403 before anything is looked up, so the answer never tells whether
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Path
@@ -22,7 +22,7 @@ from selfcare.customers.queries import (
     grant_json,
     require_known,
 )
-from selfcare.domain.calendar import local_date
+from selfcare.customers.timeline import timeline_entries
 from selfcare.domain.milestone import next_milestone
 from selfcare.domain.progress import CustomerProgress, customer_to_json
 from selfcare.grants.ledger import customer_grants
@@ -113,32 +113,9 @@ async def read_timeline(customer_id: ReadableCustomer, ctx: Ctx) -> JSONResponse
         {
             "customer_id": customer_id,
             "as_of": today.isoformat(),
-            "entries": _timeline(app, progress, events, grants),
+            "entries": timeline_entries(app.program, progress, events, grants),
         }
     )
-
-
-def _timeline(
-    app: App, progress: CustomerProgress, events: list[Any], grants: list[Any]
-) -> list[dict[str, Any]]:
-    zone = app.program.zone
-    calls = {c.event_id: c.model_dump(mode="json") for c in progress.calls}
-    entries: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
-    for event in events:
-        entry = {
-            "kind": "event",
-            "day": local_date(event.occurred_at, zone).isoformat(),
-            "at": event.occurred_at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
-            "event_id": event.event_id,
-            "type": event.type.value,
-            "call": calls.get(event.event_id),
-        }
-        entries.append(((event.occurred_at, 0, event.event_id), entry))
-    for grant in grants:
-        moment = datetime.combine(grant.granted_on, time.max, tzinfo=zone)
-        entry = {"kind": "grant", "day": grant.granted_on.isoformat(), "grant": grant_json(grant)}
-        entries.append(((moment, 1, grant.grant_id), entry))
-    return [entry for _, entry in sorted(entries, key=lambda item: item[0])]
 
 
 @router.post(
