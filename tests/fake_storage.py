@@ -16,7 +16,7 @@ from types import TracebackType
 from typing import Self
 
 from selfcare.domain.events import Event
-from selfcare.domain.ledger import TOTAL, Budget, Claim, GrantRecord, GrantStatus
+from selfcare.domain.ledger import TOTAL, Backlog, Budget, Claim, GrantRecord, GrantStatus
 from selfcare.domain.records import (
     ApiKeyRecord,
     CustomerSessionRecord,
@@ -39,6 +39,7 @@ class OutboxEntry:
     id: int
     grant_id: str
     available_at: datetime
+    created_at: datetime
     attempts: int = 0
     claimed_by: str | None = None
     last_error: str | None = None
@@ -263,7 +264,7 @@ class FakeOutboxRepository(_Repository):
         for grant_id in grant_ids:
             if grant_id in queued:  # the table's unique key
                 raise ValueError(f"outbox already holds grant {grant_id}")
-            entry = OutboxEntry(self.t.new_id(), grant_id, available_at=now)
+            entry = OutboxEntry(self.t.new_id(), grant_id, available_at=now, created_at=now)
             self.t.outbox[entry.id] = entry
 
     def claim(self, relay_id: str, now: datetime, lease_until: datetime, limit: int) -> list[Claim]:
@@ -295,6 +296,10 @@ class FakeOutboxRepository(_Repository):
 
     def open_count(self) -> int:
         return sum(1 for e in self.t.outbox.values() if e.closed_at is None)
+
+    def backlog(self) -> Backlog:
+        open_ = [e.created_at for e in self.t.outbox.values() if e.closed_at is None]
+        return Backlog(open=len(open_), oldest_created_at=min(open_, default=None))
 
 
 class FakeBudgetRepository(_Repository):

@@ -20,6 +20,7 @@ from selfcare.domain.calendar import local_date
 from selfcare.domain.program import Program
 from selfcare.grants.charging import ChargingClient
 from selfcare.grants.outbox import Relay, RelaySettings, start_relay_thread
+from selfcare.grants.readings import read_operations
 from selfcare.ingest.service import Ingestor, Limits
 from selfcare.program.load import bundled_example, load_program
 from selfcare.speedcheck.deviation import DeviationNotice
@@ -28,6 +29,7 @@ from selfcare.speedcheck.storage import UnitOfWorkMeasurementStore, contract_for
 from selfcare.store.engine import head_revision, make_engine, migrate, schema_revision
 from selfcare.store.reachability import check_reachable
 from selfcare.store.unit_of_work import SqlUnitOfWorkFactory
+from selfcare.telemetry.metrics import Metrics, Readings
 
 
 def utc_now() -> datetime:
@@ -46,6 +48,7 @@ class App:
     clock: Callable[[], datetime]
     ingestor: Ingestor
     speedcheck: SpeedCheck
+    metrics: Metrics
     _tick: Tick = field(repr=False)
     _closers: list[Callable[[], None]] = field(default_factory=list, repr=False)
 
@@ -68,7 +71,12 @@ class App:
             charging=self.charging,
             clock=self.clock,
             settings=replace(configured, **changes),
+            metrics=self.metrics,
         )
+
+    def read_operations(self) -> Readings:
+        """Outbox depth, oldest open top-up and budget left, as a metrics scrape reads them."""
+        return read_operations(uow=self.uow, program=self.program, clock=self.clock)
 
     def tick(self) -> None:
         """Time-driven work for the program in use (customers/tick.py): grants due
@@ -121,8 +129,9 @@ def build(
         tolerance=timedelta(seconds=settings.future_tolerance_s),
         earliest=settings.earliest_event_date,
     )
-    ingestor = Ingestor(uow=uow, program=program, clock=clock, limits=limits)
-    return App(
+    metrics = Metrics()
+    ingestor = Ingestor(uow=uow, program=program, clock=clock, limits=limits, metrics=metrics)
+    wired = App(
         settings=settings,
         engine=engine,
         uow=uow,
@@ -131,9 +140,12 @@ def build(
         clock=clock,
         ingestor=ingestor,
         speedcheck=_speedcheck(uow, ingestor, clock),
+        metrics=metrics,
         _tick=Tick(uow=uow, clock=clock),
         _closers=closers,
     )
+    metrics.read_at_scrape(wired.read_operations)
+    return wired
 
 
 def _speedcheck(

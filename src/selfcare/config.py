@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     earliest_event_date: date | None = None  # None: the program's starts_on, else 2000-01-01
     api_docs: bool = False  # /docs and /redoc: off in production, SELFCARE_API_DOCS=1 for dev
     session_ttl_s: int = 12 * 3600
+    metrics_api: bool = True  # GET /metrics on the API, for keys with scope metrics:read
+    metrics_port: int | None = None  # also serve /metrics unauthenticated on this port…
+    metrics_host: str = "127.0.0.1"  # …bound to this (internal) address
 
     @field_validator("database_url")
     @classmethod

@@ -10,12 +10,13 @@ from selfcare.errors import InvalidInput
 class Scope(StrEnum):
     """`events:write` feeds events in, `grants:read` reads any customer's progress and
     grants, `pilot:admin` sees held grants and quarantine, `customers:token` issues
-    customer tokens."""
+    customer tokens, `metrics:read` scrapes `/metrics`."""
 
     EVENTS_WRITE = "events:write"
     GRANTS_READ = "grants:read"
     PILOT_ADMIN = "pilot:admin"
     CUSTOMERS_TOKEN = "customers:token"  # noqa: S105 (a scope name, not a secret)
+    METRICS_READ = "metrics:read"
 
 
 def parse_scopes(text: str) -> frozenset[Scope]:

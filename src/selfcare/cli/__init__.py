@@ -44,7 +44,13 @@ def _root(
 
 def main() -> None:
     """Console entry point: bad input (a SelfcareError, or an option Click refuses) becomes
-    a one-line message on stderr and exit code 2, as the README promises."""
+    a one-line message on stderr and exit code 2, as the README promises.
+
+    Logs go to stderr, as JSON lines unless stderr is a terminal (telemetry/logs.py).
+    """
+    from selfcare.telemetry.logs import configure_logging
+
+    configure_logging()
     try:
         code = app(standalone_mode=False)
     except NoArgsIsHelpError as exc:

@@ -13,10 +13,10 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import Progress
 from rich.table import Table
 
 from selfcare.cli.common import fail
+from selfcare.cli.progress import row_progress
 from selfcare.domain.events import Event
 from selfcare.domain.program import Program
 from selfcare.domain.progress import CustomerProgress
@@ -25,6 +25,8 @@ from selfcare.evaluation.output import write_document, write_lines
 from selfcare.evaluation.service import Tally, evaluate_stream, valid_events
 from selfcare.ingest.rows import RowProblem
 from selfcare.program.load import bundled_example, load_program
+
+PROGRESS_EVERY = 10_000
 
 
 class EvaluateFormat(StrEnum):
@@ -84,17 +86,13 @@ def _run(rules: Program, events: Path, day: date, *, output: EvaluateFormat, str
 
 @contextmanager
 def _reading_progress(path: Path, tally: Tally, *, shown: bool) -> Iterator[Callable[[], None]]:
-    """A Rich progress line on a terminal while rows are read; silent for scripts and pipes."""
-    if not (shown and sys.stderr.isatty()):
-        yield lambda: None
-        return
-    console = Console(stderr=True)
-    with Progress(*Progress.get_default_columns(), console=console, transient=True) as bar:
-        task = bar.add_task(f"reading {path.name}", total=None)
+    """The shared progress line (cli/progress.py) while rows are read, moved every 10,000
+    rows: a bar update per row would cost more than reading the row."""
+    with row_progress(f"reading {path.name}", shown=shown) as show:
 
         def advance() -> None:
-            if tally.rows % 10_000 == 0:
-                bar.update(task, completed=tally.rows)
+            if tally.rows % PROGRESS_EVERY == 0:
+                show(tally.rows)
 
         yield advance
 

@@ -48,12 +48,25 @@ def ingest_command(
     program: ProgramOption = None,
     output: FormatOption = OutputFormat.TABLE,
 ) -> None:
-    """Store the events of a file; bad rows are quarantined with the reason, never lost."""
-    from selfcare.ingest.service import ingest_file
+    """Store the events of a file; bad rows are quarantined with the reason, never lost.
+
+    On a terminal a progress line counts the rows stored so far (one move per
+    transaction); with `--format json` or when stderr is piped it stays silent.
+    """
+    from selfcare.cli.progress import row_progress
+    from selfcare.ingest.service import IngestReport, ingest_file
 
     app = _app(program)
+    done = 0
     try:
-        report = ingest_file(app.ingestor, file)
+        with row_progress(f"ingesting {file.name}", shown=output is OutputFormat.TABLE) as show:
+
+            def advance(part: IngestReport) -> None:
+                nonlocal done
+                done += part.received
+                show(done)
+
+            report = ingest_file(app.ingestor, file, on_batch=advance)
     except SelfcareError as exc:
         fail(str(exc))
     finally:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -44,20 +45,32 @@ def serve_command(
         typer.Option(help="TMF654 charging system (default: SELFCARE_CHARGING_URL or :8900)."),
     ] = None,
     relay: Annotated[bool, typer.Option(help="Run the grants relay in the background.")] = True,
-    access_log: Annotated[bool, typer.Option(help="Log every request on stdout.")] = True,
+    access_log: Annotated[
+        bool, typer.Option(help="Log one line per request on stderr (method, route, status…).")
+    ] = True,
 ) -> None:
-    """Serve the API on the database named by SELFCARE_DATABASE_URL (migrated first)."""
+    """Serve the API on the database named by SELFCARE_DATABASE_URL (migrated first).
+
+    Logging is the process's own (`selfcare` configures it: JSON lines off a terminal,
+    secrets masked); uvicorn's loggers pass through it and its raw access log is off,
+    since the request line of web/observe.py says the same without query strings.
+    """
+    import logging
+
     import uvicorn
 
     from selfcare.web.app import create_app
     from selfcare.web.logs import mask_access_log
 
     app = _build(program_path=program, charging_url=charging_url)
+    logging.getLogger("selfcare.access").setLevel(logging.INFO if access_log else logging.WARNING)
+    stop_metrics = _internal_metrics(app)
     stop, thread = app.start_background_relay() if relay else (None, None)
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(app), host=host, port=port, access_log=access_log)
+    config = uvicorn.Config(
+        create_app(app), host=host, port=port, access_log=False, log_config=None
     )
-    mask_access_log()  # after uvicorn.Config, which (re)configures its loggers
+    server = uvicorn.Server(config)
+    mask_access_log()  # uvicorn's own access log is off; were it on, it stays masked too
     _stop_quietly_on_signals(server)
     sys.stderr.write(
         f"selfcare: API on http://{host}:{port} (program {app.program.id}, "
@@ -69,7 +82,21 @@ def serve_command(
         if stop is not None and thread is not None:
             stop.set()
             thread.join(timeout=10)
+        stop_metrics()
         app.close()
+
+
+def _internal_metrics(app: Any) -> Callable[[], None]:
+    """With SELFCARE_METRICS_PORT, serve /metrics without a key on SELFCARE_METRICS_HOST
+    (default 127.0.0.1: an internal address for Prometheus); a function that stops it."""
+    settings = app.settings
+    if settings.metrics_port is None:
+        return lambda: None
+    from selfcare.telemetry.metrics import serve_metrics
+
+    port, stop = serve_metrics(app.metrics, host=settings.metrics_host, port=settings.metrics_port)
+    sys.stderr.write(f"selfcare: metrics on http://{settings.metrics_host}:{port}/metrics\n")
+    return stop
 
 
 def _stop_quietly_on_signals(server: Any) -> None:

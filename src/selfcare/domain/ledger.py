@@ -64,6 +64,14 @@ class Budget(BaseModel):
 
 
 @dataclass(frozen=True, slots=True)
+class Backlog:
+    """The outbox at a glance: top-ups not yet closed, and when the oldest was queued."""
+
+    open: int
+    oldest_created_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
 class Claim:
     """An outbox entry leased to one relay: its id, how often it was tried, its grant."""
 

@@ -9,6 +9,7 @@ retry is always safe, and the errors below say only whether a retry can help.
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from collections import deque
@@ -182,6 +183,7 @@ def send_with_retry(
     initial_wait: float = 0.5,
     deadline: float | None = None,
     sleep: Callable[[float], None] = time.sleep,
+    on_attempt: AttemptObserver | None = None,
 ) -> TopUpResult:
     """Send one top-up, retrying only while the charging system is unavailable.
 
@@ -189,7 +191,9 @@ def send_with_retry(
     failed together do not retry together), each capped at `max_wait`; at most `attempts`
     tries and, with `deadline`, no new try after that many seconds. A rejection is final
     and raised at once; after the last failed try the last ChargingUnavailable is raised
-    and the grant stays in the outbox. `sleep` is injectable so tests do not wait.
+    and the grant stays in the outbox. `sleep` is injectable so tests do not wait;
+    `on_attempt` hears of every try (its number, outcome and HTTP status) for logs and
+    metrics.
     """
     if attempts < 1:
         raise InvalidInput(f"attempts must be at least 1, got {attempts}")
@@ -201,4 +205,31 @@ def send_with_retry(
         sleep=sleep,
         reraise=True,
     )
-    return retrying(client.top_up, request)
+    send = client.top_up if on_attempt is None else _observed(client.top_up, on_attempt)
+    return retrying(send, request)
+
+
+AttemptObserver = Callable[[int, str, int | None], None]
+"""Hears of one try: its number (from 1), `confirmed`/`unavailable`/`rejected`, status."""
+
+
+def _observed(
+    send: Callable[[TopUpRequest], TopUpResult], observe: AttemptObserver
+) -> Callable[[TopUpRequest], TopUpResult]:
+    """`send`, telling `observe` how each try went (then returning or raising as it did)."""
+    tries = itertools.count(1)
+
+    def attempt(request: TopUpRequest) -> TopUpResult:
+        number = next(tries)
+        try:
+            result = send(request)
+        except ChargingRejected as exc:
+            observe(number, "rejected", exc.status)
+            raise
+        except ChargingUnavailable as exc:
+            observe(number, "unavailable", exc.status)
+            raise
+        observe(number, "confirmed", 200 if result.replayed else 201)
+        return result
+
+    return attempt

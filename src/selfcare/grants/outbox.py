@@ -31,6 +31,8 @@ from selfcare.grants.charging import (
 )
 from selfcare.store.ports import UnitOfWork
 from selfcare.store.retry import retry_on_contention
+from selfcare.telemetry.logs import fields
+from selfcare.telemetry.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -89,9 +91,11 @@ class Relay:
         clock: Callable[[], datetime],
         settings: RelaySettings = RelaySettings(),
         sleep: Callable[[float], None] = time.sleep,
+        metrics: Metrics | None = None,
     ) -> None:
         self.uow, self.charging, self.clock = uow, charging, clock
         self.settings, self.sleep = settings, sleep
+        self.metrics = metrics if metrics is not None else Metrics()
         self.id = relay_id()
         self.stats = RelayStats()
 
@@ -122,6 +126,7 @@ class Relay:
                 max_wait=self.settings.max_wait,
                 deadline=deadline,
                 sleep=self.sleep,
+                on_attempt=self._observer(claim),
             )
         except ChargingRejected as exc:
             refusal = str(exc)
@@ -136,6 +141,25 @@ class Relay:
             return
         self._record(lambda u: u.outbox.confirm(outbox_id, grant_id, result.id, self.clock()))
         self.stats.count("confirmed")
+
+    def _observer(self, claim: Claim) -> Callable[[int, str, int | None], None]:
+        """One log line and one count per try at the charging system: `attempt` is the
+        try within this claim, `claim` how often the grant's top-up has been claimed."""
+
+        def observe(number: int, outcome: str, status: int | None) -> None:
+            self.metrics.relay_attempts.labels(outcome).inc()
+            level = logging.INFO if outcome == "confirmed" else logging.WARNING
+            details = fields(
+                grant_id=claim.grant.grant_id,
+                attempt=number,
+                claim=claim.attempts,
+                outcome=outcome,
+                status_code=status,
+                relay=self.id,
+            )
+            log.log(level, "topup attempt", extra=details)
+
+        return observe
 
     def _backoff(self, grant_attempts: int) -> timedelta:
         """Exponential with full jitter, capped: relays that failed together spread out."""

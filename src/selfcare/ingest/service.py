@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -46,6 +46,7 @@ from selfcare.ingest.rows import (
 )
 from selfcare.store.ports import UnitOfWork
 from selfcare.store.retry import is_refused_value, retry_on_contention
+from selfcare.telemetry.metrics import Metrics
 
 __all__ = [
     "BatchOutcome",
@@ -86,6 +87,7 @@ class Ingestor:
     program: Program
     clock: Callable[[], datetime]
     limits: Limits = Limits()
+    metrics: Metrics = field(default_factory=Metrics, compare=False, repr=False)
 
     @property
     def earliest(self) -> datetime:
@@ -103,7 +105,20 @@ def ingest_rows(ingestor: Ingestor, rows: Iterable[RawRow], *, source: str) -> I
             f"{source}: {len(batch)} events in one batch; at most "
             f"{ingestor.limits.max_batch}, split the input"
         )
-    return _ingest_apart(ingestor, batch, source)
+    report = _ingest_apart(ingestor, batch, source)
+    _count(ingestor.metrics, report)
+    return report
+
+
+def _count(metrics: Metrics, report: IngestReport) -> None:
+    """Rows by outcome; a conflict is quarantined too, but counted once, as a conflict."""
+    conflicts = len(report.conflicts)
+    metrics.count_rows(
+        stored=report.accepted,
+        duplicate=report.duplicates,
+        conflict=conflicts,
+        quarantined=len(report.quarantined) - conflicts,
+    )
 
 
 def _ingest_apart(ingestor: Ingestor, batch: list[RawRow], source: str) -> IngestReport:
@@ -129,7 +144,7 @@ def _refused(ingestor: Ingestor, row: RawRow, source: str, exc: Exception) -> In
     reason = f"refused by the database ({type(exc).__name__}); not stored"
     text = raw.raw if isinstance(raw, RowProblem) else json.dumps(dict(raw), default=str)
     problem = RowProblem(source, line, "-", reason, text)
-    quarantine(ingestor, [problem])
+    _keep(ingestor, [problem])
     return IngestReport(source=source, received=1, quarantined=[problem])
 
 
@@ -139,9 +154,7 @@ def _ingest_once(ingestor: Ingestor, batch: list[RawRow], source: str) -> Ingest
     candidates = _sort_out(batch, source, now, ingestor, report)
     today = local_date(now, ingestor.program.zone)
     with ingestor.uow() as work:
-        _store(
-            work, ingestor.program, candidates, source=source, now=now, today=today, report=report
-        )
+        _store(work, ingestor, candidates, source=source, now=now, today=today, report=report)
         work.quarantine.add_many([quarantined(p, received_at=now) for p in report.quarantined])
         work.commit()
     return report
@@ -177,7 +190,7 @@ def _sort_out(
 
 def _store(
     work: UnitOfWork,
-    program: Program,
+    ingestor: Ingestor,
     candidates: list[Candidate],
     *,
     source: str,
@@ -199,7 +212,10 @@ def _store(
             _conflict(report, source, candidate, stored_version(kept))
     report.accepted = len(inserted)
     new_events = [c.event for c in candidates if c.event.event_id in inserted]
-    folded = fold_events(work, program=program, events=new_events, today=today, now=now)
+    with ingestor.metrics.projection_seconds.time():
+        folded = fold_events(
+            work, program=ingestor.program, events=new_events, today=today, now=now
+        )
     report.grants.extend(folded.recorded.new)
     report.held.extend(folded.recorded.held)
 
@@ -235,6 +251,12 @@ def submit_batch(ingestor: Ingestor, rows: Iterable[RawRow], *, source: str) -> 
 
 def quarantine(ingestor: Ingestor, problems: Iterable[RowProblem]) -> None:
     """Keep rows refused before ingest (e.g. by the API's schema) with their reasons."""
+    kept = list(problems)
+    _keep(ingestor, kept)
+    ingestor.metrics.count_rows(quarantined=len(kept))
+
+
+def _keep(ingestor: Ingestor, problems: Iterable[RowProblem]) -> None:
     now = ingestor.clock()
     with ingestor.uow() as work:
         work.quarantine.add_many([quarantined(p, received_at=now) for p in problems])

@@ -13,7 +13,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm import Session
 
-from selfcare.domain.ledger import TOTAL, Budget, Claim, GrantRecord, GrantStatus
+from selfcare.domain.ledger import TOTAL, Backlog, Budget, Claim, GrantRecord, GrantStatus
 from selfcare.store.bulk_insert import append, insert_ignoring_conflicts, insert_new
 from selfcare.store.repository import chunks, table_of
 from selfcare.store.tables import BudgetRow, BudgetSpendRow, GrantRow, OutboxRow
@@ -198,6 +198,13 @@ class SqlOutboxRepository:
     def open_count(self) -> int:
         query = select(func.count()).select_from(OutboxRow).where(OutboxRow.closed_at.is_(None))
         return self.session.scalar(query) or 0
+
+    def backlog(self) -> Backlog:
+        query = select(func.count(), func.min(OutboxRow.created_at)).where(
+            OutboxRow.closed_at.is_(None)
+        )
+        count, oldest = self.session.execute(query).one()
+        return Backlog(open=int(count or 0), oldest_created_at=oldest)
 
 
 class SqlBudgetRepository:

@@ -15,7 +15,7 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from selfcare.domain.events import Event
-from selfcare.domain.ledger import Budget, Claim, GrantRecord, GrantStatus
+from selfcare.domain.ledger import Backlog, Budget, Claim, GrantRecord, GrantStatus
 from selfcare.domain.records import (
     ApiKeyRecord,
     CustomerSessionRecord,
@@ -129,6 +129,9 @@ class OutboxRepository(Protocol):
     def reject(self, outbox_id: int, grant_id: str, error: str, now: datetime) -> None: ...
     def release(self, outbox_id: int, error: str, retry_at: datetime) -> None: ...
     def open_count(self) -> int: ...
+    def backlog(self) -> Backlog:
+        """Open rows and the oldest one's queue time, in one cheap read (metrics scrapes)."""
+        ...
 
 
 class BudgetRepository(Protocol):

@@ -12,10 +12,11 @@ from selfcare import __version__
 from selfcare.bootstrap import App, build
 from selfcare.config import Settings
 from selfcare.web import errors, openapi
-from selfcare.web.api import customers, events, health, operator
+from selfcare.web.api import customers, events, health, metrics, operator
 from selfcare.web.deps import BodyLimits, WebContext
 from selfcare.web.guard import Guard
 from selfcare.web.headers import SecurityHeaders
+from selfcare.web.observe import RequestTelemetry
 from selfcare.web.pages.speedtest import mount_speedcheck
 from selfcare.web.ratelimit import RateLimits
 
@@ -23,8 +24,8 @@ DESCRIPTION = """\
 Event ingest, customer progress and the grants ledger of a selfcare program.
 
 Authenticate with `Authorization: Bearer KEY`: an operator API key (`selfcare apikey
-create`, scopes `events:write`, `grants:read`, `pilot:admin`, `customers:token`) or a
-customer token, which reads only its own customer. Errors are RFC 9457
+create`, scopes `events:write`, `grants:read`, `pilot:admin`, `customers:token`,
+`metrics:read`) or a customer token, which reads only its own customer. Errors are RFC 9457
 `application/problem+json` with the TM Forum fields `code`, `reason`, `message`.
 """
 
@@ -63,6 +64,9 @@ def create_app(
     errors.install(api)
     for module in (health, events, customers, operator):
         api.include_router(module.router)
+    if wired.settings.metrics_api:
+        api.include_router(metrics.router)
     mount_speedcheck(api, wired)
     openapi.install(api)
+    api.add_middleware(RequestTelemetry, metrics=wired.metrics)
     return api

@@ -1,0 +1,1 @@
+"""Operability: Prometheus metrics and structured, secret-free logs (no storage, no web)."""
