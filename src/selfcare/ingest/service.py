@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Iterable, Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -212,7 +213,8 @@ def _store(
             _conflict(report, source, candidate, stored_version(kept))
     report.accepted = len(inserted)
     new_events = [c.event for c in candidates if c.event.event_id in inserted]
-    with ingestor.metrics.projection_seconds.time():
+    timed = ingestor.metrics.projection_seconds.time() if new_events else nullcontext()
+    with timed:  # a write of only repeats projects nothing; its time would skew the buckets
         folded = fold_events(
             work, program=ingestor.program, events=new_events, today=today, now=now
         )
