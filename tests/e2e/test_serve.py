@@ -129,3 +129,35 @@ def test_a_served_customer_gets_the_portal_top_up_exactly_once(
 def _confirmed(http: httpx.Client) -> list[dict[str, Any]] | None:
     grants: list[dict[str, Any]] = http.get("/api/v1/customers/4711/grants").json()["grants"]
     return grants if grants and all(g["status"] == "confirmed" for g in grants) else None
+
+
+def test_serve_logs_json_lines_without_secrets_and_serves_metrics_on_an_internal_port(
+    tmp_path: Path,
+) -> None:
+    env = os.environ | {
+        "SELFCARE_DATABASE_URL": f"sqlite:///{tmp_path / 'selfcare.db'}",
+        "SELFCARE_METRICS_PORT": "0",
+    }
+    token = selfcare(env, tmp_path, "token", "create", "--customer", "4711", "--format", "json")
+    secret = token["token"]
+    with serving(env, tmp_path, "--no-relay") as served:
+        metrics_url = wait_for(lambda: _METRICS.search(served.log.read_text()))
+        with httpx.Client(base_url=served.url, timeout=30) as http:
+            assert http.get("/health").status_code == 200
+            http.get(f"/api/v1/customers/4711/progress?token={secret}")
+            assert http.get("/metrics").status_code == 401  # the API's needs metrics:read
+        scraped = httpx.get(metrics_url.group("url"), timeout=30).text
+    log = served.log.read_text()
+    assert secret not in log
+    assert secret.partition("_")[2] not in log
+    lines = [json.loads(line) for line in log.splitlines() if line.startswith("{")]
+    requests = [line for line in lines if line["event"] == "request"]
+    assert [(r["method"], r["route"], r["status"]) for r in requests[:2]] == [
+        ("GET", "/health", 200),
+        ("GET", "/api/v1/customers/{customer_id}/progress", 401),
+    ]
+    assert 'route="/health",status="2xx"' in scraped
+    assert "4711" not in scraped
+
+
+_METRICS = re.compile(r"metrics on (?P<url>http://\S+/metrics)")

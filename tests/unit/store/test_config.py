@@ -108,3 +108,33 @@ def test_api_docs_are_off_by_default_and_a_yes_no_setting(
     assert environ({"SELFCARE_SESSION_TTL_S": "600"}).session_ttl_s == 600
     with pytest.raises(InvalidInput, match="SELFCARE_API_DOCS"):
         environ({"SELFCARE_API_DOCS": "perhaps"})
+
+
+def test_metrics_are_on_the_api_by_default_and_the_internal_port_is_opt_in(
+    environ: Callable[[dict[str, str]], Settings],
+) -> None:
+    default = environ({})
+    assert (default.metrics_api, default.metrics_port, default.metrics_host) == (
+        True,
+        None,
+        "127.0.0.1",
+    )
+    chosen = environ(
+        {
+            "SELFCARE_METRICS_API": "false",
+            "SELFCARE_METRICS_PORT": "9464",
+            "SELFCARE_METRICS_HOST": "10.0.0.5",
+        }
+    )
+    assert (chosen.metrics_api, chosen.metrics_port, chosen.metrics_host) == (
+        False,
+        9464,
+        "10.0.0.5",
+    )
+
+
+def test_a_switch_that_is_not_true_or_false_is_refused_with_its_name(
+    environ: Callable[[dict[str, str]], Settings],
+) -> None:
+    with pytest.raises(InvalidInput, match="SELFCARE_METRICS_API"):
+        environ({"SELFCARE_METRICS_API": "maybe"})
