@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from enum import StrEnum
 from typing import Any, NoReturn
 
@@ -41,3 +41,17 @@ def print_table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> None
     for row in cells:
         sys.stdout.write("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
         sys.stdout.write("\n")
+
+
+def serve_internal_metrics(app: Any) -> Callable[[], None]:
+    """With SELFCARE_METRICS_PORT, serve /metrics without a key on SELFCARE_METRICS_HOST
+    (default 127.0.0.1: an internal address for Prometheus) for as long as a long-running
+    command (`serve`, `relay`) runs; returns the function that stops it."""
+    settings = app.settings
+    if settings.metrics_port is None:
+        return lambda: None
+    from selfcare.telemetry.metrics import serve_metrics
+
+    port, stop = serve_metrics(app.metrics, host=settings.metrics_host, port=settings.metrics_port)
+    sys.stderr.write(f"selfcare: metrics on http://{settings.metrics_host}:{port}/metrics\n")
+    return stop

@@ -14,7 +14,13 @@ from typing import Annotated, Any
 
 import typer
 
-from selfcare.cli.common import OutputFormat, emit_json, fail, print_table
+from selfcare.cli.common import (
+    OutputFormat,
+    emit_json,
+    fail,
+    print_table,
+    serve_internal_metrics,
+)
 from selfcare.domain.ledger import GrantStatus
 from selfcare.errors import SelfcareError
 
@@ -88,18 +94,21 @@ def relay_command(
     workers: Annotated[int | None, typer.Option(help="Parallel senders.", min=1)] = None,
     program: ProgramOption = None,
 ) -> None:
-    """Send queued top-ups to the charging system until stopped (SIGTERM, Ctrl-C)."""
+    """Send queued top-ups to the charging system until stopped (SIGTERM, Ctrl-C); with
+    SELFCARE_METRICS_PORT its metrics (relay attempts, outbox depth) are served there."""
     app = _app(program)
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
     relay = app.relay(**({"workers": workers} if workers else {}))
     sys.stderr.write(f"relay {relay.id}: sending to {app.settings.charging_url}\n")
+    stop_metrics = serve_internal_metrics(app)
     try:
         stats = relay.run(
             stop, drain=drain, tick=app.tick, tick_every_s=app.settings.settle_every_s
         )
     finally:
+        stop_metrics()
         app.close()
     sys.stderr.write(
         f"relay stopped: {stats.confirmed} confirmed, {stats.deferred} deferred, "

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import signal
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from selfcare.cli.common import OutputFormat, emit_json, fail
+from selfcare.cli.common import OutputFormat, emit_json, fail, serve_internal_metrics
 from selfcare.errors import SelfcareError
 
 apikey_app = typer.Typer(no_args_is_help=True, help="Operator API keys (stored hashed).")
@@ -64,7 +63,7 @@ def serve_command(
 
     app = _build(program_path=program, charging_url=charging_url)
     logging.getLogger("selfcare.access").setLevel(logging.INFO if access_log else logging.WARNING)
-    stop_metrics = _internal_metrics(app)
+    stop_metrics = serve_internal_metrics(app)
     stop, thread = app.start_background_relay() if relay else (None, None)
     config = uvicorn.Config(
         create_app(app), host=host, port=port, access_log=False, log_config=None
@@ -84,19 +83,6 @@ def serve_command(
             thread.join(timeout=10)
         stop_metrics()
         app.close()
-
-
-def _internal_metrics(app: Any) -> Callable[[], None]:
-    """With SELFCARE_METRICS_PORT, serve /metrics without a key on SELFCARE_METRICS_HOST
-    (default 127.0.0.1: an internal address for Prometheus); a function that stops it."""
-    settings = app.settings
-    if settings.metrics_port is None:
-        return lambda: None
-    from selfcare.telemetry.metrics import serve_metrics
-
-    port, stop = serve_metrics(app.metrics, host=settings.metrics_host, port=settings.metrics_port)
-    sys.stderr.write(f"selfcare: metrics on http://{settings.metrics_host}:{port}/metrics\n")
-    return stop
 
 
 def _stop_quietly_on_signals(server: Any) -> None:
