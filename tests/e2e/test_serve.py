@@ -4,6 +4,7 @@ top-up arrives at the charging system exactly once, also when answers get lost."
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -138,7 +139,7 @@ def test_serve_logs_json_lines_without_secrets_and_serves_metrics_on_an_internal
         "SELFCARE_DATABASE_URL": f"sqlite:///{tmp_path / 'selfcare.db'}",
         "SELFCARE_METRICS_PORT": "0",
     }
-    token = selfcare(env, tmp_path, "token", "create", "--customer", "4711", "--format", "json")
+    token = selfcare_json("token", "create", "--customer", "4711", env=env, cwd=tmp_path)
     secret = token["token"]
     with serving(env, tmp_path, "--no-relay") as served:
         metrics_url = wait_for(lambda: _METRICS.search(served.log.read_text()))
