@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -113,6 +114,18 @@ def log_lines() -> Iterator[io.StringIO]:
     root.setLevel(level)
 
 
+def request_lines(stream: io.StringIO, expected: int) -> list[dict[str, Any]]:
+    """The request lines logged so far, once `expected` are there: the server logs a
+    request after its answer went out, so the client can be a moment ahead."""
+    deadline = time.monotonic() + 10
+    while True:
+        lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+        requests = [line for line in lines if line["event"] == "request"]
+        if len(requests) >= expected or time.monotonic() > deadline:
+            return requests
+        time.sleep(0.01)
+
+
 def test_each_request_is_one_json_log_line_without_ids_or_secrets(
     api: Api, log_lines: io.StringIO
 ) -> None:
@@ -127,12 +140,11 @@ def test_each_request_is_one_json_log_line_without_ids_or_secrets(
         )
         http.get(f"/speedtest/login?token={token}")
     assert answer.headers["X-Request-ID"] == "req-42"
+    requests = request_lines(log_lines, 3)
     output = log_lines.getvalue()
     assert token not in output
     assert token.partition("_")[2] not in output
     assert CUSTOMER not in output
-    requests = [json.loads(line) for line in output.splitlines()]
-    requests = [r for r in requests if r["event"] == "request"]
     first = requests[-2]
     assert first["route"] == "/api/v1/customers/{customer_id}/progress"
     assert (first["method"], first["status"], first["request_id"]) == ("GET", 200, "req-42")

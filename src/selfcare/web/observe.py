@@ -38,19 +38,27 @@ class RequestTelemetry:
             return
         started = time.perf_counter()
         request_id = _request_id(scope)
-        status = 500
+        status, recorded = 500, False
+
+        def record() -> None:
+            nonlocal recorded
+            if not recorded:
+                recorded = True
+                self._record(scope, status, time.perf_counter() - started, request_id)
 
         async def send_with_id(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = int(message["status"])
                 MutableHeaders(scope=message).append(REQUEST_ID_HEADER, request_id)
+            elif message["type"] == "http.response.body" and not message.get("more_body"):
+                record()  # before the last bytes leave: the caller never sees it unrecorded
             await send(message)
 
         try:
             await self.app(scope, receive, send_with_id)
         finally:
-            self._record(scope, status, time.perf_counter() - started, request_id)
+            record()  # a request that failed before its answer was complete
 
     def _record(self, scope: Scope, status: int, seconds: float, request_id: str) -> None:
         route, method = route_template(scope), str(scope["method"])
