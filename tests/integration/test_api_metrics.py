@@ -151,3 +151,12 @@ def test_each_request_is_one_json_log_line_without_ids_or_secrets(
     assert first["duration_ms"] >= 0
     assert len(requests) == 3
     assert len(requests[-1]["request_id"]) == 32  # a fresh id when none was sent
+
+
+def test_a_route_included_under_a_prefix_is_labelled_with_its_whole_template(
+    api: Api, log_lines: io.StringIO
+) -> None:
+    with api.client() as http:
+        http.get("/speedtest/login", params={"token": "sct_not-a-real-token"})
+    [request] = request_lines(log_lines, 1)
+    assert (request["route"], request["status"]) == ("/speedtest/login", 303)

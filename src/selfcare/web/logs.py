@@ -3,21 +3,19 @@
 The login link carries the customer token in its query (`?token=sct_…`); uvicorn's access
 log writes every request line. A filter on the `uvicorn.access` logger replaces any
 `sct_…`, `sck_…` or `scs_…` secret in the logged arguments with `sct_***`, so log files,
-their backups and whoever reads them never hold a usable credential.
+their backups and whoever reads them never hold a usable credential. The masking itself is
+the one every log line goes through (`selfcare.telemetry.logs.mask`); `selfcare serve`
+writes its own request line instead of uvicorn's, and this filter stays in case uvicorn's
+access log is turned back on or its logger is handled elsewhere.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 
-SECRET = re.compile(r"\b(sc[kts])_[A-Za-z0-9_\-]+")
+from selfcare.telemetry.logs import mask
+
 ACCESS_LOGGER = "uvicorn.access"
-
-
-def mask(text: str) -> str:
-    """`text` with every selfcare secret replaced by its kind and `***`."""
-    return SECRET.sub(r"\1_***", text)
 
 
 class MaskSecrets(logging.Filter):

@@ -74,10 +74,23 @@ class RequestTelemetry:
 
 
 def route_template(scope: Scope) -> str:
-    """The template of the route that served the request (`unmatched` when none did)."""
+    """The template of the route that served the request (`unmatched` when none did).
+
+    A route included with a prefix (`include_router(..., prefix="/speedtest")`) knows only
+    its own part (`/login`); the prefix is the literal head of the path that its pattern
+    does not cover, so it is taken from there (`/speedtest/login`).
+    """
     route = scope.get("route")
-    template = getattr(route, "path_format", None) or getattr(route, "path", None)
-    return template if isinstance(template, str) and template else UNMATCHED
+    template = getattr(route, "path_format", None)
+    if not isinstance(template, str) or not template:
+        return UNMATCHED
+    pattern, path = getattr(route, "path_regex", None), str(scope.get("path", ""))
+    if pattern is None or pattern.match(path):
+        return template
+    for cut in range(1, len(path)):
+        if path[cut] == "/" and pattern.match(path[cut:]):
+            return path[:cut] + template
+    return template
 
 
 def _request_id(scope: Scope) -> str:
