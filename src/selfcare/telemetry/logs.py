@@ -71,11 +71,16 @@ class Readable(logging.Formatter):
         return mask(line)
 
 
+QUIET_LIBRARIES = ("alembic", "httpx", "httpcore")
+
+
 def configure_logging(
     stream: TextIO | None = None, *, as_json: bool | None = None, level: int = logging.INFO
 ) -> logging.Handler:
     """Send every log record to `stream` (stderr), as JSON lines unless it is a terminal.
 
+    Libraries that narrate their own set-up (Alembic, httpx) log only their warnings, so a
+    command's one-line error message stays the only line it prints.
     Replaces the handler an earlier call installed, so calling it twice is harmless.
     """
     target = stream if stream is not None else sys.stderr
@@ -89,6 +94,8 @@ def configure_logging(
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)
+    for chatty in QUIET_LIBRARIES:
+        logging.getLogger(chatty).setLevel(max(level, logging.WARNING))
     return handler
 
 
