@@ -2,7 +2,7 @@
 
 A grant's id is derived from (program, customer, reward, period), so the same bonus always
 has the same id: it is the `Idempotency-Key` of its top-up, and writing it twice is a no-op
-(the ledger's unique key is customer, reward, period). The grant and its outbox entry are
+(the ledger's unique key is program, customer, reward, period). The grant and its outbox entry are
 written in the caller's transaction, the one that stored the events that earned it.
 """
 

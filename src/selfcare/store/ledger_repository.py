@@ -32,7 +32,7 @@ def grant_values(grant: GrantRecord) -> dict[str, Any]:
 
 
 class SqlGrantRepository:
-    """The ledger: one row per (customer, reward, period), never deleted."""
+    """The ledger: one row per (program, customer, reward, period), never deleted."""
 
     def __init__(self, session: Session) -> None:
         self.session = session

@@ -126,7 +126,11 @@ class CustomerStateRow(Base):
 
 
 class GrantRow(Base):
-    """A bonus written to the ledger exactly once per (customer, reward, period)."""
+    """A bonus written to the ledger exactly once per (program, customer, reward, period).
+
+    The program is part of the key: two programs may name their rewards alike, and a grant
+    of one must never hide the other's.
+    """
 
     __tablename__ = "grants"
 
@@ -146,7 +150,11 @@ class GrantRow(Base):
 
     __table_args__ = (
         UniqueConstraint(
-            "customer_id", "reward", "period", name="uq_grants_customer_reward_period"
+            "program_id",
+            "customer_id",
+            "reward",
+            "period",
+            name="uq_grants_program_customer_reward_period",
         ),
         Index("ix_grants_customer", "customer_id"),
         Index("ix_grants_status_order", "program_id", "status", "granted_on", "id"),
