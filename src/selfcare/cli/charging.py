@@ -8,14 +8,17 @@ from typing import Annotated
 
 import typer
 
-from selfcare.cli.common import fail
+from selfcare.cli.common import MAX_DELAY_S, MAX_PORT, MAX_SEED, bounded, fail
 from selfcare.errors import InvalidInput
 
 _LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 
 
 def fake_charging_command(
-    port: Annotated[int, typer.Option(help="TCP port; 0 picks a free one.", min=0)] = 8900,
+    port: Annotated[
+        int,
+        typer.Option(help="TCP port; 0 picks a free one.", callback=bounded("--port", 0, MAX_PORT)),
+    ] = 8900,
     host: Annotated[str, typer.Option(help="Address to bind (loopback by default).")] = (
         "127.0.0.1"
     ),
@@ -25,14 +28,27 @@ def fake_charging_command(
             help="Fault rates per top-up request, e.g. 500=0.1,timeout=0.05,slow=0.1,lost=0.1"
         ),
     ] = "",
-    seed: Annotated[int | None, typer.Option(help="Seed for the fault dice.")] = None,
+    seed: Annotated[
+        int | None,
+        typer.Option(help="Seed for the fault dice.", callback=bounded("--seed", 0, MAX_SEED)),
+    ] = None,
     state: Annotated[
         Path | None,
         typer.Option(help="JSON Lines file keeping applied top-ups across restarts."),
     ] = None,
-    slow_delay: Annotated[float, typer.Option(help="Seconds a `slow` answer takes.", min=0)] = 1.0,
+    slow_delay: Annotated[
+        float,
+        typer.Option(
+            help="Seconds a `slow` answer takes.",
+            callback=bounded("--slow-delay", 0.0, MAX_DELAY_S),
+        ),
+    ] = 1.0,
     timeout_delay: Annotated[
-        float, typer.Option(help="Seconds a `timeout` request hangs.", min=0)
+        float,
+        typer.Option(
+            help="Seconds a `timeout` request hangs.",
+            callback=bounded("--timeout-delay", 0.0, MAX_DELAY_S),
+        ),
     ] = 10.0,
 ) -> None:
     """Run a fake TMF654 charging system that stores top-ups and injects faults."""

@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from selfcare.cli.common import fail
+from selfcare.cli.common import bounded_day, fail
 from selfcare.cli.progress import row_progress
 from selfcare.domain.events import Event
 from selfcare.domain.program import Program
@@ -44,7 +44,12 @@ def evaluate_command(
             help="Events as JSON Lines (.jsonl), CSV (.csv) or Parquet (.parquet), any order."
         ),
     ],
-    as_of: Annotated[str, typer.Option("--as-of", help="Day to evaluate, YYYY-MM-DD.")],
+    as_of: Annotated[
+        str,
+        typer.Option(
+            "--as-of", help="Day to evaluate, YYYY-MM-DD.", callback=bounded_day("--as-of")
+        ),
+    ],
     program: Annotated[
         Path | None, typer.Option(help="Program TOML (default: the bundled example).")
     ] = None,
@@ -55,10 +60,7 @@ def evaluate_command(
     """Evaluate a program over an event history as of a day, customer by customer."""
     if engine != "python":
         fail(f"--engine: {engine!r} is not available; use python")
-    try:
-        day = date.fromisoformat(as_of)
-    except ValueError:
-        fail(f"--as-of: {as_of!r} is not a date like 2026-03-01")
+    day = date.fromisoformat(as_of)  # checked by its option's callback
     try:
         rules = load_program(program) if program else bundled_example()
         _run(rules, events, day, output=output, strict=strict)

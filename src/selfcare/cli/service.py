@@ -15,7 +15,11 @@ from typing import Annotated, Any
 import typer
 
 from selfcare.cli.common import (
+    MAX_BUDGET_MB,
+    MAX_LIST,
+    MAX_WORKERS,
     OutputFormat,
+    bounded,
     emit_json,
     fail,
     print_table,
@@ -91,7 +95,10 @@ def ingest_command(
 
 def relay_command(
     drain: Annotated[bool, typer.Option(help="Stop once every top-up is confirmed.")] = False,
-    workers: Annotated[int | None, typer.Option(help="Parallel senders.", min=1)] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(help="Parallel senders.", callback=bounded("--workers", 1, MAX_WORKERS)),
+    ] = None,
     program: ProgramOption = None,
 ) -> None:
     """Send queued top-ups to the charging system until stopped (SIGTERM, Ctrl-C); with
@@ -198,8 +205,19 @@ def budget_show(program: ProgramOption = None, output: FormatOption = OutputForm
 
 @budget_app.command("set")
 def budget_set(
-    total_mb: Annotated[int | None, typer.Option(help="Total MB (omit: no total limit).")] = None,
-    monthly_mb: Annotated[int | None, typer.Option(help="MB per month (omit: none).")] = None,
+    total_mb: Annotated[
+        int | None,
+        typer.Option(
+            help="Total MB (omit: no total limit).",
+            callback=bounded("--total-mb", 0, MAX_BUDGET_MB),
+        ),
+    ] = None,
+    monthly_mb: Annotated[
+        int | None,
+        typer.Option(
+            help="MB per month (omit: none).", callback=bounded("--monthly-mb", 0, MAX_BUDGET_MB)
+        ),
+    ] = None,
     program: ProgramOption = None,
     output: FormatOption = OutputFormat.TABLE,
 ) -> None:
@@ -227,7 +245,9 @@ def grants_list(
     status: Annotated[GrantStatus | None, typer.Option(help="Only grants in this status.")] = None,
     customer: Annotated[str | None, typer.Option(help="Only this customer.")] = None,
     reward: Annotated[str | None, typer.Option(help="Only this reward id.")] = None,
-    limit: Annotated[int, typer.Option(min=1, help="At most this many rows.")] = 1000,
+    limit: Annotated[
+        int, typer.Option(help="At most this many rows.", callback=bounded("--limit", 1, MAX_LIST))
+    ] = 1000,
     output: FormatOption = OutputFormat.TABLE,
 ) -> None:
     """Grants in the ledger by due date, with status and hold reason (a header row first)."""

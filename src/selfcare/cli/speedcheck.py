@@ -15,7 +15,15 @@ from typing import Annotated, Any
 
 import typer
 
-from selfcare.cli.common import Lang, OutputFormat, emit_json, fail
+from selfcare.cli.common import (
+    MAX_KBPS,
+    MAX_PRICE_CENTS,
+    Lang,
+    OutputFormat,
+    bounded,
+    emit_json,
+    fail,
+)
 from selfcare.cli.speedcheck_print import print_verdict
 from selfcare.domain.speedcheck.campaign import Campaign, compare
 from selfcare.domain.speedcheck.diagnosis import action_text, diagnose
@@ -82,6 +90,11 @@ def parse_tier(text: str, option: str, *, single_allowed: bool = False) -> Speed
         fail(f"{option}: {text!r} is not MAX/NORMAL/MIN in Mbit/s, e.g. 100/60/30")
     try:
         maximum, normal, minimum = (parse_mbit(part) for part in parts)
+    except ValueError as exc:
+        fail(f"{option}: {exc}")
+    if not all(0 < kbps <= MAX_KBPS for kbps in (maximum, normal, minimum)):
+        fail(f"{option}: {text!r} is out of range; give speeds above 0 up to 100000 Mbit/s")
+    try:
         return SpeedTier(maximum, normal, minimum)
     except ValueError as exc:
         fail(f"{option}: {exc}")
@@ -117,7 +130,13 @@ def evaluate_command(
         ProfileName.FIXED
     ),
     area: Annotated[Area | None, typer.Option(help="Mobile draft only.")] = None,
-    price_cents: Annotated[int | None, typer.Option(min=0, help="Monthly price in cents.")] = None,
+    price_cents: Annotated[
+        int | None,
+        typer.Option(
+            help="Monthly price in cents.",
+            callback=bounded("--price-cents", 0, MAX_PRICE_CENTS),
+        ),
+    ] = None,
     connection: ConnectionOption = None,
     output: Format = OutputFormat.TABLE,
     lang: LangOption = Lang.EN,
@@ -204,7 +223,13 @@ def evidence_command(
     out: Annotated[Path, typer.Option(help="Where to write the printable HTML page.")],
     download: SpeedsOption = None,
     upload: SpeedsOption = None,
-    price_cents: Annotated[int | None, typer.Option(min=0, help="Monthly price in cents.")] = None,
+    price_cents: Annotated[
+        int | None,
+        typer.Option(
+            help="Monthly price in cents.",
+            callback=bounded("--price-cents", 0, MAX_PRICE_CENTS),
+        ),
+    ] = None,
     connection: ConnectionOption = None,
     customer: Annotated[str | None, typer.Option(help="Customer id shown on the page.")] = None,
     lang: LangOption = Lang.DE,
@@ -279,7 +304,11 @@ def diagnose_command(
     ],
     download: Annotated[str, typer.Option(help=SPEEDS_HELP)],
     sync_kbps: Annotated[
-        int | None, typer.Option(min=1, help="The box's download sync rate in kbit/s.")
+        int | None,
+        typer.Option(
+            help="The box's download sync rate in kbit/s.",
+            callback=bounded("--sync-kbps", 1, MAX_KBPS),
+        ),
     ] = None,
     from_router: Annotated[
         bool, typer.Option(help="Read the sync rate from the FRITZ!Box.")

@@ -13,7 +13,15 @@ from typing import Annotated, Any
 
 import typer
 
-from selfcare.cli.common import OutputFormat, emit_json, fail, serve_internal_metrics
+from selfcare.cli.common import (
+    MAX_PORT,
+    MAX_TOKEN_DAYS,
+    OutputFormat,
+    bounded,
+    emit_json,
+    fail,
+    serve_internal_metrics,
+)
 from selfcare.errors import SelfcareError
 
 apikey_app = typer.Typer(no_args_is_help=True, help="Operator API keys (stored hashed).")
@@ -35,7 +43,9 @@ def _build(**settings: Any) -> Any:
 
 def serve_command(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="TCP port.", min=0, max=65535)] = 8000,
+    port: Annotated[
+        int, typer.Option(help="TCP port.", callback=bounded("--port", 0, MAX_PORT))
+    ] = 8000,
     program: Annotated[
         Path | None, typer.Option(help="Program TOML (default: the bundled example).")
     ] = None,
@@ -128,7 +138,13 @@ def apikey_create(
 
 def token_create(
     customer: Annotated[str, typer.Option(help="The customer id the token is bound to.")],
-    days: Annotated[int, typer.Option(help="Days until the token expires.", min=1)] = 30,
+    days: Annotated[
+        int,
+        typer.Option(
+            help="Days until the token expires.",
+            callback=bounded("--days", 1, MAX_TOKEN_DAYS),
+        ),
+    ] = 30,
     output: FormatOption = OutputFormat.TABLE,
 ) -> None:
     """Create a token with which one customer reads their own progress, grants, timeline."""
