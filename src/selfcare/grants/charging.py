@@ -47,7 +47,9 @@ class ChargingUnavailable(SelfcareError, ConnectionError):
 
 
 class ChargingRejected(SelfcareError, ValueError):
-    """The charging system refused the top-up (4xx): sending it again will not help."""
+    """The charging system itself refused the top-up (a 4xx with its TMF error body):
+    sending it again unchanged will not help; an operator may resend once the cause is
+    fixed (`selfcare grants resend`)."""
 
     def __init__(self, message: str, *, status: int, code: str = "") -> None:
         super().__init__(message)

@@ -2,8 +2,13 @@
 
 Every way the exchange can fail is sorted into one of two answers the relay acts on:
 `ChargingUnavailable` (no usable answer: 5xx, 408/425/429, timeouts, refused or dropped
-connections, an unreadable success body; retry with the same key) or `ChargingRejected`
-(any other 4xx: the request itself is wrong; retrying will not help).
+connections, an unreadable success body, and any 4xx without a TMF error body; retry with
+the same key) or `ChargingRejected` (a 4xx whose body is the charging system's own TMF
+error, JSON with `code` or `reason`: a business refusal; retrying will not help).
+
+Only the charging system's own words make a refusal final. A proxy or load balancer in
+front of it answers 404 or 405 with an HTML maintenance page, 413 or 429 from its own
+limits: the top-up never reached the charging system, so the grant must not be lost.
 """
 
 from __future__ import annotations
@@ -162,8 +167,17 @@ def _answer(response: httpx.Response, what: str) -> Any:
     if status >= httpx.codes.INTERNAL_SERVER_ERROR or status in _TRANSIENT_4XX:
         raise ChargingUnavailable(f"{what}: HTTP {status} {_message(response)}", status=status)
     if not httpx.codes.is_success(status):
+        error = _tmf_error(response)
+        if error is None:
+            raise ChargingUnavailable(
+                f"{what}: HTTP {status} without a TMF error body, not from the charging "
+                f"system itself (a proxy or maintenance page?): {_message(response)}",
+                status=status,
+            )
         raise ChargingRejected(
-            f"{what}: HTTP {status} {_message(response)}", status=status, code=_code(response)
+            f"{what}: HTTP {status} {_message(response)}",
+            status=status,
+            code=str(error.get("code", "")),
         )
     try:
         return response.json()
@@ -179,11 +193,14 @@ def _problem(response: httpx.Response) -> Mapping[str, Any]:
     return doc if isinstance(doc, dict) else {}
 
 
+def _tmf_error(response: httpx.Response) -> Mapping[str, Any] | None:
+    """The TMF630 error object of a 4xx (`code` or `reason` given as text), else None."""
+    problem = _problem(response)
+    said = [problem.get(name) for name in ("code", "reason")]
+    return problem if any(isinstance(v, str | int) and str(v).strip() for v in said) else None
+
+
 def _message(response: httpx.Response) -> str:
     problem = _problem(response)
     text = problem.get("message") or problem.get("detail") or response.text[:200]
     return " ".join(str(text).split())
-
-
-def _code(response: httpx.Response) -> str:
-    return str(_problem(response).get("code", ""))

@@ -196,3 +196,37 @@ def test_the_grant_id_written_into_the_description_reads_back(grant_id: str) -> 
     assert grant_id_from_description(description) == grant_id
     assert grant_id_from_description("top-up by the shop") is None
     assert grant_id_from_description(None) is None
+
+
+MAINTENANCE_PAGE = "<html><body><h1>Wartungsarbeiten</h1>Bitte später.</body></html>"
+
+
+@pytest.mark.parametrize("status", [404, 405, 408, 413, 429, 400, 403])
+def test_a_4xx_without_a_tmf_error_body_is_the_way_there_failing_and_is_retried(
+    status: int,
+) -> None:
+    def proxy(_request: httpx.Request) -> httpx.Response:
+        return httpx.Response(status, text=MAINTENANCE_PAGE, headers={"Content-Type": "text/html"})
+
+    with pytest.raises(ChargingUnavailable, match="Wartungsarbeiten") as raised:
+        client_for(proxy).top_up(topup())
+
+    assert raised.value.status == status
+
+
+@pytest.mark.parametrize("body", [{}, {"error": "Not Found"}, [], {"code": ""}, "Not Found"])
+def test_a_json_4xx_without_code_or_reason_is_not_a_refusal(body: object) -> None:
+    with pytest.raises(ChargingUnavailable):
+        client_for(answering(404, body)).top_up(topup())
+
+
+def test_a_maintenance_page_is_retried_until_the_charging_system_is_back() -> None:
+    answers = iter([httpx.Response(404, text=MAINTENANCE_PAGE), httpx.Response(201, json=RESOURCE)])
+    waits: list[float] = []
+
+    result = send_with_retry(
+        client_for(lambda _r: next(answers)), topup(), attempts=3, sleep=waits.append
+    )
+
+    assert result.id == "tb-1"
+    assert len(waits) == 1
