@@ -16,7 +16,15 @@ from types import TracebackType
 from typing import Self
 
 from selfcare.domain.events import Event
-from selfcare.domain.ledger import TOTAL, Backlog, Budget, Claim, GrantRecord, GrantStatus
+from selfcare.domain.ledger import (
+    TOTAL,
+    Backlog,
+    Budget,
+    Claim,
+    GrantAudit,
+    GrantRecord,
+    GrantStatus,
+)
 from selfcare.domain.records import (
     ApiKeyRecord,
     CustomerSessionRecord,
@@ -63,6 +71,7 @@ class Tables:
     sessions: dict[str, CustomerSessionRecord] = field(default_factory=dict)
     measurements: list[tuple[str, Measurement]] = field(default_factory=list)
     contracts: dict[str, StoredContract] = field(default_factory=dict)
+    audit: list[GrantAudit] = field(default_factory=list)
     last_id: int = 0
 
     def new_id(self) -> int:
@@ -200,10 +209,10 @@ class FakeGrantRepository(_Repository):
         return found
 
     def insert_new(self, grants: Sequence[GrantRecord]) -> set[str]:
-        taken = {(g.customer_id, g.reward, g.period) for g in self.t.grants.values()}
+        taken = {(g.program_id, g.customer_id, g.reward, g.period) for g in self.t.grants.values()}
         inserted = set()
         for grant in sorted(grants, key=lambda g: g.grant_id):
-            key = (grant.customer_id, grant.reward, grant.period)
+            key = (grant.program_id, grant.customer_id, grant.reward, grant.period)
             if grant.grant_id in self.t.grants or key in taken:
                 continue
             self.t.grants[grant.grant_id] = grant
@@ -257,6 +266,23 @@ class FakeGrantRepository(_Repository):
             totals[grant.status] = (count + 1, mb + grant.amount_mb)
         return totals
 
+    def rejected(self, *, program_id: str | None, customer_id: str | None) -> list[GrantRecord]:
+        return [
+            g
+            for g in sorted(self.t.grants.values(), key=lambda g: g.grant_id)
+            if g.status is GrantStatus.REJECTED
+            and (program_id is None or g.program_id == program_id)
+            and (customer_id is None or g.customer_id == customer_id)
+        ]
+
+    def audit(self, grant_ids: Sequence[str], *, action: str, actor: str, at: datetime) -> None:
+        self.t.audit.extend(
+            GrantAudit(grant_id=g, action=action, actor=actor, at=at) for g in grant_ids
+        )
+
+    def audit_of(self, grant_id: str) -> list[GrantAudit]:
+        return [a for a in self.t.audit if a.grant_id == grant_id]
+
 
 class FakeOutboxRepository(_Repository):
     def add(self, grant_ids: Sequence[str], now: datetime) -> None:
@@ -293,6 +319,16 @@ class FakeOutboxRepository(_Repository):
     def release(self, outbox_id: int, error: str, retry_at: datetime) -> None:
         entry = self.t.outbox[outbox_id]
         entry.claimed_by, entry.available_at, entry.last_error = None, retry_at, error[:2000]
+
+    def reopen(self, grant_ids: Sequence[str], now: datetime) -> None:
+        for entry in self.t.outbox.values():
+            if entry.grant_id in grant_ids:
+                entry.closed_at, entry.claimed_by, entry.available_at = None, None, now
+                entry.attempts = 0
+        for grant_id in grant_ids:
+            grant = self.t.grants[grant_id]
+            if grant.status is GrantStatus.REJECTED:
+                self.t.grants[grant_id] = grant.model_copy(update={"status": GrantStatus.PENDING})
 
     def open_count(self) -> int:
         return sum(1 for e in self.t.outbox.values() if e.closed_at is None)

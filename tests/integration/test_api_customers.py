@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from selfcare.auth.scopes import Scope
 from selfcare.cli import app as cli
 from selfcare.grants.budget import set_budget
-from selfcare.grants.charging import FakeChargingClient
+from selfcare.grants.charging import FakeChargingClient, Fault
 from tests.integration.api_fixtures import Api, api, problem
 
 pytestmark = pytest.mark.integration
@@ -89,6 +89,7 @@ def test_progress_is_what_selfcare_evaluate_prints_for_that_customer(
     )
     assert body.pop("as_of") == TODAY
     body.pop("next_milestone")
+    assert body.pop("rejected") == []
     assert body == expected
 
 
@@ -125,6 +126,21 @@ def test_grants_show_the_ledger_and_turn_confirmed_once_the_relay_delivered_them
     assert [g["status"] for g in after["grants"]] == ["confirmed"]
     applied = [(t.customer_id, t.amount_mb, t.idempotency_key) for t in charging.list_applied()]
     assert applied == [("c1", 600, after["grants"][0]["id"])]
+
+
+def test_a_rejected_grant_is_shown_as_rejected_not_as_earned(
+    api: Api, charging: FakeChargingClient
+) -> None:
+    ingest(api, HISTORY)
+    charging.script(Fault.REJECT)
+    api.app.relay().work_once()
+    with api.client(api.key(Scope.GRANTS_READ)) as http:
+        body = http.get("/api/v1/customers/c1/progress").json()
+    assert body["earned_mb"] == 0
+    assert body["grants"] == []
+    assert [(g["reward"], g["amount_mb"], g["status"]) for g in body["rejected"]] == [
+        ("portal_registration", 600, "rejected")
+    ]
 
 
 def test_the_timeline_shows_every_call_with_its_verdict_and_the_grant(api: Api) -> None:

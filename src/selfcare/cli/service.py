@@ -1,4 +1,4 @@
-"""Service commands: `ingest`, `relay`, `reconcile`, `budget`, `grants`, `migrate`.
+"""Service commands: `ingest`, `relay`, `reconcile`, `budget`, `grants` (list, resend), `migrate`.
 
 Each command builds the app from SELFCARE_* settings (database, charging system), calls
 one service and renders the answer; `--format json` prints one JSON document.
@@ -6,9 +6,11 @@ one service and renders the answer; `--format json` prints one JSON document.
 
 from __future__ import annotations
 
+import getpass
 import signal
 import sys
 import threading
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -283,6 +285,53 @@ GRANT_COLUMNS = (
     "status",
     "hold_reason",
 )
+
+
+class Resendable(StrEnum):
+    REJECTED = "rejected"
+
+
+@grants_app.command("resend")
+def grants_resend(
+    status: Annotated[Resendable, typer.Option(help="Which grants to send again (rejected only).")],
+    customer: Annotated[str | None, typer.Option(help="Only this customer.")] = None,
+    by: Annotated[
+        str | None, typer.Option(help="Who resends, for the audit (default: the login name).")
+    ] = None,
+    output: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """Queue rejected top-ups again under their own grant id (the same Idempotency-Key, so
+    never paid twice); each resend is audited with who and when. The relay sends them."""
+    from selfcare.grants.resend import resend_grants
+
+    app = _app()
+    try:
+        resent = resend_grants(
+            uow=app.uow,
+            status=status.value,
+            actor=by if by is not None else _login_name(),
+            now=app.clock(),
+            program_id=app.program.id,
+            customer_id=customer,
+        )
+    except SelfcareError as exc:
+        fail(str(exc))
+    finally:
+        app.close()
+    if output is OutputFormat.JSON:
+        emit_json({"resent": list(resent.grant_ids), "amount_mb": resent.amount_mb})
+        return
+    for grant_id in resent.grant_ids:
+        sys.stdout.write(f"{grant_id}\n")
+    sys.stderr.write(f"{len(resent.grant_ids)} grants queued again ({resent.amount_mb} MB)\n")
+
+
+def _login_name() -> str:
+    """The operator's login name for the audit (`unknown` where the OS cannot say)."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "unknown"
 
 
 def migrate_command() -> None:

@@ -5,12 +5,13 @@ Each opens one read-only unit of work and returns plain values; rendering stays 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from selfcare.domain.events import Event
-from selfcare.domain.ledger import GrantRecord
+from selfcare.domain.ledger import GrantRecord, GrantStatus
 from selfcare.domain.progress import CustomerProgress
 from selfcare.domain.records import QuarantinedRow
 from selfcare.errors import UnknownCustomer
@@ -71,3 +72,32 @@ def grant_json(record: GrantRecord) -> dict[str, object]:
         "hold_reason": record.hold_reason,
         "confirmed_at": record.confirmed_at.isoformat() if record.confirmed_at else None,
     }
+
+
+REJECTED_EXPLANATION = (
+    "The charging system refused this top-up, so it has not reached you; the operator "
+    "can send it again."
+)
+
+
+def with_rejected_apart(
+    doc: dict[str, Any], ledger: Iterable[GrantRecord], program_id: str
+) -> dict[str, Any]:
+    """The progress document with grants the charging system refused moved out of
+    `grants` and `earned_mb` into `rejected`: a customer must not read as earned a top-up
+    that never arrived. The evaluator knows what is due; only the ledger knows this."""
+    refused = {
+        (g.reward, g.period)
+        for g in ledger
+        if g.program_id == program_id and g.status is GrantStatus.REJECTED
+    }
+    kept, rejected = [], []
+    for grant in doc["grants"]:
+        if (grant["reward"], grant["period"]) in refused:
+            rejected.append(
+                {**grant, "status": GrantStatus.REJECTED.value, "explanation": REJECTED_EXPLANATION}
+            )
+        else:
+            kept.append(grant)
+    lost = sum(int(g["amount_mb"]) for g in rejected)
+    return {**doc, "grants": kept, "earned_mb": int(doc["earned_mb"]) - lost, "rejected": rejected}

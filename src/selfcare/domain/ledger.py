@@ -48,6 +48,17 @@ class GrantRecord(BaseModel):
     charging_id: str | None = None
 
 
+class GrantAudit(BaseModel):
+    """Who did what to a grant by hand, and when (e.g. `resend` of a rejected top-up)."""
+
+    model_config = ConfigDict(frozen=True, from_attributes=True)
+
+    grant_id: str
+    action: str
+    actor: str
+    at: datetime
+
+
 class Budget(BaseModel):
     """The operator's data budget of a program, in MB (None: no limit)."""
 

@@ -13,10 +13,18 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm import Session
 
-from selfcare.domain.ledger import TOTAL, Backlog, Budget, Claim, GrantRecord, GrantStatus
+from selfcare.domain.ledger import (
+    TOTAL,
+    Backlog,
+    Budget,
+    Claim,
+    GrantAudit,
+    GrantRecord,
+    GrantStatus,
+)
 from selfcare.store.bulk_insert import append, insert_ignoring_conflicts, insert_new
 from selfcare.store.repository import chunks, table_of
-from selfcare.store.tables import BudgetRow, BudgetSpendRow, GrantRow, OutboxRow
+from selfcare.store.tables import BudgetRow, BudgetSpendRow, GrantAuditRow, GrantRow, OutboxRow
 
 
 def _records(rows: Iterable[GrantRow]) -> list[GrantRecord]:
@@ -87,6 +95,29 @@ class SqlGrantRepository:
             values["released_at"] = released_at
         for part in chunks(sorted(grant_ids)):
             self.session.execute(update(GrantRow).where(GrantRow.id.in_(part)).values(**values))
+
+    def rejected(self, *, program_id: str | None, customer_id: str | None) -> list[GrantRecord]:
+        """Rejected grants (locked: two resends at once resend each grant once), by id."""
+        query = (
+            select(GrantRow)
+            .where(GrantRow.status == GrantStatus.REJECTED.value)
+            .order_by(GrantRow.id)
+        )
+        if program_id is not None:
+            query = query.where(GrantRow.program_id == program_id)
+        if customer_id is not None:
+            query = query.where(GrantRow.customer_id == customer_id)
+        return _records(self.session.scalars(query.with_for_update()))
+
+    def audit(self, grant_ids: Sequence[str], *, action: str, actor: str, at: datetime) -> None:
+        """Record who did `action` to these grants by hand, and when."""
+        rows = [{"grant_id": g, "action": action, "actor": actor, "at": at} for g in grant_ids]
+        append(self.session, table_of(GrantAuditRow), rows)
+
+    def audit_of(self, grant_id: str) -> list[GrantAudit]:
+        query = select(GrantAuditRow).where(GrantAuditRow.grant_id == grant_id)
+        rows = self.session.scalars(query.order_by(GrantAuditRow.id))
+        return [GrantAudit.model_validate(r) for r in rows]
 
     def held_in_order(self, program_id: str) -> list[GrantRecord]:
         """Held grants, locked, in the order they are released: due date, then id."""
@@ -186,6 +217,21 @@ class SqlOutboxRepository:
             .where(GrantRow.id == grant_id)
             .values(status=GrantStatus.REJECTED.value)
         )
+
+    def reopen(self, grant_ids: Sequence[str], now: datetime) -> None:
+        """Queue rejected grants again: their outbox rows open now (same grant id, so the
+        same Idempotency-Key), the last error kept until the next answer replaces it."""
+        for part in chunks(sorted(grant_ids)):
+            self.session.execute(
+                update(OutboxRow)
+                .where(OutboxRow.grant_id.in_(part))
+                .values(closed_at=None, claimed_by=None, available_at=now, attempts=0)
+            )
+            self.session.execute(
+                update(GrantRow)
+                .where(GrantRow.id.in_(part), GrantRow.status == GrantStatus.REJECTED.value)
+                .values(status=GrantStatus.PENDING.value)
+            )
 
     def release(self, outbox_id: int, error: str, retry_at: datetime) -> None:
         """Give a claimed row back after failing; it becomes available again at `retry_at`."""

@@ -3,7 +3,7 @@
 `SqlUnitOfWork` implements them on SQLite and PostgreSQL; the unit tests' fake keeps them
 in memory. Each guarantee a service relies on is part of the contract and every
 implementation keeps it: an event id is stored once (`EventRepository.insert_new`), a
-grant once per (customer, reward, period) (`GrantRepository.insert_new`), and a budget
+grant once per (program, customer, reward, period) (`GrantRepository.insert_new`), and a budget
 is never overspent (`BudgetRepository.reserve` reserves all or nothing).
 """
 
@@ -15,7 +15,7 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from selfcare.domain.events import Event
-from selfcare.domain.ledger import Backlog, Budget, Claim, GrantRecord, GrantStatus
+from selfcare.domain.ledger import Backlog, Budget, Claim, GrantAudit, GrantRecord, GrantStatus
 from selfcare.domain.records import (
     ApiKeyRecord,
     CustomerSessionRecord,
@@ -83,10 +83,10 @@ class StateRepository(Protocol):
 
 
 class GrantRepository(Protocol):
-    """The ledger: one grant per (customer, reward, period), never deleted."""
+    """The ledger: one grant per (program, customer, reward, period), never deleted."""
 
     def insert_new(self, grants: Sequence[GrantRecord]) -> set[str]:
-        """Store grants whose id and (customer, reward, period) are new; their ids."""
+        """Store grants whose id and (program, customer, reward, period) are new; their ids."""
         ...
 
     def by_ids(self, grant_ids: Sequence[str]) -> dict[str, GrantRecord]: ...
@@ -115,6 +115,16 @@ class GrantRepository(Protocol):
         """MB of every grant released for payment (all but held ones), per due date."""
         ...
 
+    def rejected(self, *, program_id: str | None, customer_id: str | None) -> list[GrantRecord]:
+        """Rejected grants, locked (two resends at once resend each grant once), by id."""
+        ...
+
+    def audit(self, grant_ids: Sequence[str], *, action: str, actor: str, at: datetime) -> None:
+        """Record who did `action` to these grants by hand, and when."""
+        ...
+
+    def audit_of(self, grant_id: str) -> list[GrantAudit]: ...
+
 
 class OutboxRepository(Protocol):
     """Top-ups waiting to be sent, claimed with an expiring lease."""
@@ -128,6 +138,10 @@ class OutboxRepository(Protocol):
     ) -> None: ...
     def reject(self, outbox_id: int, grant_id: str, error: str, now: datetime) -> None: ...
     def release(self, outbox_id: int, error: str, retry_at: datetime) -> None: ...
+    def reopen(self, grant_ids: Sequence[str], now: datetime) -> None:
+        """Open the outbox entries of rejected grants again and mark them pending."""
+        ...
+
     def open_count(self) -> int: ...
     def backlog(self) -> Backlog:
         """Open rows and the oldest one's queue time, in one cheap read (metrics scrapes)."""

@@ -161,6 +161,19 @@ class GrantRow(Base):
     )
 
 
+class GrantAuditRow(Base):
+    """Who did what to a grant by hand, and when (e.g. `resend` of a rejected top-up)."""
+
+    __tablename__ = "grant_audit"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    grant_id: Mapped[str] = mapped_column(ForeignKey("grants.id"), index=True)
+    action: Mapped[str] = mapped_column(String(32))
+    actor: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    detail: Mapped[str | None] = mapped_column(Text)
+
+
 class OutboxRow(Base):
     """A top-up still to be sent; a claim is a lease that expires if its relay dies."""
 

@@ -21,8 +21,10 @@ from selfcare.customers.queries import (
     customer_events,
     grant_json,
     require_known,
+    with_rejected_apart,
 )
 from selfcare.customers.timeline import timeline_entries
+from selfcare.domain.ledger import GrantRecord
 from selfcare.domain.milestone import next_milestone
 from selfcare.domain.progress import CustomerProgress, customer_to_json
 from selfcare.grants.ledger import customer_grants
@@ -59,12 +61,15 @@ async def progress_of(ctx: WebContext, customer_id: str, today: date) -> Custome
     )
 
 
-def progress_json(app: App, progress: CustomerProgress, today: date) -> dict[str, Any]:
-    """The customer's entry of `selfcare evaluate` as of today, plus the next milestone."""
+def progress_json(
+    app: App, progress: CustomerProgress, today: date, ledger: list[GrantRecord]
+) -> dict[str, Any]:
+    """The customer's entry of `selfcare evaluate` as of today, plus the next milestone;
+    grants the charging system refused are listed as `rejected`, not as earned."""
     milestone = next_milestone(app.program, progress)
     return {
         "as_of": today.isoformat(),
-        **customer_to_json(progress),
+        **with_rejected_apart(customer_to_json(progress), ledger, app.program.id),
         "next_milestone": milestone.to_json() if milestone else None,
     }
 
@@ -78,7 +83,8 @@ def progress_json(app: App, progress: CustomerProgress, today: date) -> dict[str
 async def read_progress(customer_id: ReadableCustomer, ctx: Ctx) -> JSONResponse:
     today = ctx.app.today()
     progress = await progress_of(ctx, customer_id, today)
-    return JSONResponse(progress_json(ctx.app, progress, today))
+    ledger = await ctx.read(customer_grants, uow=ctx.app.uow, customer_id=customer_id)
+    return JSONResponse(progress_json(ctx.app, progress, today, ledger))
 
 
 @router.get(

@@ -133,6 +133,17 @@ class MilestoneRead(_Schema):
     explanation: str
 
 
+class RejectedGrantRead(_Schema):
+    """A due grant whose top-up the charging system refused: not earned until resent."""
+
+    reward: str
+    amount_mb: int
+    granted_on: date
+    period: str
+    status: Literal["rejected"]
+    explanation: str
+
+
 class ProgressRead(BaseModel):
     """One customer's entry of `selfcare evaluate --format json`, plus `as_of` and the
     next milestone."""
@@ -147,6 +158,9 @@ class ProgressRead(BaseModel):
     streak: StreakSummaryRead
     calls: list[CallResult]
     conflicting_event_ids: list[str]
+    rejected: list[RejectedGrantRead] = Field(
+        description="Due grants the charging system refused: not in `grants` or `earned_mb`."
+    )
     next_milestone: MilestoneRead | None
 
 
