@@ -58,7 +58,8 @@ HISTORY = [
 
 
 def ingest(api: Api, events: list[dict[str, Any]]) -> None:
-    with api.client(api.key(Scope.EVENTS_WRITE)) as http:
+    """Load a history as it happened: `recorded_at` as sent needs `events:backfill`."""
+    with api.client(api.key(Scope.EVENTS_WRITE, Scope.EVENTS_BACKFILL)) as http:
         answer = http.post("/api/v1/events:batch", json=events)
     assert answer.status_code == 200
     assert answer.json()["accepted"] == len(events)

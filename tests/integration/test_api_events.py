@@ -42,7 +42,14 @@ def test_an_event_is_stored_with_201_and_resending_it_answers_200_duplicate(api:
         first = http.post("/api/v1/events", json=ACCEPTED)
         again = http.post("/api/v1/events", json=ACCEPTED)
     assert first.status_code == 201
-    assert first.json() == {"event_id": "e-accept", "status": "created", "grants": 0, "held": 0}
+    assert first.json() == {
+        "event_id": "e-accept",
+        "status": "created",
+        "grants": 0,
+        "held": 0,
+        "recorded_at_ignored": False,
+        "notes": [],
+    }
     assert again.status_code == 200
     assert again.json()["status"] == "duplicate"
     assert stored_ids(api) == {"e-accept"}

@@ -21,6 +21,9 @@ class OperatorKey:
     name: str
     scopes: frozenset[Scope]
 
+    def allows(self, scope: Scope) -> bool:
+        return scope in self.scopes
+
     def require(self, scope: Scope) -> None:
         """Refuse unless the key carries `scope`."""
         if scope not in self.scopes:
@@ -39,6 +42,9 @@ class CustomerToken:
     token_id: str
     customer_id: str
     expires_at: datetime | None
+
+    def allows(self, scope: Scope) -> bool:  # noqa: ARG002 (the same question as a key's)
+        return False
 
     def require(self, scope: Scope) -> None:
         """Customer tokens carry no operator scope."""

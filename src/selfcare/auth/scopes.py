@@ -8,11 +8,14 @@ from selfcare.errors import InvalidInput
 
 
 class Scope(StrEnum):
-    """`events:write` feeds events in, `grants:read` reads any customer's progress and
-    grants, `pilot:admin` sees held grants and quarantine, `customers:token` issues
-    customer tokens, `metrics:read` scrapes `/metrics`."""
+    """`events:write` feeds events in, `events:backfill` may also set their `recorded_at`
+    (loading history: otherwise the service stamps the time it received them),
+    `grants:read` reads any customer's progress and grants, `pilot:admin` sees held
+    grants and quarantine, `customers:token` issues customer tokens, `metrics:read`
+    scrapes `/metrics`."""
 
     EVENTS_WRITE = "events:write"
+    EVENTS_BACKFILL = "events:backfill"
     GRANTS_READ = "grants:read"
     PILOT_ADMIN = "pilot:admin"
     CUSTOMERS_TOKEN = "customers:token"  # noqa: S105 (a scope name, not a secret)

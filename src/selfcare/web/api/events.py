@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
+from selfcare.auth.scopes import Scope
+from selfcare.ingest.backfill import NOTE, sent_recorded_at, stamp_rows, without_recorded_at
 from selfcare.ingest.outcome import BatchOutcome, RowOutcome, RowStatus, conflict_fields_json
 from selfcare.ingest.rows import RawRow, rows_from_jsonl, rows_from_objects
 from selfcare.ingest.service import submit_batch
@@ -42,12 +44,14 @@ router = APIRouter(prefix="/api/v1", tags=["events"])
     openapi_extra=body_schema({"application/json": {"$ref": "#/components/schemas/EventCreate"}}),
 )
 async def post_event(
-    request: Request, response: Response, ctx: Ctx, _: EventsWriter
+    request: Request, response: Response, ctx: Ctx, caller: EventsWriter
 ) -> EventAcceptedRead:
     """Store one event. Re-sending it is harmless (200, `duplicate`); the same id with
     other content is refused with 409 naming the fields that differ (never their stored
     values: a writer may not read what is stored). An invalid event is
-    quarantined with the reason and refused with 422."""
+    quarantined with the reason and refused with 422. `recorded_at` is kept only from a
+    key with `events:backfill`; otherwise the time of receipt is stored, and the answer
+    says so (`recorded_at_ignored`, `notes`)."""
     media = media_type(request)
     if not is_json(media):
         raise unsupported(media, "application/json")
@@ -55,6 +59,9 @@ async def post_event(
     value = parse_json_text(text)
     if not isinstance(value, dict):
         raise SelfcareHTTPError(422, "invalid_input", "body: must be one JSON object (an event)")
+    ignored = sent_recorded_at(value) and not caller.allows(Scope.EVENTS_BACKFILL)
+    if ignored:
+        value = without_recorded_at(value)
     outcome = await ctx.events.submit(value)
     outcome.raise_for_refusal()
     duplicate = outcome.status is RowStatus.DUPLICATE
@@ -64,6 +71,8 @@ async def post_event(
         status="duplicate" if duplicate else "created",
         grants=outcome.grants,
         held=outcome.held,
+        recorded_at_ignored=ignored,
+        notes=[NOTE] if ignored else [],
     )
 
 
@@ -85,9 +94,11 @@ async def post_event(
         }
     ),
 )
-async def post_batch(request: Request, ctx: Ctx, _: EventsWriter) -> BatchResultRead:
+async def post_batch(request: Request, ctx: Ctx, caller: EventsWriter) -> BatchResultRead:
     """Store up to 10,000 events in one transaction. Invalid rows are quarantined with the
-    reason (never lost, never mixed in); the valid rows are stored. One result per row."""
+    reason (never lost, never mixed in); the valid rows are stored. One result per row.
+    Without `events:backfill`, sent `recorded_at` values are replaced by the time of
+    receipt; `recorded_at_ignored` counts them."""
     media = media_type(request)
     body = await read_capped(request, ctx.limits.batch)
     rows: list[RawRow]
@@ -100,8 +111,15 @@ async def post_batch(request: Request, ctx: Ctx, _: EventsWriter) -> BatchResult
         rows = list(rows_from_jsonl(decode_text(body), source="api:batch"))
     else:
         raise unsupported(media, "application/json or application/x-ndjson")
+    ignored = 0
+    if not caller.allows(Scope.EVENTS_BACKFILL):
+        stamped = stamp_rows(rows)
+        rows, ignored = stamped.rows, stamped.ignored
     outcome = await ctx.write(submit_batch, ctx.app.ingestor, rows, source="api:batch")
-    return batch_read(outcome)
+    answer = batch_read(outcome)
+    answer.recorded_at_ignored = ignored
+    answer.notes = [NOTE] if ignored else []
+    return answer
 
 
 def batch_read(outcome: BatchOutcome) -> BatchResultRead:

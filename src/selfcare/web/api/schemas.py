@@ -52,7 +52,9 @@ class EventCreate(_Schema):
     type: EventType
     occurred_at: datetime = Field(description="ISO 8601 with offset or Z.")
     recorded_at: datetime | None = Field(
-        default=None, description="When the sender learned of it (default: when received)."
+        default=None,
+        description="When the sender learned of it; kept only from a key with the scope "
+        "events:backfill, otherwise the time the service received it.",
     )
     reason_code: str | None = Field(default=None, max_length=MAX_ID_LENGTH)
     text: str | None = Field(default=None, max_length=MAX_TEXT_LENGTH)
@@ -67,6 +69,12 @@ class EventAcceptedRead(_Schema):
     status: Literal["created", "duplicate"]
     grants: int = Field(description="New grants this event made due.")
     held: int = Field(description="Of those, held for lack of budget.")
+    recorded_at_ignored: bool = Field(
+        default=False,
+        description="The sent recorded_at was replaced by the time of receipt "
+        "(the key lacks events:backfill).",
+    )
+    notes: list[str] = Field(default_factory=list)
 
 
 class RowResultRead(_Schema):
@@ -99,6 +107,12 @@ class BatchResultRead(_Schema):
     grants: int
     held: int
     rows: list[RowResultRead]
+    recorded_at_ignored: int = Field(
+        default=0,
+        description="Rows whose recorded_at was replaced by the time of receipt "
+        "(the key lacks events:backfill).",
+    )
+    notes: list[str] = Field(default_factory=list)
 
 
 class StreakSummaryRead(BaseModel):

@@ -5,8 +5,8 @@ Two programs that share reward ids (`portal`, `streak`) would otherwise collide 
 already written. Existing rows stay valid: a key that was unique without the program is
 unique with it. `grant_audit` records who resent a rejected grant, and when.
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 Create Date: 2026-11-25
 """
 
@@ -15,8 +15,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003"
-down_revision = "0002"
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
