@@ -25,6 +25,7 @@ from selfcare.domain.speedcheck.models import Contract, SpeedTier
 from selfcare.speedcheck.storage import set_contract as store_contract
 from tests.integration.api_fixtures import Api, api, browser_login, csrf_of, problem
 from tests.integration.conftest import Clock
+from tests.speedtest_traffic import measured
 
 pytestmark = pytest.mark.integration
 __all__ = ["api"]
@@ -49,14 +50,19 @@ LAST_MEASUREMENT = MEASURING_DAYS[-1] + OFFSETS[-1]  # Fri 6 March 2026, 16:20 U
 
 
 def slow_line() -> dict[str, Any]:
-    """What the page posts for one measurement: 40 Mbit/s down, 38 up, by cable."""
+    """What a page would post for a test the server never saw (refused before that)."""
     return {
+        "test_id": "never-issued",
         "download_kbps": 40_000,
         "upload_kbps": 38_000,
         "ping_ms": 12,
         "connection": "lan",
-        "elapsed_ms": 0,
     }
+
+
+def measure_slow_line(http: httpx.Client, clock: Clock) -> httpx.Response:
+    """One test the server times at 40 Mbit/s down and 38 up, by cable, and its result."""
+    return measured(http, clock, down_kbps=40_000, up_kbps=38_000, params={"lang": "en"})
 
 
 @contextmanager
@@ -77,7 +83,7 @@ def measure_series(http: httpx.Client, clock: Clock) -> list[dict[str, Any]]:
     for day in MEASURING_DAYS:
         for offset in OFFSETS:
             clock.now = day + offset
-            answer = http.post("/speedtest/results", params={"lang": "en"}, json=slow_line())
+            answer = measure_slow_line(http, clock)
             assert answer.status_code == 200, answer.text
             answers.append(answer.json())
     return answers
@@ -205,7 +211,7 @@ def test_looking_at_a_result_never_writes_a_later_measurement_hands_the_deviatio
         assert browser.get("/speedtest/status").json()["verdict"]["indicative_deviation"] is True
         assert stored_types(api) == []
         clock.now = LAST_MEASUREMENT + timedelta(days=1)
-        assert browser.post("/speedtest/results", json=slow_line()).status_code == 200
+        assert measure_slow_line(browser, clock).status_code == 200
     assert stored_types(api) == ["speedcheck_deviation"]
 
 

@@ -25,6 +25,7 @@ from selfcare.web.pages.speedtest_measure import (
     customer_from_query,
     install_speedtest,
 )
+from tests.speedtest_traffic import measured, run_traffic
 from tests.unit.speedcheck.speedcheck_builders import CONTRACT
 from tests.unit.speedcheck.speedcheck_es5 import es5_violations
 
@@ -90,8 +91,20 @@ def client_for(
     return httpx.Client(transport=SyncASGITransport(app), base_url="http://testserver")
 
 
+C1 = {"customer": "c1"}
+C1_EN = {"customer": "c1", "lang": "en"}
+
+
+def open_test(client: httpx.Client, customer: str = "c1") -> str:
+    answer = client.post("/speedtest/tests", params={"customer": customer})
+    assert answer.status_code == 200, answer.text
+    test_id: str = answer.json()["test_id"]
+    return test_id
+
+
 def result(download: int, connection: str = "lan", **extra: Any) -> dict[str, Any]:
     return {
+        "test_id": "t",
         "download_kbps": download,
         "upload_kbps": 38_000,
         "ping_ms": 9,
@@ -184,7 +197,9 @@ def test_the_page_links_the_evidence_only_when_a_contract_is_known() -> None:
 
 
 def test_garbage_is_the_requested_number_of_incompressible_mebibytes() -> None:
-    response = client_for(InMemoryMeasurementStore()).get("/speedtest/garbage?ckSize=2&customer=c1")
+    client = client_for(InMemoryMeasurementStore())
+    test = open_test(client)
+    response = client.get("/speedtest/garbage", params={**C1, "test": test, "ckSize": 2})
     assert response.status_code == 200
     assert len(response.content) == 2 * MiB
     assert response.headers["cache-control"].startswith("no-store")
@@ -194,17 +209,19 @@ def test_garbage_is_the_requested_number_of_incompressible_mebibytes() -> None:
 
 def test_garbage_beyond_the_cap_is_refused() -> None:
     client = client_for(InMemoryMeasurementStore(), settings=SpeedtestSettings(max_chunks=8))
-    assert client.get("/speedtest/garbage?ckSize=9&customer=c1").status_code == 422
+    test = open_test(client)
+    query = {**C1, "test": test, "ckSize": 9}
+    assert client.get("/speedtest/garbage", params=query).status_code == 422
 
 
 def test_uploads_are_read_and_discarded_up_to_the_cap() -> None:
     client = client_for(
         InMemoryMeasurementStore(), settings=SpeedtestSettings(max_upload_bytes=MiB)
     )
-    url = "/speedtest/empty?customer=c1"
-    assert client.post(url, content=b"x" * MiB).status_code == 200
-    assert client.post(url, content=b"x" * (MiB + 1)).status_code == 413
-    assert client.post("/speedtest/empty", content=b"x").status_code == 422  # no customer
+    query = {**C1, "test": open_test(client)}
+    assert client.post("/speedtest/empty", params=query, content=b"x" * MiB).status_code == 200
+    too_much = b"x" * (MiB + 1)
+    assert client.post("/speedtest/empty", params=query, content=too_much).status_code == 413
 
 
 def test_ping_and_ip_answer() -> None:
@@ -216,10 +233,8 @@ def test_ping_and_ip_answer() -> None:
 
 def test_a_posted_result_is_stored_and_counted_from_when_the_test_started() -> None:
     store = InMemoryMeasurementStore()
-    clock = Clock(datetime(2025, 5, 12, 8, 0, 30, tzinfo=BERLIN))
-    answer = client_for(store, clock).post(
-        "/speedtest/results?customer=c1&lang=en", json=result(94_000, elapsed_ms=30_000)
-    )
+    clock = Clock(datetime(2025, 5, 12, 8, 0, tzinfo=BERLIN))
+    answer = measured(client_for(store, clock), clock, down_kbps=94_000, params=C1_EN)
     assert answer.status_code == 200
     doc = answer.json()
     assert (doc["counted"], doc["number"]) == (True, 1)
@@ -238,9 +253,10 @@ def test_a_posted_result_is_stored_and_counted_from_when_the_test_started() -> N
 
 def test_a_wlan_result_is_stored_for_the_diagnosis_only() -> None:
     store = InMemoryMeasurementStore()
-    doc = (
-        client_for(store).post("/speedtest/results?customer=c1", json=result(20_000, "wlan")).json()
-    )
+    clock = Clock(datetime(2025, 5, 12, 8, 0, tzinfo=BERLIN))
+    doc = measured(
+        client_for(store, clock), clock, down_kbps=20_000, connection="wlan", params=C1
+    ).json()
     assert (doc["counted"], doc["number"]) == (False, None)
     assert doc["message"].startswith("Gespeichert für die Diagnose.")
     assert store.list("c1")[0].connection is Connection.WLAN
@@ -279,7 +295,7 @@ def test_a_series_measured_over_days_ends_in_a_verdict_an_event_and_evidence() -
         status = client.get("/speedtest/status?customer=c1").json()
         if status["allowed_from"]:
             clock.now = max(clock.now, datetime.fromisoformat(status["allowed_from"]))
-        last = client.post("/speedtest/results?customer=c1&lang=en", json=result(40_000)).json()
+        last = measured(client, clock, down_kbps=40_000, params=C1_EN).json()
         assert last["counted"], last["message"]
         clock.now += timedelta(minutes=1)
     assert last["schedule"]["state"] == "complete"
@@ -303,3 +319,75 @@ def test_a_series_measured_over_days_ends_in_a_verdict_an_event_and_evidence() -
 def test_evidence_without_a_contract_is_not_found() -> None:
     client = client_for(InMemoryMeasurementStore(), with_contract=False)
     assert client.get("/speedtest/evidence?customer=c1").status_code == 404
+
+
+def test_the_stored_speeds_are_what_the_server_timed_and_the_browser_s_stand_beside() -> None:
+    store = InMemoryMeasurementStore()
+    clock = Clock(datetime(2025, 5, 12, 8, 0, tzinfo=BERLIN))
+    boast = {"download_kbps": 1_000_000, "upload_kbps": 900_000}
+    answer = measured(
+        client_for(store, clock), clock, down_kbps=40_000, up_kbps=20_000, claimed=boast, params=C1
+    )
+    assert answer.status_code == 200, answer.text
+    doc = answer.json()
+    assert (doc["measurement"]["download_kbps"], doc["measurement"]["upload_kbps"]) == (
+        40_000,
+        20_000,
+    )
+    assert doc["client"] == {"download_kbps": 1_000_000, "upload_kbps": 900_000}
+    [stored] = store.list("c1")
+    assert (stored.download_kbps, stored.upload_kbps) == (40_000, 20_000)
+    assert stored.measured_at == datetime(2025, 5, 12, 8, 0, tzinfo=BERLIN)
+
+
+def test_a_result_without_traffic_the_server_saw_is_refused_and_not_stored() -> None:
+    store = InMemoryMeasurementStore()
+    client = client_for(store)
+    test = open_test(client)
+    answer = client.post("/speedtest/results", params=C1, json={**result(40_000), "test_id": test})
+    assert answer.status_code == 422
+    assert "no download" in answer.json()["detail"]
+    assert store.list("c1") == []
+
+
+def test_a_result_for_a_test_never_issued_or_issued_to_another_customer_is_refused() -> None:
+    store = InMemoryMeasurementStore()
+    clock = Clock(datetime(2025, 5, 12, 8, 0, tzinfo=BERLIN))
+    client = client_for(store, clock)
+    theirs = run_traffic(client, clock, down_kbps=40_000, up_kbps=20_000, params={"customer": "c2"})
+    for test_id in ("made-up", theirs):
+        body = {**result(40_000), "test_id": test_id}
+        assert client.post("/speedtest/results", params=C1, json=body).status_code == 404
+    assert store.list("c1") == []
+
+
+def test_a_test_gives_one_result_only() -> None:
+    store = InMemoryMeasurementStore()
+    clock = Clock(datetime(2025, 5, 12, 8, 0, tzinfo=BERLIN))
+    client = client_for(store, clock)
+    test = run_traffic(client, clock, down_kbps=40_000, up_kbps=20_000, params=C1)
+    body = {**result(40_000), "test_id": test}
+    assert client.post("/speedtest/results", params=C1, json=body).status_code == 200
+    assert client.post("/speedtest/results", params=C1, json=body).status_code == 404
+    assert len(store.list("c1")) == 1
+
+
+def test_transfers_need_an_open_test_of_the_same_customer() -> None:
+    client = client_for(InMemoryMeasurementStore())
+    theirs = open_test(client, "c2")
+    for test in ("made-up", theirs):
+        query = {**C1, "test": test}
+        assert client.get("/speedtest/garbage", params=query).status_code == 404
+        assert client.post("/speedtest/empty", params=query, content=b"x").status_code == 404
+    assert client.get("/speedtest/garbage", params=C1).status_code == 422
+
+
+def test_the_browser_cannot_date_its_measurement() -> None:
+    store = InMemoryMeasurementStore()
+    clock = Clock(datetime(2025, 5, 12, 8, 0, tzinfo=BERLIN))
+    client = client_for(store, clock)
+    answer = measured(
+        client, clock, down_kbps=40_000, params=C1, claimed={"elapsed_ms": 86_400_000}
+    )
+    assert answer.status_code == 422
+    assert store.list("c1") == []

@@ -4,8 +4,14 @@ LibreSpeed's pattern, adapted to the regulator: incompressible random 1 MiB chun
 download (`garbage`, chunk count chosen by the client, capped), an upload that is read and
 discarded (`empty`), a ping, the client's IP, and a page whose ES5 script (it must run in
 Internet Explorer 11) runs several parallel streams, drops the warm-up and reports TCP
-payload (factor 1, not LibreSpeed's 1.06). Results are posted back and stored for the
-customer; LAN measurements build a protocol-conformant series over days (series.py).
+payload (factor 1, not LibreSpeed's 1.06). LAN measurements build a protocol-conformant
+series over days (series.py).
+
+What is stored is what the server saw: the page first asks for a test id (`tests`,
+bound to the logged-in customer), every download and upload carries it, and the server
+counts their bytes on its own clock (speedcheck/traffic.py). A posted result names its
+test; without matching traffic it is refused. The browser's figures are answered beside
+the server's, never stored in their place.
 
 Routes live at module level; what they serve with (the speed-check service, how the
 customer is known, sizes) is a `SpeedtestSite` that `install_speedtest` puts on the app.
@@ -17,6 +23,7 @@ import json
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
@@ -32,11 +39,14 @@ from selfcare.domain.speedcheck.models import Connection, Measurement
 from selfcare.domain.speedcheck.report import verdict_to_json
 from selfcare.domain.speedcheck.schedule import Schedule
 from selfcare.speedcheck.evidence import render_evidence
-from selfcare.speedcheck.service import Reading, SpeedCheck
+from selfcare.speedcheck.service import Reading, Result, SpeedCheck
+from selfcare.speedcheck.traffic import Direction, NoTraffic, Tally, UnknownTest, warmups
 from selfcare.web.pages.language import Lang, page_language
 from selfcare.web.pages.speedtest_measure_texts import PAGE, script_texts
 
 CHUNK_BYTES = 1 << 20
+PIECE_BYTES = 1 << 16  # the server counts served bytes in pieces this small
+TEST_ID_LENGTH = 64
 NO_STORE = {"Cache-Control": "no-store, no-cache, must-revalidate, max-age=0", "Pragma": "no-cache"}
 HERE = Path(__file__).parent
 SCRIPT = (HERE / "static" / "speedtest.js").read_text(encoding="utf-8")
@@ -81,25 +91,39 @@ class SpeedtestSite:
 
 
 class ResultIn(BaseModel):
-    """What the page posts after a measurement (kbit/s of TCP payload, factor 1)."""
+    """What the page posts after a measurement: the test it ran, and the browser's own
+    figures (kbit/s of TCP payload, factor 1), shown beside the server's."""
 
     model_config = ConfigDict(extra="forbid")
 
+    test_id: str = Field(min_length=1, max_length=TEST_ID_LENGTH)
     download_kbps: int = Field(ge=0, le=100_000_000)
     upload_kbps: int = Field(ge=0, le=100_000_000)
     ping_ms: int | None = Field(default=None, ge=0, le=60_000)
     connection: Literal["lan", "wlan"]
-    elapsed_ms: int = Field(default=0, ge=0, le=600_000)
     new_series: bool = False
 
     def reading(self) -> Reading:
         return Reading(
-            self.download_kbps,
-            self.upload_kbps,
-            self.ping_ms,
-            Connection(self.connection),
-            self.elapsed_ms,
+            self.download_kbps, self.upload_kbps, self.ping_ms, Connection(self.connection)
         )
+
+
+class TestStartedRead(BaseModel):
+    """A test the server issued: send its id with every transfer and with the result."""
+
+    __test__ = False  # not a pytest class, despite the name
+
+    test_id: str
+    warmup_down_ms: int
+    warmup_up_ms: int
+
+
+class FiguresRead(BaseModel):
+    """Speeds of one test as one side measured them (kbit/s of TCP payload)."""
+
+    download_kbps: int
+    upload_kbps: int
 
 
 class ScheduleRead(BaseModel):
@@ -131,13 +155,15 @@ class StatusRead(ScheduleRead):
 
 
 class ResultRead(BaseModel):
-    """The answer to a posted result: stored, whether it counts, and the series now."""
+    """The answer to a posted result: stored (the server's figures), whether it counts,
+    the series now, and the browser's own figures beside the server's."""
 
     stored: bool
     counted: bool
     number: int | None
     message: str
     measurement: MeasurementRead
+    client: FiguresRead = Field(description="The browser's figures: shown, never stored.")
     schedule: ScheduleRead
     verdict: dict[str, Any] | None
 
@@ -171,10 +197,23 @@ PageLang = Annotated[Lang, Depends(page_language)]
 router = APIRouter()
 
 
-def _random_chunks(count: int) -> Iterator[bytes]:
-    """Fresh random bytes per chunk: nothing on the way can compress or cache them."""
-    for _ in range(count):
-        yield os.urandom(CHUNK_BYTES)
+def _random_chunks(count: int, tally: Tally) -> Iterator[bytes]:
+    """Fresh random bytes: nothing on the way can compress or cache them. A piece is
+    counted when the server is asked for the next one, i.e. once it was handed on; a
+    transfer the browser aborts never counts its last piece."""
+    for _ in range(count * CHUNK_BYTES // PIECE_BYTES):
+        yield os.urandom(PIECE_BYTES)
+        tally.add(PIECE_BYTES)
+
+
+def _tally(site: SpeedtestSite, test: str, customer_id: str, direction: Direction) -> Tally:
+    try:
+        return site.service.tally(test, customer_id, direction)
+    except UnknownTest as exc:
+        raise HTTPException(status_code=404, detail=str(exc)) from exc
+
+
+TestParam = Annotated[str, Query(min_length=1, max_length=TEST_ID_LENGTH)]
 
 
 @router.get("/", response_class=HTMLResponse, name="speedtest_page")
@@ -206,32 +245,53 @@ def script() -> Response:
     return Response(SCRIPT, media_type="application/javascript; charset=utf-8")
 
 
+@router.post("/tests", name="speedtest_start", response_model=TestStartedRead)
+def start_test(
+    site: Site,
+    customer_id: CustomerId,
+    duration: Annotated[int, Query(ge=2, le=15)] = 10,
+) -> TestStartedRead:
+    """Issue a test id bound to the logged-in customer; transfers are counted under it."""
+    started = site.service.start_test(customer_id, duration_s=duration)
+    return TestStartedRead(
+        test_id=started.test_id,
+        warmup_down_ms=started.warmup_down // timedelta(milliseconds=1),
+        warmup_up_ms=started.warmup_up // timedelta(milliseconds=1),
+    )
+
+
 @router.get("/garbage", name="speedtest_garbage")
 def garbage(
-    site: Site, customer_id: CustomerId, chunks: Annotated[int, Query(alias="ckSize", ge=1)] = 4
+    site: Site,
+    customer_id: CustomerId,
+    test: TestParam,
+    chunks: Annotated[int, Query(alias="ckSize", ge=1)] = 4,
 ) -> StreamingResponse:
-    """`chunks` MiB of random bytes (at most the site's `max_chunks`), for a logged-in
-    customer only."""
-    del customer_id  # checked by the dependency
+    """`chunks` MiB of random bytes (at most the site's `max_chunks`) for an open test of
+    the customer; the server counts what it hands on."""
     if chunks > site.settings.max_chunks:
         raise HTTPException(status_code=422, detail=f"ckSize: at most {site.settings.max_chunks}")
+    tally = _tally(site, test, customer_id, Direction.DOWN)
     headers = {**NO_STORE, "Content-Length": str(chunks * CHUNK_BYTES)}
     return StreamingResponse(
-        _random_chunks(chunks), media_type="application/octet-stream", headers=headers
+        _random_chunks(chunks, tally), media_type="application/octet-stream", headers=headers
     )
 
 
 @router.post("/empty", name="speedtest_upload")
-async def upload(request: Request, site: Site, customer_id: CustomerId) -> Response:
-    """Read and discard an upload stream (413 beyond what the test needs), for a
-    logged-in customer only."""
-    del customer_id  # checked by the dependency
+async def upload(
+    request: Request, site: Site, customer_id: CustomerId, test: TestParam
+) -> Response:
+    """Read, count and discard an upload stream of an open test of the customer (413
+    beyond what the test needs)."""
+    tally = _tally(site, test, customer_id, Direction.UP)
     received = 0
     try:
         async for part in request.stream():
             received += len(part)
             if received > site.settings.max_upload_bytes:
                 raise HTTPException(status_code=413, detail="upload larger than the test needs")
+            tally.add(len(part))
     except ClientDisconnect:  # the page aborts its uploads when the test time is up
         pass
     return Response(status_code=200, headers=NO_STORE)
@@ -258,8 +318,21 @@ def series_status(site: Site, customer_id: CustomerId, lang: PageLang) -> Status
 
 @router.post("/results", name="speedtest_results", response_model=ResultRead)
 def results(body: ResultIn, site: Site, customer_id: CustomerId, lang: PageLang) -> ResultRead:
-    """Store a measurement; the answer says whether it counts for the series."""
-    result = site.service.record(customer_id, body.reading(), new_series=body.new_series)
+    """Store what the server measured for the named test (404: no such open test of
+    this customer; 422: the server saw no traffic for it); the answer says whether it
+    counts for the series, and shows the browser's figures beside."""
+    try:
+        result = site.service.record(
+            customer_id, body.test_id, body.reading(), new_series=body.new_series
+        )
+    except UnknownTest as exc:
+        raise HTTPException(status_code=404, detail=str(exc)) from exc
+    except NoTraffic as exc:
+        raise HTTPException(status_code=422, detail=str(exc)) from exc
+    return result_read(result, lang)
+
+
+def result_read(result: Result, lang: str) -> ResultRead:
     recorded = result.recorded
     return ResultRead(
         stored=True,
@@ -267,6 +340,9 @@ def results(body: ResultIn, site: Site, customer_id: CustomerId, lang: PageLang)
         number=recorded.number,
         message=recorded.text.get(lang),
         measurement=measurement_read(recorded.measurement),
+        client=FiguresRead(
+            download_kbps=result.client.download_kbps, upload_kbps=result.client.upload_kbps
+        ),
         schedule=schedule_read(recorded.schedule, lang),
         verdict=verdict_to_json(result.verdict, lang) if result.verdict else None,
     )
@@ -294,15 +370,25 @@ def _page_config(
 ) -> dict[str, Any]:
     """What the page's script needs; the page's own query (e.g. the customer) is passed on."""
     query = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "duration"])
+    down, up = warmups(duration)
     return {
         "lang": lang,
         "urls": {
             name: _path(request, f"speedtest_{name}", query)
-            for name in ("garbage", "upload", "ping", "ip", "status", "results", "evidence")
+            for name in (
+                "start",
+                "garbage",
+                "upload",
+                "ping",
+                "ip",
+                "status",
+                "results",
+                "evidence",
+            )
         },
         "durationMs": duration * 1000,
-        "warmupDownMs": min(1500, duration * 250),
-        "warmupUpMs": min(3000, duration * 300),
+        "warmupDownMs": down // timedelta(milliseconds=1),
+        "warmupUpMs": up // timedelta(milliseconds=1),
         "downStreams": settings.down_streams,
         "upStreams": settings.up_streams,
         "staggerMs": settings.stagger_ms,

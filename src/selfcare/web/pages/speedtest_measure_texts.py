@@ -34,6 +34,7 @@ PAGE: dict[str, dict[str, str]] = {
         "js_upload": "Upload wird gemessen …",
         "js_saving": "Ergebnis wird gespeichert …",
         "js_failed": "Das Ergebnis konnte nicht gespeichert werden",
+        "js_browser": "Ihr Browser maß",
     },
     "en": {
         "title": "Measure your speed",
@@ -65,6 +66,7 @@ PAGE: dict[str, dict[str, str]] = {
         "js_upload": "Measuring the upload …",
         "js_saving": "Saving the result …",
         "js_failed": "The result could not be saved",
+        "js_browser": "your browser measured",
     },
 }
 

@@ -10,6 +10,9 @@
  * Upload: where upload progress events are unusable (Internet Explorer 11, old Edge,
  * Safari fire them late, in bursts or not at all) the upload goes in small chunks, each
  * counted when its request's `onload` fires, as LibreSpeed does for those browsers.
+ *
+ * The server issues a test id first and counts the transfers of that test itself: what it
+ * stores and shows first are its figures; this script's own are shown beside them.
  */
 (function (window, document) {
   "use strict";
@@ -17,6 +20,7 @@
   // The configuration is a JSON data block, not a script: the page's CSP allows no inline script.
   var config = JSON.parse(document.getElementById("sc-config").text);
   var texts = config.texts;
+  var testId = null;
 
   function now() {
     if (window.performance && window.performance.now) {
@@ -165,7 +169,7 @@
         window.setTimeout(again, 200);
       }
       if (direction === "down") {
-        xhr.open("GET", fresh(addParam(config.urls.garbage, "ckSize", config.chunks)), true);
+        xhr.open("GET", fresh(addParam(addParam(config.urls.garbage, "test", testId), "ckSize", config.chunks)), true);
         xhr.responseType = "arraybuffer";
         xhr.onprogress = function (event) {
           count(event.loaded);
@@ -178,7 +182,7 @@
         xhr.send(null);
       } else if (chunkedUpload) {
         /* Small chunks, each counted whole when the server has answered it. */
-        xhr.open("POST", fresh(config.urls.upload), true);
+        xhr.open("POST", fresh(addParam(config.urls.upload, "test", testId)), true);
         xhr.setRequestHeader("Content-Type", "application/octet-stream");
         xhr.onload = function () {
           total += payload.chunk.size;
@@ -187,7 +191,7 @@
         xhr.onerror = retry;
         xhr.send(payload.chunk);
       } else {
-        xhr.open("POST", fresh(config.urls.upload), true);
+        xhr.open("POST", fresh(addParam(config.urls.upload, "test", testId)), true);
         xhr.setRequestHeader("Content-Type", "application/octet-stream");
         xhr.upload.onprogress = function (event) {
           count(event.loaded);
@@ -257,14 +261,18 @@
     }
   }
 
-  function report(connection, ping, down, up, begun) {
+  function beside(server, client) {
+    return mbit(server) + " (" + texts.browser + " " + mbit(client) + ")";
+  }
+
+  function report(connection, ping, down, up) {
     var box = byId("sc-new-series");
     var body = {
+      test_id: testId,
       download_kbps: down,
       upload_kbps: up,
       ping_ms: Math.round(ping),
       connection: connection,
-      elapsed_ms: Math.round(new Date().getTime() - begun),
       new_series: box ? box.checked : false
     };
     show("sc-status", texts.saving);
@@ -275,6 +283,8 @@
         document.body.setAttribute("data-state", "failed");
         return;
       }
+      show("sc-download", beside(answer.measurement.download_kbps, down));
+      show("sc-upload", beside(answer.measurement.upload_kbps, up));
       show("sc-status", answer.message);
       showSchedule(answer);
       document.body.setAttribute("data-state", "done");
@@ -287,9 +297,22 @@
       show("sc-status", texts.chooseConnection);
       return;
     }
-    var begun = new Date().getTime();
     byId("sc-start").disabled = true;
     document.body.setAttribute("data-state", "running");
+    var startUrl = addParam(config.urls.start, "duration", String(Math.round(config.durationMs / 1000)));
+    request("POST", startUrl, null, function (status, answer) {
+      if (status !== 200 || !answer) {
+        byId("sc-start").disabled = false;
+        show("sc-status", texts.failed + " (HTTP " + status + ")");
+        document.body.setAttribute("data-state", "failed");
+        return;
+      }
+      testId = answer.test_id;
+      measure(connection);
+    });
+  }
+
+  function measure(connection) {
     show("sc-status", texts.ping);
     measurePing(config.pings, function (ping) {
       show("sc-ping", Math.round(ping) + " ms");
@@ -300,7 +323,7 @@
         var payload = makePayload(config.uploadBytes);
         runStreams("up", config.upStreams, config.durationMs, config.warmupUpMs, payload, function (up) {
           show("sc-upload", mbit(up));
-          report(connection, ping, down, up, begun);
+          report(connection, ping, down, up);
         });
       });
     });
