@@ -4,9 +4,10 @@ measurement lands in the service's database and on the customer's overview page.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,13 @@ pytestmark = [
 ]
 
 
+def monday_morning_running() -> Callable[[], datetime]:
+    """A clock that starts on Monday morning and runs in real time: the server times the
+    test's transfers on it (a clock standing still would see no speed at all)."""
+    started = time.monotonic()
+    return lambda: MONDAY_MORNING + timedelta(seconds=time.monotonic() - started)
+
+
 @dataclass
 class Service:
     base: str
@@ -42,7 +50,7 @@ def service(tmp_path: Path) -> Iterator[Service]:
     wired = build(
         Settings(database_url=f"sqlite:///{tmp_path / 'selfcare.db'}"),
         charging=FakeChargingClient(),
-        clock=lambda: MONDAY_MORNING,
+        clock=monday_morning_running(),
     )
     try:
         with live_server(create_app(wired)) as url:
