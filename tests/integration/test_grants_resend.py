@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import httpx
 import pytest
 from typer.testing import CliRunner
 
@@ -12,7 +13,9 @@ from selfcare.cli import app as cli
 from selfcare.config import get_settings
 from selfcare.errors import InvalidInput
 from selfcare.grants.charging import FakeChargingClient, Fault
+from selfcare.grants.http_charging import HttpChargingClient
 from selfcare.grants.ledger import list_grants
+from selfcare.grants.outbox import Relay, RelaySettings
 from selfcare.grants.resend import resend_grants
 from tests.integration.conftest import Clock
 from tests.integration.test_relay_outcomes import no_waiting, one_grant_due
@@ -104,3 +107,36 @@ def test_the_resend_command_queues_rejected_grants_and_names_the_operator(
     assert confirmed.exit_code == 2
     with app.uow(read_only=True) as work:
         assert [a.actor for a in work.grants.audit_of(grant)] == ["ops-anna"]
+
+
+def test_a_maintenance_page_leaves_the_grant_pending_until_the_charging_system_is_back(
+    app: App, clock: Clock
+) -> None:
+    grant = one_grant_due(app)
+    answers = [httpx.Response(404, text="<html>Wartungsarbeiten</html>")] * 3 + [
+        httpx.Response(201, json={"id": "tb-1", "href": "/topupBalance/tb-1", "status": "done"})
+    ]
+    seen: list[str] = []
+
+    def charging_behind_a_proxy(request: httpx.Request) -> httpx.Response:
+        seen.append(request.headers["Idempotency-Key"])
+        return answers[min(len(seen), len(answers)) - 1]
+
+    http = httpx.Client(
+        base_url="http://charging", transport=httpx.MockTransport(charging_behind_a_proxy)
+    )
+    relay = Relay(
+        uow=app.uow,
+        charging=HttpChargingClient("http://charging", http=http),
+        clock=app.clock,
+        settings=RelaySettings(attempts=3),
+        sleep=no_waiting,
+    )
+
+    assert relay.work_once() == 1
+    assert (relay.stats.deferred, relay.stats.rejected) == (1, 0)
+    assert [g.status for g in list_grants(uow=app.uow)] == ["pending"]
+    clock.advance(minutes=10)
+    assert relay.work_once() == 1
+    assert [g.status for g in list_grants(uow=app.uow)] == ["confirmed"]
+    assert seen == [grant] * 4
