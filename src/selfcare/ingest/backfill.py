@@ -31,10 +31,6 @@ class Stamped:
     rows: list[RawRow]
     ignored: int
 
-    @property
-    def notes(self) -> list[str]:
-        return [NOTE] if self.ignored else []
-
 
 def sent_recorded_at(row: Mapping[str, Any]) -> bool:
     """Whether a row names a `recorded_at` (null means not given)."""

@@ -116,14 +116,12 @@ async def post_batch(request: Request, ctx: Ctx, caller: EventsWriter) -> BatchR
         stamped = stamp_rows(rows)
         rows, ignored = stamped.rows, stamped.ignored
     outcome = await ctx.write(submit_batch, ctx.app.ingestor, rows, source="api:batch")
-    answer = batch_read(outcome)
-    answer.recorded_at_ignored = ignored
-    answer.notes = [NOTE] if ignored else []
-    return answer
+    return batch_read(outcome, recorded_at_ignored=ignored)
 
 
-def batch_read(outcome: BatchOutcome) -> BatchResultRead:
-    """The answer to a batch: its counts and one entry per row, in input order."""
+def batch_read(outcome: BatchOutcome, *, recorded_at_ignored: int = 0) -> BatchResultRead:
+    """The answer to a batch: its counts and one entry per row, in input order, and how
+    many sent `recorded_at` values were replaced by the time of receipt."""
     report = outcome.report
     return BatchResultRead(
         received=report.received,
@@ -134,6 +132,8 @@ def batch_read(outcome: BatchOutcome) -> BatchResultRead:
         grants=len(report.grants),
         held=len(report.held),
         rows=[_row_read(row) for row in outcome.rows],
+        recorded_at_ignored=recorded_at_ignored,
+        notes=[NOTE] if recorded_at_ignored else [],
     )
 
 
