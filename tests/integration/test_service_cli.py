@@ -103,7 +103,7 @@ def test_the_budget_can_be_set_and_shown(run: Any) -> None:
     assert json.loads(shown.stdout)["total_mb"] == 1200
     negative = run("budget", "set", "--total-mb", "-5")
     assert negative.exit_code == 2
-    assert "total_mb" in negative.output
+    assert "--total-mb" in negative.output
 
 
 def test_an_unreadable_event_file_exits_2_naming_it(run: Any, tmp_path: Path) -> None:
