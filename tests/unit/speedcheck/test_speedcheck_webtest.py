@@ -210,7 +210,7 @@ def test_garbage_is_the_requested_number_of_incompressible_mebibytes() -> None:
 def test_garbage_beyond_the_cap_is_refused() -> None:
     client = client_for(InMemoryMeasurementStore(), settings=SpeedtestSettings(max_chunks=8))
     test = open_test(client)
-    query = {**C1, "test": test, "ckSize": 9}
+    query = {**C1, "test": test, "ckSize": "9"}
     assert client.get("/speedtest/garbage", params=query).status_code == 422
 
 
