@@ -33,7 +33,7 @@ def selfcare(*args: str) -> subprocess.CompletedProcess[str]:
     ("args", "expected"),
     [
         (("calls", "check", "x", "--lang", "fr"), "Invalid value for '--lang': 'fr' is not one"),
-        (("serve", "--port", "99999"), "Invalid value for '--port'"),
+        (("serve", "--port", "99999"), "--port: 99999 is out of range; give 0 to 65535"),
         (("nosuch",), "No such command 'nosuch'"),
     ],
 )

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from selfcare.cli.common import OutputFormat, emit_json, fail, print_table
+from selfcare.cli.common import MAX_LIST, OutputFormat, bounded, emit_json, fail, print_table
 from selfcare.errors import SelfcareError
 
 customers_app = typer.Typer(no_args_is_help=True, help="Customers: progress and timeline.")
@@ -38,7 +38,10 @@ def _app(program: Path | None = None) -> Any:
 
 @customers_app.command("list")
 def customers_list(
-    limit: Annotated[int, typer.Option(min=1, help="At most this many customers.")] = 100,
+    limit: Annotated[
+        int,
+        typer.Option(help="At most this many customers.", callback=bounded("--limit", 1, MAX_LIST)),
+    ] = 100,
     program: ProgramOption = None,
     output: FormatOption = OutputFormat.TABLE,
 ) -> None:
@@ -117,8 +120,12 @@ def _entry_row(entry: dict[str, Any]) -> tuple[str, str, str]:
 
 @quarantine_app.command("list")
 def quarantine_list(
-    limit: Annotated[int, typer.Option(min=1, max=1000, help="Rows per page.")] = 100,
-    offset: Annotated[int, typer.Option(min=0, help="Rows to skip.")] = 0,
+    limit: Annotated[
+        int, typer.Option(help="Rows per page.", callback=bounded("--limit", 1, 1000))
+    ] = 100,
+    offset: Annotated[
+        int, typer.Option(help="Rows to skip.", callback=bounded("--offset", 0, 2**31 - 1))
+    ] = 0,
     output: FormatOption = OutputFormat.TABLE,
 ) -> None:
     """Quarantined rows, oldest first, with source, line, field and reason."""

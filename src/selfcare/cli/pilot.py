@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from selfcare.cli.common import Lang, OutputFormat, emit_json, fail
+from selfcare.cli.common import MAX_SEED, Lang, OutputFormat, bounded, emit_json, fail
 from selfcare.errors import SelfcareError
 
 app = typer.Typer(no_args_is_help=True, help="Randomised pilot: assign, plan, simulate, analyse.")
@@ -48,7 +48,12 @@ def assign_command(
     out: Annotated[Path, typer.Option(help="Where to write the assignment CSV.")],
     start: Annotated[str, typer.Option(help="Assignment date of wave 1 (YYYY-MM-DD).")],
     strata: Annotated[str, typer.Option(help="Columns to stratify by, e.g. tariff,region.")] = "",
-    control_share: Annotated[float, typer.Option(help="Control share of the sample.")] = 0.5,
+    control_share: Annotated[
+        float,
+        typer.Option(
+            help="Control share of the sample.", callback=bounded("--control-share", 0.0, 1.0)
+        ),
+    ] = 0.5,
     exposure: Annotated[str, typer.Option(help="Cumulative sample shares per wave.")] = "1.0",
     wave_dates: Annotated[str, typer.Option(help="One date per wave (default: --start).")] = "",
     balance: Annotated[str, typer.Option(help="Pre-period columns to check for balance.")] = "",
@@ -89,13 +94,46 @@ def assign_command(
 
 @app.command("plan")
 def plan_command(
-    calls_per_month: Annotated[float, typer.Option(help="Counted calls per customer-month.")],
-    relative_effect: Annotated[float, typer.Option(help="Change among accepters, e.g. -0.10.")],
-    take_up: Annotated[float, typer.Option(help="Share of invited customers who accept.")],
-    months: Annotated[int, typer.Option(help="Months of observation.")],
-    dispersion: Annotated[float, typer.Option(help="Negative-binomial K (var μ+μ²/K).")] = 1.0,
-    alpha: Annotated[float, typer.Option(help="Two-sided significance level.")] = 0.05,
-    power: Annotated[float, typer.Option(help="Power.")] = 0.8,
+    calls_per_month: Annotated[
+        float,
+        typer.Option(
+            help="Counted calls per customer-month.",
+            callback=bounded("--calls-per-month", 0.0, 1000.0),
+        ),
+    ],
+    relative_effect: Annotated[
+        float,
+        typer.Option(
+            help="Change among accepters, e.g. -0.10.",
+            callback=bounded("--relative-effect", -0.99, 10.0),
+        ),
+    ],
+    take_up: Annotated[
+        float,
+        typer.Option(
+            help="Share of invited customers who accept.",
+            callback=bounded("--take-up", 0.0, 1.0),
+        ),
+    ],
+    months: Annotated[
+        int, typer.Option(help="Months of observation.", callback=bounded("--months", 1, 120))
+    ],
+    dispersion: Annotated[
+        float,
+        typer.Option(
+            help="Negative-binomial K (var μ+μ²/K).",
+            callback=bounded("--dispersion", 0.001, 1000.0),
+        ),
+    ] = 1.0,
+    alpha: Annotated[
+        float,
+        typer.Option(
+            help="Two-sided significance level.", callback=bounded("--alpha", 0.0001, 0.5)
+        ),
+    ] = 0.05,
+    power: Annotated[
+        float, typer.Option(help="Power.", callback=bounded("--power", 0.5, 0.9999))
+    ] = 0.8,
     output_format: Format = OutputFormat.TABLE,
 ) -> None:
     """Customers per arm for negative-binomial counts, the effect diluted by take-up."""
@@ -129,15 +167,46 @@ def plan_command(
 @app.command("simulate")
 def simulate_command(
     out: Annotated[Path, typer.Option(help="Folder for customers, assignments, events, truth.")],
-    customers: Annotated[int, typer.Option(min=100, help="Customers in the base.")] = 20_000,
-    effect: Annotated[float, typer.Option(help="True change among accepters, e.g. -0.2.")] = -0.2,
-    take_up: Annotated[float, typer.Option(min=0, max=1, help="Share who accept.")] = 0.35,
-    months: Annotated[int, typer.Option(min=1, max=24, help="Pilot months.")] = 6,
-    pre_months: Annotated[int, typer.Option(min=1, max=24, help="Months before.")] = 6,
+    customers: Annotated[
+        int,
+        typer.Option(
+            help="Customers in the base.", callback=bounded("--customers", 100, 10_000_000)
+        ),
+    ] = 20_000,
+    effect: Annotated[
+        float,
+        typer.Option(
+            help="True change among accepters, e.g. -0.2.",
+            callback=bounded("--effect", -0.99, 10.0),
+        ),
+    ] = -0.2,
+    take_up: Annotated[
+        float, typer.Option(help="Share who accept.", callback=bounded("--take-up", 0.0, 1.0))
+    ] = 0.35,
+    months: Annotated[
+        int, typer.Option(help="Pilot months.", callback=bounded("--months", 1, 24))
+    ] = 6,
+    pre_months: Annotated[
+        int, typer.Option(help="Months before.", callback=bounded("--pre-months", 1, 24))
+    ] = 6,
     start: Annotated[str, typer.Option(help="Pilot start (YYYY-MM-DD).")] = "2025-01-01",
-    calls_per_month: Annotated[float, typer.Option(help="Counted calls/customer-month.")] = 0.3,
-    dispersion: Annotated[float, typer.Option(help="Gamma shape K of call rates.")] = 0.8,
-    seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
+    calls_per_month: Annotated[
+        float,
+        typer.Option(
+            help="Counted calls/customer-month.",
+            callback=bounded("--calls-per-month", 0.0, 1000.0),
+        ),
+    ] = 0.3,
+    dispersion: Annotated[
+        float,
+        typer.Option(
+            help="Gamma shape K of call rates.",
+            callback=bounded("--dispersion", 0.001, 1000.0),
+        ),
+    ] = 0.8,
+    seed: Annotated[
+        int, typer.Option(help="Random seed.", callback=bounded("--seed", 0, MAX_SEED))
+    ] = 1,
     output_format: Format = OutputFormat.TABLE,
 ) -> None:
     """Simulate a customer base and a pilot with a known true effect."""
