@@ -69,7 +69,7 @@ def measuring_customer(request: Request) -> str:
         if not same_secret(request.headers.get(CSRF_HEADER), session_csrf(request)):
             raise SelfcareHTTPError(403, "forbidden", "missing or wrong CSRF token")
         _limit(request, customer_id, "measure", "measurements")
-    elif path.endswith(("/garbage", "/empty")):
+    elif path.endswith(("/tests", "/garbage", "/empty")):
         _limit(request, customer_id, "transfer", "speed test transfers")
     return customer_id
 
