@@ -1,1 +1,0 @@
-"""The demo: the whole story of the real case on embedded defaults, ending in a report."""

@@ -1,1 +1,0 @@
-"""The German and English lexicon of exempt call topics: words, normalisation, reading."""

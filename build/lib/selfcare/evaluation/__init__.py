@@ -1,1 +1,0 @@
-"""Evaluating a program over an event file customer by customer, in bounded memory."""

@@ -1,1 +1,0 @@
-"""Server-rendered customer pages (no JavaScript needed), German and English."""
