@@ -201,20 +201,6 @@ def apikey_list(output: FormatOption = OutputFormat.TABLE) -> None:
     _emit_rows("keys", rows, output)
 
 
-def apikey_revoke(key_id: Annotated[str, typer.Argument(help="The key's id.")]) -> None:
-    """Revoke an API key; a running service refuses it within the credential cache TTL."""
-    from selfcare.auth.service import revoke_api_key
-
-    app = _build()
-    try:
-        found = revoke_api_key(uow=app.uow, key_id=key_id)
-    finally:
-        app.close()
-    if not found:
-        fail(f"no API key with id {key_id!r}")
-    sys.stderr.write(f"API key {key_id} revoked\n")
-
-
 def token_list(
     customer: Annotated[str | None, typer.Option(help="Only this customer's tokens.")] = None,
     output: FormatOption = OutputFormat.TABLE,
@@ -272,7 +258,6 @@ def register(root: typer.Typer) -> None:
     """Add `serve`, `apikey` and `token` to the `selfcare` root command."""
     apikey_app.command("create")(apikey_create)
     apikey_app.command("list")(apikey_list)
-    apikey_app.command("revoke")(apikey_revoke)
     token_app.command("create")(token_create)
     token_app.command("list")(token_list)
     token_app.command("revoke")(token_revoke)
