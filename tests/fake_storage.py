@@ -25,6 +25,12 @@ from selfcare.domain.ledger import (
     GrantRecord,
     GrantStatus,
 )
+from selfcare.domain.operators import (
+    AuditEntry,
+    OperatorRecord,
+    OperatorSessionRecord,
+    ProgramVersionRecord,
+)
 from selfcare.domain.records import (
     ApiKeyRecord,
     CustomerSessionRecord,
@@ -72,6 +78,10 @@ class Tables:
     measurements: list[tuple[str, Measurement]] = field(default_factory=list)
     contracts: dict[str, StoredContract] = field(default_factory=dict)
     audit: list[GrantAudit] = field(default_factory=list)
+    operators: dict[str, OperatorRecord] = field(default_factory=dict)
+    operator_sessions: dict[str, OperatorSessionRecord] = field(default_factory=dict)
+    operator_audit: list[AuditEntry] = field(default_factory=list)
+    program_versions: list[ProgramVersionRecord] = field(default_factory=list)
     last_id: int = 0
 
     def new_id(self) -> int:
@@ -462,6 +472,59 @@ class FakeContractRepository(_Repository):
         self.t.contracts[customer_id] = StoredContract(contract, now)
 
 
+class FakeConsoleRepository(_Repository):
+    def add_operator(self, operator: OperatorRecord) -> None:
+        if self.operator_by_name(operator.name) is not None:
+            raise ValueError(f"fake storage: operator {operator.name} exists")
+        self.t.operators[operator.id] = operator
+
+    def operator_by_name(self, name: str) -> OperatorRecord | None:
+        return next((o for o in self.t.operators.values() if o.name == name), None)
+
+    def operator(self, operator_id: str) -> OperatorRecord | None:
+        return self.t.operators.get(operator_id)
+
+    def operators(self) -> list[OperatorRecord]:
+        return sorted(self.t.operators.values(), key=lambda o: o.name)
+
+    def add_session(self, session: OperatorSessionRecord) -> None:
+        self.t.operator_sessions[session.session_hash] = session
+
+    def session_by_hash(self, session_hash: str) -> OperatorSessionRecord | None:
+        return self.t.operator_sessions.get(session_hash)
+
+    def end_session(self, session_hash: str, now: datetime) -> bool:
+        found = self.t.operator_sessions.get(session_hash)
+        if found is None or found.ended_at is not None:
+            return False
+        self.t.operator_sessions[session_hash] = found.model_copy(update={"ended_at": now})
+        return True
+
+    def audit(self, entry: AuditEntry) -> None:
+        self.t.operator_audit.append(entry.model_copy(update={"id": self.t.new_id()}))
+
+    def audit_log(self, *, limit: int = 200, offset: int = 0) -> list[AuditEntry]:
+        newest = sorted(self.t.operator_audit, key=lambda e: (e.at, e.id or 0), reverse=True)
+        return newest[offset : offset + limit]
+
+    def audit_count(self) -> int:
+        return len(self.t.operator_audit)
+
+    def add_version(self, version: ProgramVersionRecord) -> None:
+        taken = {(v.program_id, v.version) for v in self.t.program_versions}
+        if (version.program_id, version.version) in taken:
+            raise ValueError("fake storage: version exists")
+        self.t.program_versions.append(version)
+
+    def versions(self, program_id: str) -> list[ProgramVersionRecord]:
+        mine = [v for v in self.t.program_versions if v.program_id == program_id]
+        return sorted(mine, key=lambda v: v.version)
+
+    def latest_version(self) -> ProgramVersionRecord | None:
+        ordered = sorted(self.t.program_versions, key=lambda v: (v.published_at, v.version))
+        return ordered[-1] if ordered else None
+
+
 class FakeUnitOfWork:
     """One 'transaction' on a private copy of the storage's tables."""
 
@@ -477,6 +540,7 @@ class FakeUnitOfWork:
         self.credentials = FakeCredentialRepository(self)
         self.measurements = FakeMeasurementRepository(self)
         self.contracts = FakeContractRepository(self)
+        self.console = FakeConsoleRepository(self)
 
     def __enter__(self) -> Self:
         self.tables = copy.deepcopy(self._storage.tables)

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from selfcare.config import Settings, get_settings
+from selfcare.console.programs import newest_published
 from selfcare.customers.tick import Tick
 from selfcare.domain.calendar import local_date
 from selfcare.domain.program import Program
@@ -112,9 +113,7 @@ def build(
     if run_migrations:
         _checked(engine, migrate)
     if program is None:
-        program = (
-            load_program(settings.program_path) if settings.program_path else (bundled_example())
-        )
+        program = _program(settings, engine)
     closers: list[Callable[[], None]] = []
     if charging is None:
         from selfcare.grants.http_charging import HttpChargingClient
@@ -146,6 +145,15 @@ def build(
     )
     metrics.read_at_scrape(wired.read_operations)
     return wired
+
+
+def _program(settings: Settings, engine: Engine) -> Program:
+    """The program file when one is configured; else the newest published version (the
+    console's or `selfcare program publish`), else the bundled example."""
+    if settings.program_path:
+        return load_program(settings.program_path)
+    published = newest_published(uow=SqlUnitOfWorkFactory(engine))
+    return published if published is not None else bundled_example()
 
 
 def _speedcheck(

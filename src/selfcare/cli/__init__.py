@@ -116,3 +116,7 @@ app.add_typer(pilot.app, name="pilot", help="Randomised pilot: assign, plan, sim
 from selfcare.cli import operator  # noqa: E402 - registered after `app` exists
 
 operator.register(app)
+
+from selfcare.cli import console  # noqa: E402 - registered after `app` exists
+
+console.register(app)

@@ -46,6 +46,7 @@ class GrantRecord(BaseModel):
     created_at: datetime
     confirmed_at: datetime | None = None
     charging_id: str | None = None
+    program_digest: str | None = None  # the program version that made it (None: before 0007)
 
 
 class GrantAudit(BaseModel):

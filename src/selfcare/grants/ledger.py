@@ -19,6 +19,7 @@ from selfcare.domain.progress import Grant
 from selfcare.grants.budget import admit
 from selfcare.grants.charging import ChargingClient
 from selfcare.grants.reconcile import ReconciliationReport, compare
+from selfcare.program.digest import program_digest
 from selfcare.store.ports import UnitOfWork
 
 __all__ = [
@@ -55,7 +56,8 @@ def record_grants(
     `due` holds (customer_id, grant) pairs, typically everything the evaluator says is due;
     those already in the ledger are skipped by the database's unique key.
     """
-    records = [_record(program.id, customer_id, grant, now) for customer_id, grant in due]
+    digest = program_digest(program)
+    records = [_record(program.id, digest, customer_id, grant, now) for customer_id, grant in due]
     new_ids = uow.grants.insert_new(records)
     if not new_ids:
         return Recorded()
@@ -67,7 +69,9 @@ def record_grants(
     return Recorded(new=tuple(sorted(new_ids)), held=tuple(sorted(held)))
 
 
-def _record(program_id: str, customer_id: str, grant: Grant, now: datetime) -> GrantRecord:
+def _record(
+    program_id: str, digest: str, customer_id: str, grant: Grant, now: datetime
+) -> GrantRecord:
     return GrantRecord(
         grant_id=grant_id(program_id, customer_id, grant.reward, grant.period),
         program_id=program_id,
@@ -78,6 +82,7 @@ def _record(program_id: str, customer_id: str, grant: Grant, now: datetime) -> G
         granted_on=grant.granted_on,
         status=GrantStatus.PENDING,
         created_at=now,
+        program_digest=digest,
     )
 
 

@@ -16,6 +16,12 @@ from typing import Protocol, Self
 
 from selfcare.domain.events import Event
 from selfcare.domain.ledger import Backlog, Budget, Claim, GrantAudit, GrantRecord, GrantStatus
+from selfcare.domain.operators import (
+    AuditEntry,
+    OperatorRecord,
+    OperatorSessionRecord,
+    ProgramVersionRecord,
+)
 from selfcare.domain.records import (
     ApiKeyRecord,
     CustomerSessionRecord,
@@ -228,6 +234,38 @@ class ContractRepository(Protocol):
         ...
 
 
+class ConsoleRepository(Protocol):
+    """The operator console's storage: accounts, sessions, audit log, program versions."""
+
+    def add_operator(self, operator: OperatorRecord) -> None:
+        """Store a new operator; IntegrityError-like failure when the name is taken."""
+        ...
+
+    def operator_by_name(self, name: str) -> OperatorRecord | None: ...
+    def operator(self, operator_id: str) -> OperatorRecord | None: ...
+    def operators(self) -> list[OperatorRecord]: ...
+    def add_session(self, session: OperatorSessionRecord) -> None: ...
+    def session_by_hash(self, session_hash: str) -> OperatorSessionRecord | None: ...
+    def end_session(self, session_hash: str, now: datetime) -> bool: ...
+    def audit(self, entry: AuditEntry) -> None: ...
+    def audit_log(self, *, limit: int = 200, offset: int = 0) -> list[AuditEntry]:
+        """Newest first."""
+        ...
+
+    def audit_count(self) -> int: ...
+    def add_version(self, version: ProgramVersionRecord) -> None:
+        """Store a version; fails when (program, version) exists (two publishers at once)."""
+        ...
+
+    def versions(self, program_id: str) -> list[ProgramVersionRecord]:
+        """Oldest first."""
+        ...
+
+    def latest_version(self) -> ProgramVersionRecord | None:
+        """The most recently published version of any program."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction and its repositories: rolled back unless `commit()` is called."""
 
@@ -250,6 +288,8 @@ class UnitOfWork(Protocol):
     def measurements(self) -> MeasurementRepository: ...
     @property
     def contracts(self) -> ContractRepository: ...
+    @property
+    def console(self) -> ConsoleRepository: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -147,6 +147,8 @@ class GrantRow(Base):
     released_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     charging_id: Mapped[str | None] = mapped_column(String(200))
+    # SHA-256 of the program (version) that made the grant; None for grants from before 0007.
+    program_digest: Mapped[str | None] = mapped_column(String(64))
 
     __table_args__ = (
         UniqueConstraint(
@@ -300,3 +302,58 @@ class SpeedContractRow(Base):
     upload_min_kbps: Mapped[int] = mapped_column(BigInteger)
     price_cents: Mapped[int | None] = mapped_column(BigInteger)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class OperatorRow(Base):
+    """An operator of the console; the password only as an argon2id hash."""
+
+    __tablename__ = "operators"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    role: Mapped[str] = mapped_column(String(32))
+    password_hash: Mapped[str] = mapped_column(String(512))
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class OperatorSessionRow(Base):
+    """A console login; only the SHA-256 of the cookie's value is stored."""
+
+    __tablename__ = "operator_sessions"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    session_hash: Mapped[str] = mapped_column(String(128), unique=True)
+    operator_id: Mapped[str] = mapped_column(ForeignKey("operators.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class OperatorAuditRow(Base):
+    """Every operator action: who, what, on which object, when, before and after."""
+
+    __tablename__ = "operator_audit"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(64))
+    target: Mapped[str] = mapped_column(String(300))
+    before: Mapped[str | None] = mapped_column(Text)
+    after: Mapped[str | None] = mapped_column(Text)
+
+
+class ProgramVersionRow(Base):
+    """A published version of a program: its file, and the digest its grants carry."""
+
+    __tablename__ = "program_versions"
+
+    program_id: Mapped[str] = mapped_column(String(ID), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64), index=True)
+    source_text: Mapped[str] = mapped_column(Text)
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    published_by: Mapped[str] = mapped_column(String(200))
+    note: Mapped[str] = mapped_column(Text, server_default=text("''"))

@@ -11,6 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from selfcare.errors import StorageUnavailable
+from selfcare.store.console_repository import SqlConsoleRepository
 from selfcare.store.credential_repository import SqlCredentialRepository
 from selfcare.store.engine import READ_ONLY, make_session_factory
 from selfcare.store.ledger_repository import (
@@ -41,6 +42,7 @@ class SqlUnitOfWork:
     credentials: SqlCredentialRepository
     measurements: SqlMeasurementRepository
     contracts: SqlContractRepository
+    console: SqlConsoleRepository
     session: Session
 
     def __init__(self, factory: sessionmaker[Session]) -> None:
@@ -57,6 +59,7 @@ class SqlUnitOfWork:
         self.credentials = SqlCredentialRepository(self.session)
         self.measurements = SqlMeasurementRepository(self.session)
         self.contracts = SqlContractRepository(self.session)
+        self.console = SqlConsoleRepository(self.session)
         return self
 
     def __exit__(

@@ -38,6 +38,8 @@ class RateLimits:
     measure_per_customer: Rate = Rate(60, 30.0)
     transfer_per_client: Rate = Rate(600, 0.2)
     transfer_per_customer: Rate = Rate(300, 0.5)
+    operator_login_per_client: Rate = Rate(20, 6.0)
+    operator_login_per_account: Rate = Rate(5, 60.0)
 
 
 class RateLimited(SelfcareHTTPError):
