@@ -87,7 +87,7 @@ def test_a_customer_logs_in_measures_on_the_served_page_and_finds_it_stored(
             browser.close()
     [cookie] = [c for c in cookies if c["name"] == "selfcare_session"]
     assert cookie["httpOnly"] is True
-    assert cookie["path"] == "/speedtest"
+    assert cookie["path"] == "/"
     assert measure_href == "/speedtest/?lang=en"
     assert status == "Stored as measurement 1 of 30 of the series."
     assert schedule_count == "1"

@@ -4,12 +4,14 @@ A pure ASGI middleware, so it acts before FastAPI reads anything (FastAPI reads 
 route's whole body before it resolves the route's dependencies, authentication
 included). In this order:
 
-1. Same origin: a state-changing request to the pages (`/speedtest/…`) whose `Origin`, or
-   failing that `Referer`, names another site is refused with 403 (login CSRF). Browsers
-   that send neither (IE11 sends no `Origin` on forms) are held by the forms' CSRF token.
+1. Same origin: a state-changing request to the customer pages (`/speedtest/…`, `/me…`,
+   `/check`, `/join`, `/login`, `/logout`) whose `Origin`, or failing that `Referer`,
+   names another site is refused with 403 (login CSRF). Browsers that send neither (IE11
+   sends no `Origin` on forms) are held by the forms' CSRF token.
 2. Authentication first: a state-changing API request needs a valid `Authorization:
-   Bearer` credential, a state-changing page request other than login and logout a valid
-   session; without one the answer is 401 and not one byte of the body is read.
+   Bearer` credential, a state-changing page request a valid session, except login,
+   logout and the pages that also work logged out (call checker, sign-up); without one
+   the answer is 401 and not one byte of the body is read.
 3. Size: a body longer than the route's limit (Content-Length, or the bytes actually
    streamed, chunked included) is refused with 413 the moment the limit is passed.
 """
@@ -36,7 +38,10 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 PAGES = "/speedtest/"
-SESSIONLESS_PAGES = frozenset({"/speedtest/login", "/speedtest/logout"})
+CUSTOMER_PAGES = frozenset({"/me", "/check", "/join", "/login", "/logout"})
+SESSIONLESS_PAGES = frozenset(
+    {"/speedtest/login", "/speedtest/logout", "/login", "/logout", "/check", "/join"}
+)
 
 
 class BodyTooLarge(HTTPException):
@@ -58,6 +63,11 @@ def body_limit(limits: BodyLimits, method: str, path: str) -> int:
     if path == "/speedtest/empty":
         return limits.upload
     return limits.default
+
+
+def is_page(path: str) -> bool:
+    """Whether `path` is one of the customer's pages (forms with cookies, not the API)."""
+    return path.startswith((PAGES, "/me/")) or path in CUSTOMER_PAGES
 
 
 def same_origin(headers: Headers, scheme: str) -> bool:
@@ -104,14 +114,14 @@ class Guard:
     ) -> Any:
         if method in SAFE_METHODS:
             return None
-        if path.startswith(PAGES) and not same_origin(headers, scheme):
+        if is_page(path) and not same_origin(headers, scheme):
             return problem_response(
                 403, "forbidden", "cross-site request refused (Origin/Referer)", instance=path
             )
         try:
             if path.startswith("/api/"):
                 await _bearer(ctx, headers)
-            elif path.startswith(PAGES) and path not in SESSIONLESS_PAGES:
+            elif is_page(path) and path not in SESSIONLESS_PAGES:
                 await ctx.read(session_of, ctx, _cookie(headers, SESSION_COOKIE))
         except NotAuthenticated as exc:
             return problem_response(401, "unauthenticated", str(exc), instance=path)
@@ -157,7 +167,7 @@ def _cookie(headers: Headers, name: str) -> str:
         key, _, value = part.strip().partition("=")
         if key == name:
             return value
-    raise NotAuthenticated("log in first: open /speedtest/login with your customer link")
+    raise NotAuthenticated("log in first: open /login with your customer link")
 
 
 def _too_large(limit: int, path: str) -> Any:

@@ -1,11 +1,12 @@
 """The cookies of the customer pages: session, login CSRF and the link being exchanged.
 
 - `selfcare_session`: a random session id (never the customer token), HttpOnly,
-  SameSite=Lax, path /speedtest, Secure over HTTPS; the server keeps only its hash.
-- `selfcare_csrf`: a random value the login form repeats in a hidden field (double
-  submit); a cross-site page can neither read nor set it.
+  SameSite=Lax, path / (the speed check, my bonus, my contacts and the call checker
+  share one login), Secure over HTTPS; the server keeps only its hash.
+- `selfcare_csrf`: a random value a logged-out form (login, call checker) repeats in a
+  hidden field (double submit); a cross-site page can neither read nor set it.
 - `selfcare_link`: the customer token of a login link, for the few minutes between
-  opening the link and confirming the login (path /speedtest/login only), so the token
+  opening the link and confirming the login (the login path only), so the token
   leaves the address bar at once and a link alone never logs anyone in.
 """
 
@@ -27,6 +28,7 @@ LINK_COOKIE = "selfcare_link"
 CSRF_FIELD = "csrf"
 CSRF_HEADER = "X-CSRF-Token"
 PREFIX = "/speedtest"
+COOKIE_PATH = "/"
 LOGIN_PATH = "/speedtest/login"
 LINK_SECONDS = 600
 
@@ -67,29 +69,31 @@ def set_session_cookie(
         SESSION_COOKIE,
         secret,
         max_age=seconds,
-        path=PREFIX,
+        path=COOKIE_PATH,
         httponly=True,
         samesite="lax",
         secure=_secure(request),
     )
 
 
-def clear_cookie(response: Response, name: str, path: str = PREFIX) -> None:
+def clear_cookie(response: Response, name: str, path: str = COOKIE_PATH) -> None:
     response.delete_cookie(name, path=path, httponly=True, samesite="lax")
 
 
 def set_csrf_cookie(response: Response, request: Request, value: str) -> None:
     response.set_cookie(
-        CSRF_COOKIE, value, path=PREFIX, httponly=True, samesite="lax", secure=_secure(request)
+        CSRF_COOKIE, value, path=COOKIE_PATH, httponly=True, samesite="lax", secure=_secure(request)
     )
 
 
-def set_link_cookie(response: Response, request: Request, token: str) -> None:
+def set_link_cookie(
+    response: Response, request: Request, token: str, path: str = LOGIN_PATH
+) -> None:
     response.set_cookie(
         LINK_COOKIE,
         token,
         max_age=int(timedelta(seconds=LINK_SECONDS).total_seconds()),
-        path=LOGIN_PATH,
+        path=path,
         httponly=True,
         samesite="lax",
         secure=_secure(request),

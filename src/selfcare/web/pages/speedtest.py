@@ -26,11 +26,10 @@ from selfcare.web.api import speedcheck as contract_api
 from selfcare.web.deps import Ctx, get_context
 from selfcare.web.errors import SelfcareHTTPError
 from selfcare.web.pages.language import Lang, page_language
+from selfcare.web.pages.layout import render_customer_page
 from selfcare.web.pages.session import CSRF_HEADER, session_csrf
 from selfcare.web.pages.speedtest_auth import (
-    ENV,
     PREFIX,
-    PRIVATE,
     auth_router,
     customer_from_cookie,
     install_login,
@@ -97,23 +96,24 @@ router = APIRouter()
 def overview(request: Request, ctx: Ctx, customer_id: CustomerId, lang: PageLang) -> HTMLResponse:
     """The customer's series, the next allowed moment and the verdict (reads only)."""
     seen = ctx.app.speedcheck.overview(customer_id)
-    context = {
-        "lang": lang,
-        "t": TEXTS[lang],
-        "customer_id": customer_id,
-        "schedule_text": seen.schedule.text.get(lang),
-        "schedule_state": seen.schedule.state.value,
-        "schedule_count": seen.schedule.count,
-        "verdict": verdict_to_json(seen.verdict, lang) if seen.verdict else None,
-        "pass_text": TEXTS[lang]["pass"].format(days=ctx.app.program.calls.hotline_pass_days),
-        "tiers": _tiers(seen.contract, lang),
-        "rows": _rows(seen.series, lang),
-        "csrf": session_csrf(request),
-        "others": _rows(_others(seen.measurements, seen.series), lang, newest_first=True),
+    return render_customer_page(
+        request,
+        "speedtest_series.html",
+        lang=lang,
+        title=TEXTS[lang]["overview_title"],
+        active="speed",
+        customer_id=customer_id,
+        t=TEXTS[lang],
+        schedule_text=seen.schedule.text.get(lang),
+        schedule_state=seen.schedule.state.value,
+        schedule_count=seen.schedule.count,
+        verdict=verdict_to_json(seen.verdict, lang) if seen.verdict else None,
+        pass_text=TEXTS[lang]["pass"].format(days=ctx.app.program.calls.hotline_pass_days),
+        tiers=_tiers(seen.contract, lang),
+        rows=_rows(seen.series, lang),
+        others=_rows(_others(seen.measurements, seen.series), lang, newest_first=True),
         **_urls(request, lang, has_verdict=seen.verdict is not None),
-    }
-    html = ENV.get_template("speedtest_series.html").render(context)
-    return HTMLResponse(html, headers=PRIVATE)
+    )
 
 
 def _urls(request: Request, lang: str, *, has_verdict: bool) -> dict[str, Any]:
@@ -123,8 +123,6 @@ def _urls(request: Request, lang: str, *, has_verdict: bool) -> dict[str, Any]:
     return {
         "measure_url": url("speedtest_page"),
         "evidence_url": url("speedtest_evidence") if has_verdict else None,
-        "logout_url": request.url_for("speedtest_logout").path,
-        "other_language_url": url("speedtest_series", "en" if lang == "de" else "de"),
     }
 
 

@@ -16,13 +16,11 @@ refused here; these pages are one customer's own.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, FastAPI, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from selfcare.auth.principals import CustomerToken, NotAuthenticated
 from selfcare.auth.secrets import MAX_SECRET_LENGTH
@@ -30,6 +28,7 @@ from selfcare.auth.sessions import end_session, open_session, same_secret
 from selfcare.web.deps import get_context
 from selfcare.web.errors import problem_response
 from selfcare.web.pages.language import Lang, page_language
+from selfcare.web.pages.layout import ENV, PRIVATE, layout_context
 from selfcare.web.pages.session import (
     CSRF_COOKIE,
     LINK_COOKIE,
@@ -48,11 +47,7 @@ from selfcare.web.pages.speedtest_texts import TEXTS
 
 __all__ = ["ENV", "PREFIX", "PRIVATE", "auth_router", "customer_from_cookie", "install_login"]
 
-PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
-ENV = Environment(
-    loader=FileSystemLoader(Path(__file__).parent / "templates"),
-    autoescape=select_autoescape(["html"]),
-)
+CUSTOMER_LOGIN_PATH = "/login"
 
 
 class LoginRequired(NotAuthenticated):
@@ -89,14 +84,12 @@ def login_form(request: Request, lang: Lang, *, error: str | None = None) -> HTM
     """The login page (a confirmation when a link was just opened); 4xx after a failure."""
     csrf = login_csrf(request)
     html = ENV.get_template("speedtest_login.html").render(
-        lang=lang,
+        **layout_context(request, lang, active="speed", logged_in=False, csrf=csrf),
         t=TEXTS[lang],
         error=TEXTS[lang][error] if error else None,
-        csrf=csrf,
+        title=TEXTS[lang]["login_title"],
         pending=bool(request.cookies.get(LINK_COOKIE)),
-        login_url=request.url_for("speedtest_login").path,
-        other_language_url=request.url_for("speedtest_login").path
-        + _lang_query("en" if lang == "de" else "de"),
+        form_url=request.url_for("speedtest_login").path,
     )
     statuses = {None: 200, "login_empty": 400, "login_csrf": 403}
     response = HTMLResponse(html, status_code=statuses.get(error, 401), headers=PRIVATE)
@@ -129,7 +122,8 @@ def log_in(request: Request, lang: Lang, token: str, *, explicit_lang: bool) -> 
     return response
 
 
-def _limit_login(request: Request) -> None:
+def limit_login(request: Request) -> None:
+    """Login attempts per client address (429 beyond the rate limit)."""
     ctx = get_context(request)
     client = request.client.host if request.client else "-"
     ctx.rates.check(ctx.rate_limits.login_per_client, "login", client, "login attempts")
@@ -156,7 +150,7 @@ def auth_router() -> APIRouter:
         lang: Annotated[Lang | None, Form()] = None,
         csrf: Annotated[str, Form(max_length=200)] = "",
     ) -> Response:
-        _limit_login(request)
+        limit_login(request)
         chosen = page_language(lang, request.headers.get("accept-language", ""))
         if not same_secret(request.cookies.get(CSRF_COOKIE), csrf):
             return login_form(request, chosen, error="login_csrf")
@@ -193,8 +187,14 @@ async def on_login_required(request: Request, exc: Exception) -> Response:
     wants_page = request.method == "GET" and "text/html" in request.headers.get("accept", "")
     if wants_page:
         lang = request.query_params.get("lang")
-        target = request.url_for("speedtest_login").path
-        query = _lang_query(lang) if lang in ("de", "en") else ""
+        path = request.url.path
+        if path.startswith(PREFIX):
+            target = request.url_for("speedtest_login").path
+            query = _lang_query(lang) if lang in ("de", "en") else ""
+        else:  # my bonus, my contacts: the customer login explains how to get in
+            target = CUSTOMER_LOGIN_PATH
+            wanted = {"next": path} | ({"lang": lang} if lang in ("de", "en") else {})
+            query = f"?{urlencode(wanted)}"
         return RedirectResponse(target + query, status_code=303, headers=PRIVATE)
     return problem_response(401, "unauthenticated", str(exc), instance=request.url.path)
 
