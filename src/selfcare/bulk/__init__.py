@@ -1,0 +1,1 @@
+"""The rules over millions of customers: Ibis expressions for DuckDB (and Spark)."""
