@@ -85,6 +85,12 @@ app.add_typer(program.app, name="program", help="Validate and explain program fi
 app.add_typer(calls.app, name="calls", help="Would this call count? Classify a contact.")
 app.command("evaluate", help="Evaluate a program over an event history.")(evaluate.evaluate_command)
 
+from selfcare.cli import backtest  # noqa: E402 - registered after `app` exists
+
+app.command("backtest", help="Compare a changed program with its baseline on the history.")(
+    backtest.backtest_command
+)
+
 from selfcare.cli import demo  # noqa: E402 - registered after `app` exists
 
 app.command("demo", help="Run the bundled real case end to end on embedded defaults.")(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -11,9 +12,20 @@ from selfcare.domain.evaluator import project, state_from_events
 from selfcare.domain.events import Event
 from selfcare.domain.program import Program
 from selfcare.domain.progress import CustomerProgress
+from selfcare.errors import InvalidInput
 from selfcare.evaluation.grouping import RUN_EVENTS, by_customer
 from selfcare.ingest.event_files import event_from_row
 from selfcare.ingest.rows import RowProblem, rows_from_file
+
+Engine = Callable[[Program, Path, date], Iterable[CustomerProgress]]
+"""An evaluation engine: every customer's progress from an event file (or data lake folder),
+in customer-id order, the same answers as the reference evaluator."""
+
+ENGINES: dict[str, Engine] = {}
+"""Engines besides the reference `python` one, registered by name (the bulk package
+registers `duckdb` and `spark` when it provides them)."""
+
+PYTHON = "python"
 
 
 @dataclass
@@ -57,3 +69,38 @@ def evaluate_stream(
         if tally is not None:
             tally.customers += 1
         yield project(program, state_from_events(customer_id, history), as_of)
+
+
+class EngineUnavailable(InvalidInput):
+    """An engine was asked for that this installation does not provide."""
+
+
+def evaluate_file(
+    program: Program,
+    path: Path,
+    as_of: date,
+    *,
+    engine: str = PYTHON,
+    on_problem: Callable[[RowProblem], None] | None = None,
+) -> Iterator[CustomerProgress]:
+    """Each customer's progress from an event file, by the named engine, in customer-id
+    order. The python engine streams (bad rows go to `on_problem`, else are skipped)."""
+    if engine == PYTHON:
+        tally = Tally()
+        events = valid_events(path, tally=tally, on_problem=on_problem or (lambda _p: None))
+        return evaluate_stream(program, events, as_of, tally=tally)
+    if engine not in ENGINES:
+        _load_bulk_engines()
+    if engine not in ENGINES:
+        known = ", ".join(sorted({PYTHON, *ENGINES}))
+        raise EngineUnavailable(f"--engine: {engine!r} is not available; use {known}")
+    return iter(ENGINES[engine](program, path, as_of))
+
+
+def _load_bulk_engines() -> None:
+    """Import the bulk package's engines, which register themselves in `ENGINES`."""
+    try:
+        importlib.import_module("selfcare.bulk.engines")
+    except ModuleNotFoundError as exc:
+        if exc.name is None or not exc.name.startswith("selfcare.bulk"):
+            raise

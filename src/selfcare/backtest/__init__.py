@@ -1,0 +1,1 @@
+"""Backtest: a changed program against the real history, before customers see it."""
