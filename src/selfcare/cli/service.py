@@ -22,6 +22,7 @@ from selfcare.cli.common import (
     MAX_WORKERS,
     OutputFormat,
     bounded,
+    bounded_day,
     emit_json,
     fail,
     print_table,
@@ -125,8 +126,54 @@ def relay_command(
     )
 
 
-def reconcile_command(output: FormatOption = OutputFormat.TABLE) -> None:
+def reconcile_command(
+    output: FormatOption = OutputFormat.TABLE,
+    engine: Annotated[
+        str | None,
+        typer.Option(help="duckdb or python: compare export files instead of the database."),
+    ] = None,
+    ledger: Annotated[
+        Path | None, typer.Option(help="Ledger export (.csv/.jsonl/.parquet).")
+    ] = None,
+    charging: Annotated[
+        Path | None, typer.Option(help="Charging system's export of applied top-ups.")
+    ] = None,
+    expected: Annotated[
+        Path | None,
+        typer.Option(help="Expected grants: a grants file or `selfcare evaluate --format jsonl`."),
+    ] = None,
+    events: Annotated[
+        Path | None, typer.Option(help="Compute the expected grants from these events.")
+    ] = None,
+    program: ProgramOption = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Day the expected grants are computed for (with --events).",
+            callback=lambda v: v if v is None else bounded_day("--as-of")(v),
+        ),
+    ] = None,
+    differences: Annotated[
+        Path | None, typer.Option("--output", help="Where the differences go (with --engine).")
+    ] = None,
+) -> None:
     """Compare the ledger with the charging system; exit 1 if they differ."""
+    if engine is not None or ledger is not None or charging is not None:
+        from selfcare.cli.reconcile import reconcile_files_command
+
+        reconcile_files_command(
+            engine=engine or "duckdb",
+            ledger=ledger,
+            charging=charging,
+            output=differences,
+            expected=expected,
+            program=program,
+            events=events,
+            as_of=as_of,
+            output_format=output,
+        )
+        return
     from selfcare.grants.ledger import reconcile_ledger
 
     app = _app()

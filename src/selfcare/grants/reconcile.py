@@ -137,22 +137,22 @@ def _check_grant(entry: LedgerGrant, topups: list[AppliedTopUp]) -> list[Differe
     if not topups:
         if status == HELD:
             return []
-        return [_diff(DifferenceKind.NOT_APPLIED, entry, [], f"ledger status {status!r}")]
+        return [_diff(DifferenceKind.NOT_APPLIED, entry, [], not_applied_detail(status))]
     found: list[Difference] = []
     if len(topups) > 1:
-        keys = {t.idempotency_key for t in topups}
-        how = "under the same key" if len(keys) == 1 else f"under {len(keys)} keys"
-        found.append(_diff(DifferenceKind.APPLIED_TWICE, entry, topups, f"{len(topups)} {how}"))
+        keys = len({t.idempotency_key for t in topups})
+        text = applied_twice_detail(len(topups), keys)
+        found.append(_diff(DifferenceKind.APPLIED_TWICE, entry, topups, text))
     if status == HELD:
-        found.append(_diff(DifferenceKind.APPLIED_BUT_HELD, entry, topups, "held by budget"))
+        found.append(_diff(DifferenceKind.APPLIED_BUT_HELD, entry, topups, HELD_DETAIL))
     elif status != CONFIRMED:
-        found.append(_diff(DifferenceKind.UNCONFIRMED, entry, topups, f"ledger {status!r}"))
+        found.append(_diff(DifferenceKind.UNCONFIRMED, entry, topups, unconfirmed_detail(status)))
     for topup in topups:
         if topup.amount_mb != entry.amount_mb or topup.units != UNITS:
-            text = f"granted {entry.amount_mb} MB, applied {topup.amount_mb} {topup.units}"
+            text = amount_detail(entry.amount_mb, topup.amount_mb, topup.units)
             found.append(_diff(DifferenceKind.AMOUNT_MISMATCH, entry, [topup], text))
         if topup.customer_id != entry.customer_id:
-            text = f"applied to customer {topup.customer_id!r}"
+            text = customer_detail(topup.customer_id)
             found.append(_diff(DifferenceKind.CUSTOMER_MISMATCH, entry, [topup], text))
     return found
 
@@ -173,12 +173,42 @@ def _diff(
 
 def _unknown(key: str, topups: list[AppliedTopUp]) -> Difference:
     first = topups[0]
-    times = f", applied {len(topups)} times" if len(topups) > 1 else ""
     return Difference(
         kind=DifferenceKind.UNKNOWN_TO_LEDGER,
         grant_id=first.grant_id,
         customer_id=first.customer_id,
-        detail=f"no grant for key {key!r}{times}",
+        detail=unknown_detail(key, len(topups)),
         applied_amount_mb=sum(t.amount_mb for t in topups),
         topup_ids=tuple(sorted(t.id for t in topups)),
     )
+
+
+# The words of each difference, in one place: the set-based reconciliation
+# (`reconcile_sql`) computes the same facts in SQL and renders them with these.
+HELD_DETAIL = "held by budget"
+
+
+def not_applied_detail(status: str) -> str:
+    return f"ledger status {status!r}"
+
+
+def applied_twice_detail(topups: int, keys: int) -> str:
+    how = "under the same key" if keys == 1 else f"under {keys} keys"
+    return f"{topups} {how}"
+
+
+def unconfirmed_detail(status: str) -> str:
+    return f"ledger {status!r}"
+
+
+def amount_detail(granted_mb: int, applied_mb: int, units: str) -> str:
+    return f"granted {granted_mb} MB, applied {applied_mb} {units}"
+
+
+def customer_detail(customer_id: str) -> str:
+    return f"applied to customer {customer_id!r}"
+
+
+def unknown_detail(key: str, topups: int) -> str:
+    times = f", applied {topups} times" if topups > 1 else ""
+    return f"no grant for key {key!r}{times}"
