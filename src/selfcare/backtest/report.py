@@ -134,7 +134,8 @@ def html_page(backtest: Backtest, lang: str) -> str:
         f"<title>{escape(w['title'])}: {escape(backtest.program.id)}</title>"
         "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
         "td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}"
-        "td:first-child,td:nth-child(2){text-align:left}</style></head><body>"
+        "td:first-child,td:nth-child(2),th:first-child,th:nth-child(2){text-align:left}"
+        "</style></head><body>"
         f"<h1>{escape(w['title'])}: {escape(backtest.program.name)}</h1>{summary}"
         f"<h2>{escape(w['chart'])}</h2>{month_chart_svg(backtest, lang)}"
         f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
@@ -156,7 +157,7 @@ def month_chart_svg(backtest: Backtest, lang: str) -> str:
     top = max(max(t.mb_baseline, t.mb_new) for t in totals) or 1
     width = LEFT + len(months) * (2 * BAR + GAP) + 10
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{CHART_HEIGHT + 60}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{CHART_HEIGHT + 92}" '
         f'role="img" aria-label="{escape(w["chart"])}">',
         f'<text x="0" y="12" font-size="11">{top:,} MB</text>',
     ]
@@ -178,7 +179,7 @@ def month_chart_svg(backtest: Backtest, lang: str) -> str:
             f'<text x="{x}" y="{CHART_HEIGHT + 34}" font-size="9" '
             f'transform="rotate(45 {x} {CHART_HEIGHT + 34})">{escape(month)}</text>'
         )
-    legend_y = CHART_HEIGHT + 56
+    legend_y = CHART_HEIGHT + 86
     parts.append(
         f'<rect x="0" y="{legend_y - 9}" width="9" height="9" fill="{BASELINE_COLOR}"/>'
         f'<text x="12" y="{legend_y}" font-size="10">{escape(w["baseline"])}</text>'

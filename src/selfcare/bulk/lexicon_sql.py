@@ -28,6 +28,11 @@ Everything else goes to the Python classifier row by row and is *counted*, by re
 blocker beside a match (the clause-level negation logic and match positions are Python-only),
 untranslatable patterns (named in `Classified.untranslatable`), and model decisions that
 float rounding could tip. Nothing falls back silently.
+
+Engines: tested on DuckDB. The expressions use only portable Ibis operations, but Spark is
+not tested here: its Java regexes take `$1` where DuckDB's RE2 takes `\\1` in the in-word
+dash replacement, and Java's `\\b` around non-ASCII characters would need the same proof.
+The verdicts are computed once per call (`to_pyarrow`); distinct texts are few beside calls.
 """
 
 from __future__ import annotations
