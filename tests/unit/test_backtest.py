@@ -133,6 +133,33 @@ def test_bad_options_are_one_line_and_exit_2(args: tuple[str, ...], message: str
     assert err.count("\n") == 1
 
 
+def test_invalid_rows_are_skipped_and_reported(tmp_path: Path) -> None:
+    events = tmp_path / "events.jsonl"
+    events.write_text(
+        EVENTS.read_text(encoding="utf-8") + '{"event_id": "x", "customer_id": "anna"}\n',
+        encoding="utf-8",
+    )
+    result = runner.invoke(
+        app,
+        [
+            "backtest",
+            "--program",
+            str(NEW),
+            "--baseline",
+            str(OLD),
+            "--events",
+            str(events),
+            "--as-of",
+            "2026-06-30",
+            "--format",
+            "json",
+        ],
+    )
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["rows_skipped"] == 1
+    assert result.stderr.count("skipped: ") == 1
+
+
 def test_a_missing_program_file_is_one_line_and_exit_2(tmp_path: Path) -> None:
     result = runner.invoke(
         app,

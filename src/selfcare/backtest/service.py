@@ -44,6 +44,7 @@ class Backtest:
     engine: str
     money: Money
     comparison: Comparison
+    problems: tuple[str, ...] = ()  # invalid rows of the history, skipped by both runs
 
     def to_json(self) -> dict[str, Any]:
         c = self.comparison
@@ -65,6 +66,7 @@ class Backtest:
             "rewards": [self._row(self.total(reward=r), reward=r) for r in c.rewards()],
             "total": self._row(self.total()),
             "budget": self.budget(),
+            "rows_skipped": len(self.problems),
         }
 
     def total(self, *, reward: str | None = None, month: str | None = None) -> Cell:
@@ -129,11 +131,14 @@ def run_backtest(
     new_rules, settings = load_with_settings(program)
     old_rules, _ = load_with_settings(baseline)
     money = money_for(settings, from_file=_has_pilot_table(program), cost_per_gb=cost_per_gb)
+    problems: list[str] = []
     comparison = compare(
-        evaluate_file(old_rules, events, as_of, engine=engine),
+        evaluate_file(
+            old_rules, events, as_of, engine=engine, on_problem=lambda p: problems.append(str(p))
+        ),
         evaluate_file(new_rules, events, as_of, engine=engine),
     )
-    return Backtest(new_rules, old_rules, as_of, engine, money, comparison)
+    return Backtest(new_rules, old_rules, as_of, engine, money, comparison, tuple(problems))
 
 
 def _has_pilot_table(path: Path) -> bool:

@@ -70,6 +70,8 @@ def backtest_command(
         fail(str(exc))
     except OSError as exc:
         fail(f"{exc.filename or output}: {exc.strerror or exc}")
+    for problem in result.problems:
+        sys.stderr.write(f"skipped: {problem}\n")
     if output_format is BacktestFormat.JSON:
         emit_json(result.to_json())
         return
