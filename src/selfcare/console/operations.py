@@ -78,7 +78,6 @@ def replay_row(ingestor: Ingestor, *, row_id: int, corrected: str | None, actor:
             target=f"quarantine row {row_id}",
             before=before,
             after={"raw": text, "outcome": _outcome(report), "new_row": new_row},
-            now=ingestor.clock(),
         )
         work.commit()
     return Replayed(report, new_row)

@@ -78,7 +78,7 @@ def _programs_page(
         section="programs",
         status=422 if error else 200,
         program=program,
-        rules=explain_text(program, lang).splitlines()[1:],
+        rules=rule_blocks(explain_text(program, lang).splitlines()[1:]),
         versions=[_row(v, running) for v in reversed(versions)],
         running=running,
         digest=digest[:12],
@@ -88,6 +88,19 @@ def _programs_page(
         text=text,
         max_chars=MAX_PROGRAM_CHARS,
     )
+
+
+def rule_blocks(lines: list[str]) -> list[tuple[str, list[str]]]:
+    """`program explain`'s lines as paragraphs and lists ("- " lines), for the page."""
+    blocks: list[tuple[str, list[str]]] = []
+    for line in lines:
+        if line.startswith("- "):
+            if not blocks or blocks[-1][0] != "ul":
+                blocks.append(("ul", []))
+            blocks[-1][1].append(line[2:])
+        elif line.strip():
+            blocks.append(("p", [line]))
+    return blocks
 
 
 def _row(version: ProgramVersionRecord, running: int | None) -> dict[str, object]:
@@ -151,7 +164,7 @@ def version_page(
         operator=operator,
         section="programs",
         version=_row(found, None),
-        rules=explain_text(program, lang).splitlines(),
+        rules=rule_blocks(explain_text(program, lang).splitlines()),
         source=found.source_text,
     )
 

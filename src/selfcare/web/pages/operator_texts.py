@@ -59,6 +59,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "running_unpublished": "Der Dienst läuft mit einer Programmdatei, die nicht "
         "veröffentlicht ist (Regeln-Prüfsumme {digest}).",
         "rules": "Die Regeln in einfachen Worten",
+        "running_mark": "läuft",
         "versions": "Versionen",
         "no_versions": "Noch keine Version veröffentlicht.",
         "version": "Version",
@@ -207,6 +208,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "running_unpublished": "The service runs a programme file that is not published "
         "(rules digest {digest}).",
         "rules": "The rules in plain words",
+        "running_mark": "running",
         "versions": "Versions",
         "no_versions": "No version published yet.",
         "version": "Version",
