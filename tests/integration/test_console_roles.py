@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from selfcare.domain.operators import Role
-from tests.integration.console_data import PROGRAM_ID, Seeded, served_console
+from tests.integration.console_data import BUNDLED, CHANGED, PROGRAM_ID, Seeded, served_console
 from tests.integration.console_fixtures import form_csrf
 
 pytestmark = pytest.mark.integration
@@ -113,3 +113,36 @@ def test_a_form_refuses_a_missing_or_foreign_csrf_token(
     with before(read_only=True) as work:
         assert work.console.audit_count() == audit_before
         assert work.quarantine.count() == quarantined_before
+
+
+def test_a_program_manager_publishes_an_uploaded_file_and_sees_the_diff(seeded: Seeded) -> None:
+    http = seeded.clients[Role.PROGRAM_MANAGER]
+    page = http.get("/operator/programs?lang=en")
+    assert "Audit" not in page.text.split("<main")[0]  # the nav offers only what the role may
+    changed = CHANGED.replace("amount_mb = 1800", "amount_mb = 2000", 1)
+    answer = http.post(
+        "/operator/programs/publish?lang=en",
+        data={"csrf": form_csrf(page), "note": "streak 2000"},
+        files={"program_file": ("program.toml", changed.encode(), "application/toml")},
+    )
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "/operator/programs?lang=en&published=3"
+    listed = http.get(answer.headers["location"]).text
+    assert "Published version 3 of online-statt-hotline." in listed
+    assert "streak 2000" in listed
+    diff = http.get(f"/operator/programs/{PROGRAM_ID}/diff?from=2&to=3&lang=en").text
+    assert "<del>" in diff
+    assert "2,000 MB" in diff or "2.000 MB" in diff
+
+
+def test_an_invalid_programme_is_shown_back_with_its_problems(seeded: Seeded) -> None:
+    http = seeded.clients[Role.ADMIN]
+    page = http.get("/operator/programs?lang=en")
+    broken = BUNDLED.replace('timezone = "Europe/Berlin"', 'timezone = "Mars/Olympus"')
+    answer = http.post(
+        "/operator/programs/publish?lang=en",
+        data={"csrf": form_csrf(page), "program_text": broken},
+    )
+    assert answer.status_code == 422
+    assert "unknown time zone" in answer.text
+    assert "Mars/Olympus" in answer.text  # the text stays in the form to be fixed

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -265,7 +266,7 @@ def customers(
     customer_id: Annotated[str, Query(max_length=MAX_ID_LENGTH)] = "",
 ) -> Response:
     if customer_id.strip():
-        target = f"{PREFIX}/customers/{customer_id.strip()}?lang={lang}"
+        target = f"{PREFIX}/customers/{quote(customer_id.strip(), safe='')}?lang={lang}"
         return RedirectResponse(target, status_code=303, headers=PRIVATE)
     return render(
         request, "operator_customer.html", lang=lang, operator=operator, section="customers"
