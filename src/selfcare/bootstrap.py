@@ -113,7 +113,7 @@ def build(
     if run_migrations:
         _checked(engine, migrate)
     if program is None:
-        program = _program(settings, engine)
+        program = _program(settings, engine, published=run_migrations)
     closers: list[Callable[[], None]] = []
     if charging is None:
         from selfcare.grants.http_charging import HttpChargingClient
@@ -147,13 +147,14 @@ def build(
     return wired
 
 
-def _program(settings: Settings, engine: Engine) -> Program:
+def _program(settings: Settings, engine: Engine, *, published: bool) -> Program:
     """The program file when one is configured; else the newest published version (the
-    console's or `selfcare program publish`), else the bundled example."""
+    console's or `selfcare program publish`; only on a schema this build migrated), else
+    the bundled example."""
     if settings.program_path:
         return load_program(settings.program_path)
-    published = newest_published(uow=SqlUnitOfWorkFactory(engine))
-    return published if published is not None else bundled_example()
+    newest = newest_published(uow=SqlUnitOfWorkFactory(engine)) if published else None
+    return newest if newest is not None else bundled_example()
 
 
 def _speedcheck(

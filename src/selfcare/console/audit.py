@@ -1,5 +1,7 @@
 """The audit log of operator actions: who, what, on which object, when, before and after.
 
+"When" is wall-clock time (UTC), the moment the operator acted, not the program's clock.
+
 Services call `audited(...)` inside the unit of work that makes the change, so an action
 and its entry commit together; an action that fails leaves no entry claiming it happened.
 """

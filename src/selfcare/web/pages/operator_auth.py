@@ -158,7 +158,11 @@ def render(
         role_name=t[f"role_{operator.role.value}"] if operator else "",
         csrf=csrf_of(request),
         section=section,
-        nav=[(key, f"{href}?lang={lang}", t[label]) for key, href, label in NAV],
+        nav=[
+            (key, f"{href}?lang={lang}", t[label])
+            for key, href, label in NAV
+            if key != "audit" or (operator is not None and operator.allows(Role.ADMIN))
+        ],
         other_language_url=f"{request.url.path}?{urlencode([*query, ('lang', other)])}",
         **context,
     )

@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse
 
 from selfcare.console.audit import audit_page
 from selfcare.web.deps import Ctx
-from selfcare.web.pages import operator_pilot
+from selfcare.web.pages import operator_operations, operator_pilot, operator_programs
 from selfcare.web.pages.operator_auth import (
     PREFIX,
     Admin,
@@ -31,7 +31,14 @@ router = APIRouter()
 
 def mount_console(api: FastAPI) -> None:
     """Serve the console under `/operator` (kept out of the OpenAPI document)."""
-    for module_router in (auth_router(), router, operator_pilot.router):
+    routers = (
+        auth_router(),
+        router,
+        operator_programs.router,
+        operator_pilot.router,
+        operator_operations.router,
+    )
+    for module_router in routers:
         api.include_router(module_router, prefix=PREFIX, include_in_schema=False)
     install_console_errors(api)
 
