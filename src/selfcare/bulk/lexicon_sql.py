@@ -58,6 +58,9 @@ _READING: Any = importlib.import_module("selfcare.domain.lexicon.reading")
 # Words after a match that negate it in `reading` ("Mahnung nicht bekommen", "kündigen will
 # ich nicht"); found without a leading \b, since a match may end inside a word.
 _NEGATED_AFTER = r"(?:nicht|nie|niemals|keine?|not|never)\W|\s(?:nicht|keine?s?falls|nie|niemals)\b"
+# Where `reading._COORDINATED` could carry a negation to the next mention (a superset:
+# the word may end another word, as "or" ends "for").
+_COORDINATION = r"(?:or|oder|noch|nor)\s"
 RESULT_SCHEMA = ibis.schema(
     {
         "text": "string",
@@ -211,6 +214,7 @@ def _lexicon_facts(table: ir.Table, categories: tuple[_Category, ...]) -> ir.Tab
         columns[f"blocked_{index}"] = ibis.or_(*blocked) if blocked else ibis.literal(False)
     negators = to_re2(_READING._NEGATORS.pattern)
     columns["negation"] = table.folded.re_search(negators) | table.folded.re_search(_NEGATED_AFTER)
+    columns["coordination"] = table.folded.re_search(_COORDINATION)
     return table.mutate(**columns)
 
 
@@ -228,6 +232,11 @@ def _decide(
     blocked = ibis.or_(ibis.literal(False), *(hits[i] & facts[f"blocked_{i}"] for i in hits))
     order = sorted(hits, key=lambda i: rank[categories[i].name])
     lexicon = ibis.cases(*((hits[i], categories[i].name) for i in order), else_=None)
+    # A lack pattern ("kein Netz") of the best-ranked matching category is never negated
+    # unless a negation carries over "oder"/"noch"/"or"/"nor" to it: without such a word the
+    # category is present, and negation elsewhere cannot change the verdict.
+    top_is_lack = ibis.cases(*((hits[i], facts[f"lack_{i}"]) for i in order), else_=False)
+    settled = top_is_lack & ~facts.coordination
     counts_of = {c.name: c.counts for c in categories}
     need_model = facts.code_category.isnull() & facts.safe & ~any_hit & ~facts.blank
     facts = _with_model(facts, facts.filter(need_model), candidates)
@@ -241,7 +250,7 @@ def _decide(
         (ibis.literal(untranslatable), "untranslatable_pattern"),
         (~facts.safe, "characters_outside_safe_set"),
         (blocked, "blocker_beside_match"),
-        (any_plain & facts.negation, "negation_beside_match"),
+        (any_plain & facts.negation & ~settled, "negation_beside_match"),
         (any_hit, ibis.null("string")),
         (facts.blank | ibis.literal(not candidates), ibis.null("string")),
         (~facts.model_exact, "model_rounding"),
