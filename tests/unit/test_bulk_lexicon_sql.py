@@ -146,6 +146,7 @@ def _corpus_texts() -> list[str]:
     return texts
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("rules", [BUNDLED, CUSTOM, CallRules()], ids=["bundled", "custom", "none"])
 def test_every_corpus_text_gets_the_python_category(
     rules: CallRules, capsys: pytest.CaptureFixture[str]
@@ -161,6 +162,7 @@ def test_every_corpus_text_gets_the_python_category(
     assert result.fallbacks < result.texts * 0.2  # most of the corpus is decided in SQL
 
 
+@pytest.mark.slow
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(batch=st.lists(st.tuples(TEXTS, CODES), min_size=1, max_size=25))
 def test_generated_texts_and_codes_get_the_python_verdict(
