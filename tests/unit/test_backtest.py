@@ -7,6 +7,8 @@ import json
 from datetime import date
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from hypothesis import given, settings
 from typer.testing import CliRunner
@@ -131,6 +133,39 @@ def test_bad_options_are_one_line_and_exit_2(args: tuple[str, ...], message: str
     assert code == 2
     assert message in err
     assert err.count("\n") == 1
+
+
+def test_a_data_lake_folder_gives_what_the_single_file_gives(tmp_path: Path) -> None:
+    lines = EVENTS.read_text(encoding="utf-8").splitlines(keepends=True)
+    lake = tmp_path / "lake"
+    (lake / "part=1").mkdir(parents=True)
+    (lake / "part=1" / "events.jsonl").write_text("".join(lines[:7]), encoding="utf-8")
+    rows = [json.loads(line) for line in lines[7:]]
+    columns = sorted({key for row in rows for key in row})
+    table = pa.table(
+        {c: [None if row.get(c) is None else str(row[c]) for row in rows] for c in columns}
+    )
+    (lake / "part=2").mkdir()
+    pq.write_table(table, lake / "part=2" / "events.parquet")
+    _, whole, _ = backtest("--format", "json")
+    result = runner.invoke(
+        app,
+        [
+            "backtest",
+            "--program",
+            str(NEW),
+            "--baseline",
+            str(OLD),
+            "--events",
+            str(lake),
+            "--as-of",
+            "2026-06-30",
+            "--format",
+            "json",
+        ],
+    )
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout) == json.loads(whole)
 
 
 def test_invalid_rows_are_skipped_and_reported(tmp_path: Path) -> None:

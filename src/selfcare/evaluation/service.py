@@ -15,7 +15,7 @@ from selfcare.domain.progress import CustomerProgress
 from selfcare.errors import InvalidInput
 from selfcare.evaluation.grouping import RUN_EVENTS, by_customer
 from selfcare.ingest.event_files import event_from_row
-from selfcare.ingest.rows import RowProblem, rows_from_file
+from selfcare.ingest.rows import SUFFIXES, RowProblem, rows_from_file
 
 Engine = Callable[[Program, Path, date], Iterable[CustomerProgress]]
 """An evaluation engine: every customer's progress from an event file (or data lake folder),
@@ -41,19 +41,35 @@ class Tally:
 def valid_events(
     path: Path, *, tally: Tally, on_problem: Callable[[RowProblem], None]
 ) -> Iterator[Event]:
-    """The file's valid events as a stream; every bad row is handed to `on_problem`."""
-    source = str(path)
-    for number, row in rows_from_file(path):
-        tally.rows += 1
-        outcome = (
-            row if isinstance(row, RowProblem) else event_from_row(row, source=source, line=number)
-        )
-        if isinstance(outcome, RowProblem):
-            tally.problems += 1
-            on_problem(outcome)
-            continue
-        tally.events += 1
-        yield outcome
+    """The file's valid events as a stream; every bad row is handed to `on_problem`.
+
+    A folder (a data lake export) is read file by file: every .jsonl, .csv and .parquet file
+    under it, in path order (values only in a partition's folder name are not read)."""
+    for file in event_files(path):
+        source = str(file)
+        for number, row in rows_from_file(file):
+            tally.rows += 1
+            outcome = (
+                row
+                if isinstance(row, RowProblem)
+                else event_from_row(row, source=source, line=number)
+            )
+            if isinstance(outcome, RowProblem):
+                tally.problems += 1
+                on_problem(outcome)
+                continue
+            tally.events += 1
+            yield outcome
+
+
+def event_files(path: Path) -> list[Path]:
+    """The event file itself, or every event file under a folder, in path order."""
+    if not path.is_dir():
+        return [path]
+    files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+    if not files:
+        raise InvalidInput(f"{path}: no event files (.jsonl, .csv, .parquet) in this folder")
+    return files
 
 
 def evaluate_stream(
