@@ -83,7 +83,7 @@ def reconcile_files(
     """Compare the exports (and the expected grants, when given); write every difference."""
     con = duckdb.connect()
     try:
-        ledger_rows = load(con, "ledger", ledger, LEDGER)
+        load(con, "ledger", ledger, LEDGER)
         applied = load(con, "charging", charging, CHARGING)
         expected_rows = load(con, "expected", expected, EXPECTED) if expected else None
         con.execute(_LATEST_GRANTS)
@@ -95,7 +95,6 @@ def reconcile_files(
                 counts.update(r["kind"] for r in rows)
                 write(rows)
         summary.counts = dict(counts)
-        del ledger_rows
         return summary
     finally:
         con.close()
