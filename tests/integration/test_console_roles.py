@@ -128,7 +128,7 @@ def test_a_program_manager_publishes_an_uploaded_file_and_sees_the_diff(seeded: 
     assert answer.status_code == 303
     assert answer.headers["location"] == "/operator/programs?lang=en&published=3"
     listed = http.get(answer.headers["location"]).text
-    assert "Published version 3 of online-statt-hotline." in listed
+    assert "Published version 3 of online-statt-hotline; the service takes it up" in listed
     assert "streak 2000" in listed
     diff = http.get(f"/operator/programs/{PROGRAM_ID}/diff?from=2&to=3&lang=en").text
     assert "<del>" in diff
@@ -170,3 +170,11 @@ def test_the_customer_lookup_shows_the_timeline_with_verdicts_and_versions(
     missing = http.get("/operator/customers/nobody?lang=en")
     assert missing.status_code == 404
     assert "Nothing is stored for customer nobody." in missing.text
+
+
+def test_the_overview_counts_what_waits_for_someone(seeded: Seeded) -> None:
+    glance = seeded.clients[Role.VIEWER].get("/operator?lang=en").text
+    assert "Open top-ups: 1" in glance
+    assert "Rejected top-ups: 0" in glance
+    assert f"Published versions of {PROGRAM_ID}:" in glance
+    assert "Rows in quarantine:" in glance

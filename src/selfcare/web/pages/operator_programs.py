@@ -82,6 +82,7 @@ def _programs_page(
         versions=[_row(v, running) for v in reversed(versions)],
         running=running,
         digest=digest[:12],
+        from_file=ctx.app.settings.program_path,
         may_publish=operator.allows(Role.PROGRAM_MANAGER),
         notice=notice,
         error=error,
