@@ -146,6 +146,7 @@ def test_an_invalid_programme_is_shown_back_with_its_problems(seeded: Seeded) ->
     assert answer.status_code == 422
     assert "unknown time zone" in answer.text
     assert "Mars/Olympus" in answer.text  # the text stays in the form to be fixed
+    assert 'href="/operator/programs?lang=de"' in answer.text  # the switch leads to a page
 
 
 def test_the_pilot_page_says_it_is_not_set_up_and_reconciliation_counts(seeded: Seeded) -> None:

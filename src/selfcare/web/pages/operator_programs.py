@@ -77,6 +77,7 @@ def _programs_page(
         operator=operator,
         section="programs",
         status=422 if error else 200,
+        page_path=f"{PREFIX}/programs",
         program=program,
         rules=rule_blocks(explain_text(program, lang).splitlines()[1:]),
         versions=[_row(v, running) for v in reversed(versions)],
