@@ -18,7 +18,7 @@ from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, needs_chromium
 from tests.integration.console_data import PROGRAM_ID, Seeded, served_console
 from tests.integration.console_fixtures import PASSWORD
 
-pytestmark = [pytest.mark.e2e, needs_chromium]
+pytestmark = [pytest.mark.e2e, pytest.mark.slow, needs_chromium]
 sync_api = pytest.importorskip("playwright.sync_api")
 axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
 SHOTS = screenshot_dir("operator")

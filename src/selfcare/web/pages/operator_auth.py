@@ -143,12 +143,16 @@ def render(
     operator: Operator | None,
     section: str = "",
     status: int = 200,
+    page_path: str | None = None,
     **context: Any,
 ) -> HTMLResponse:
-    """A console page in `lang`: the layout's navigation, CSRF token and language switch."""
+    """A console page in `lang`: the layout's navigation, CSRF token and language switch
+    (to `page_path`, for a page shown in answer to a form's POST)."""
     t = TEXTS[lang]
     other = "en" if lang == "de" else "de"
     query = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    if page_path is not None:
+        query = []
     html = ENV.get_template(template).render(
         lang=lang,
         t=t,
@@ -163,7 +167,8 @@ def render(
             for key, href, label in NAV
             if key != "audit" or (operator is not None and operator.allows(Role.ADMIN))
         ],
-        other_language_url=f"{request.url.path}?{urlencode([*query, ('lang', other)])}",
+        other_language_url=f"{page_path or request.url.path}?"
+        + urlencode([*query, ("lang", other)]),
         **context,
     )
     return HTMLResponse(html, status_code=status, headers=PRIVATE)

@@ -13,6 +13,10 @@ from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse
 
 from selfcare.console.audit import audit_page
+from selfcare.console.operations import charging_status
+from selfcare.console.programs import versions_of
+from selfcare.customers.queries import quarantine_page
+from selfcare.domain.ledger import GrantStatus
 from selfcare.web.deps import Ctx
 from selfcare.web.pages import operator_operations, operator_pilot, operator_programs
 from selfcare.web.pages.operator_auth import (
@@ -24,6 +28,7 @@ from selfcare.web.pages.operator_auth import (
     install_console_errors,
     render,
 )
+from selfcare.web.pages.operator_texts import TEXTS
 
 AUDIT_PAGE = 100
 router = APIRouter()
@@ -44,8 +49,19 @@ def mount_console(api: FastAPI) -> None:
 
 
 @router.get("", response_class=HTMLResponse, name="operator_home")
-def overview(request: Request, operator: Viewer, lang: PageLang) -> HTMLResponse:
-    return render(request, "operator_home.html", lang=lang, operator=operator)
+def overview(request: Request, ctx: Ctx, operator: Viewer, lang: PageLang) -> HTMLResponse:
+    """The console's start: where to go, and the figures that call for someone to act."""
+    app = ctx.app
+    t = TEXTS[lang]
+    status = charging_status(app.uow, app.program.id)
+    versions = versions_of(uow=app.uow, program_id=app.program.id)
+    glance = [
+        t["glance_quarantine"].format(n=quarantine_page(uow=app.uow, limit=1, offset=0).total),
+        t["glance_outbox"].format(n=status.backlog.open),
+        t["glance_rejected"].format(n=status.totals.get(GrantStatus.REJECTED, (0, 0))[0]),
+        t["glance_versions"].format(id=app.program.id, n=len(versions)),
+    ]
+    return render(request, "operator_home.html", lang=lang, operator=operator, glance=glance)
 
 
 @router.get("/audit", response_class=HTMLResponse, name="operator_audit")

@@ -162,6 +162,7 @@ def _row_page(
         operator=operator,
         section="operations",
         status=422 if error else 200,
+        page_path=f"{PREFIX}/operations/quarantine/{row_id}",
         row_id=row_id,
         row=None if row is None else _row(row),
         raw=None if row is None else row.raw,

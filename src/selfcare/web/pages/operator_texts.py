@@ -59,6 +59,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "running_unpublished": "Der Dienst läuft mit einer Programmdatei, die nicht "
         "veröffentlicht ist (Regeln-Prüfsumme {digest}).",
         "rules": "Die Regeln in einfachen Worten",
+        "row_source": "Quelle",
+        "topic_name": "Name",
+        "topic_timezone": "Zeitzone",
+        "topic_starts_on": "Beginn",
+        "topic_caps": "Obergrenzen",
+        "topic_budget": "Budget",
+        "topic_calls": "Welche Anrufe zählen",
         "running_mark": "läuft",
         "versions": "Versionen",
         "no_versions": "Noch keine Version veröffentlicht.",
@@ -77,7 +84,16 @@ TEXTS: dict[str, dict[str, str]] = {
         "program_file": "oder Datei hochladen",
         "note": "Anmerkung (warum geändert)",
         "publish": "Veröffentlichen",
-        "published": "Version {version} von {id} veröffentlicht.",
+        "published": "Version {version} von {id} veröffentlicht; der Dienst übernimmt sie "
+        "beim nächsten Start.",
+        "from_file": "Der Dienst liest sein Programm aus der Datei {file} "
+        "(SELFCARE_PROGRAM_PATH oder --program); veröffentlichte Versionen übernimmt er erst, "
+        "wenn er ohne diese Einstellung startet.",
+        "glance": "Auf einen Blick",
+        "glance_quarantine": "Zeilen in Quarantäne: {n}",
+        "glance_outbox": "Offene Aufladungen: {n}",
+        "glance_rejected": "Abgelehnte Aufladungen: {n}",
+        "glance_versions": "Veröffentlichte Versionen von {id}: {n}",
         "unchanged": "Keine neue Version: die Regeln gleichen Version {version}.",
         "publish_empty": "Bitte eine Programmdatei einfügen oder hochladen.",
         "publish_needs": "Veröffentlichen dürfen Programmverwaltung und Administration.",
@@ -208,6 +224,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "running_unpublished": "The service runs a programme file that is not published "
         "(rules digest {digest}).",
         "rules": "The rules in plain words",
+        "row_source": "Source",
+        "topic_name": "Name",
+        "topic_timezone": "Time zone",
+        "topic_starts_on": "Start",
+        "topic_caps": "Caps",
+        "topic_budget": "Budget",
+        "topic_calls": "Which calls count",
         "running_mark": "running",
         "versions": "Versions",
         "no_versions": "No version published yet.",
@@ -226,7 +249,16 @@ TEXTS: dict[str, dict[str, str]] = {
         "program_file": "or upload a file",
         "note": "Note (why it changed)",
         "publish": "Publish",
-        "published": "Published version {version} of {id}.",
+        "published": "Published version {version} of {id}; the service takes it up at its "
+        "next start.",
+        "from_file": "The service reads its programme from the file {file} "
+        "(SELFCARE_PROGRAM_PATH or --program); it takes up published versions only when "
+        "started without that setting.",
+        "glance": "At a glance",
+        "glance_quarantine": "Rows in quarantine: {n}",
+        "glance_outbox": "Open top-ups: {n}",
+        "glance_rejected": "Rejected top-ups: {n}",
+        "glance_versions": "Published versions of {id}: {n}",
         "unchanged": "No new version: the rules equal version {version}.",
         "publish_empty": "Please paste or upload a programme file.",
         "publish_needs": "Program managers and admins may publish.",
