@@ -43,8 +43,10 @@ def visible_texts(html: str) -> list[str]:
 
 
 def wordy(text: str) -> bool:
-    """Text with a word in it (not a number, a date, a unit or a short id)."""
-    return text not in SAME_IN_BOTH and _WORD.search(text) is not None
+    """Text with a word in it that is not the same in both languages (not a number, a
+    date, a unit or a short id)."""
+    words = re.findall(r"[A-Za-z][A-Za-z/]*", text)
+    return text not in SAME_IN_BOTH and any(len(w) >= 3 and w not in SAME_IN_BOTH for w in words)
 
 
 def repeated_english(

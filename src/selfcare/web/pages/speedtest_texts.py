@@ -78,7 +78,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "no_result": "No result yet: it is calculated as soon as your series holds a "
         "measurement by LAN cable.",
         "no_result_without_contract": "No result yet: we do not have your contract figures "
-        "(see 'Your contract').",
+        "(see “Your contract”).",
         "verdict": "Result",
         "protocol_ok": "The measurement protocol is followed.",
         "protocol_problems": "What is still missing or wrong in the measurement protocol",
