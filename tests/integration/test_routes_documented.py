@@ -1,0 +1,82 @@
+"""Every route the service answers is documented: docs/api.md lists each (API and
+speed-check pages), and the README's API table lists each route of the OpenAPI document
+and `/metrics`. A route added without its line fails here."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+
+from selfcare.bootstrap import build
+from selfcare.config import Settings
+from selfcare.web.app import create_app
+
+pytestmark = pytest.mark.integration
+ROOT = Path(__file__).parents[2]
+
+
+def routes_of(api: FastAPI) -> set[tuple[str, str, bool]]:
+    """(method, path, in the OpenAPI document) of every endpoint. FastAPI 0.165 (pinned)
+    keeps included routers as wrappers whose `effective_route_contexts()` name them."""
+    found = set()
+
+    def add(route: Any) -> None:
+        for method in getattr(route, "methods", None) or ():
+            if method != "HEAD":
+                found.add((method, route.path, bool(route.include_in_schema)))
+
+    for route in api.routes:
+        contexts = getattr(route, "effective_route_contexts", None)
+        for each in contexts() if contexts else [route]:
+            add(each)
+    return found
+
+
+@pytest.fixture(scope="module")
+def routes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[set[tuple[str, str, bool]]]:
+    folder = tmp_path_factory.mktemp("routes")
+    wired = build(Settings(database_url=f"sqlite:///{folder / 'selfcare.db'}"))
+    try:
+        yield routes_of(create_app(wired))
+    finally:
+        wired.close()
+
+
+def documented(markdown: str) -> set[tuple[str, str]]:
+    """`METHOD /path` mentions, path parameters written any way (`{id}`, `{customer_id}`);
+    `GET /a`, `/b` in one cell names both."""
+    found = set()
+    for line in markdown.splitlines():
+        for method, path, more in re.findall(
+            r"`(GET|POST|PUT|DELETE|PATCH) (/[^`]*)`((?:, `/[^`]*`)*)", line
+        ):
+            found.add((method, _shape(path)))
+            found.update((method, _shape(other)) for other in re.findall(r"`(/[^`]*)`", more))
+    return found
+
+
+def _shape(path: str) -> str:
+    return re.sub(r"\{[^}]*\}", "{}", path.split("?", maxsplit=1)[0])
+
+
+def test_routes_are_found(routes: set[tuple[str, str, bool]]) -> None:
+    paths = {path for _, path, _ in routes}
+    assert {"/health", "/api/v1/events", "/speedtest/evidence", "/metrics"} <= paths
+
+
+def test_docs_api_lists_every_route(routes: set[tuple[str, str, bool]]) -> None:
+    listed = documented((ROOT / "docs" / "api.md").read_text(encoding="utf-8"))
+    missing = sorted((m, p) for m, p, _ in routes if (m, _shape(p)) not in listed)
+    assert missing == []
+
+
+def test_the_readme_lists_every_api_route(routes: set[tuple[str, str, bool]]) -> None:
+    listed = documented((ROOT / "README.md").read_text(encoding="utf-8"))
+    api = [(m, p) for m, p, in_schema in routes if in_schema or p == "/metrics"]
+    missing = sorted((m, p) for m, p in api if (m, _shape(p)) not in listed)
+    assert missing == []
