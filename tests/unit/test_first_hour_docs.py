@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
+import shlex
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -133,3 +134,33 @@ def test_validate_names_the_budget_the_file_sets(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["program", "validate", str(file)])
     assert result.exit_code == 0, result.output
     assert "budget 500,000 MB in total and 50,000 MB a month" in result.stdout
+
+
+SAMPLE = re.compile(r"^```\n\$ (selfcare [^\n]*)\n(.*?)^```", re.M | re.S)
+
+
+def readme_samples() -> list[tuple[str, str]]:
+    """The README's sample sessions (`$ selfcare …` and what it prints) in plain blocks."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    return [(found[1], found[2]) for found in SAMPLE.finditer(text)]
+
+
+def test_the_readme_shows_samples() -> None:
+    assert len(readme_samples()) >= 3
+
+
+@pytest.mark.parametrize(("command", "shown"), readme_samples(), ids=lambda v: v[:50])
+def test_every_sample_output_in_the_readme_is_what_the_command_prints(
+    command: str, shown: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every line the README shows is printed, in that order (a sample may leave lines
+    out, and says so; a long line may be wrapped)."""
+    monkeypatch.chdir(ROOT)
+    args = shlex.split(command)[1:]
+    result = CliRunner().invoke(app, args, env={"COLUMNS": "400"})
+    assert result.exit_code in (0, 1), result.output
+    printed, position = " ".join(result.stdout.split()), 0
+    for line in shown.splitlines():
+        found = printed.find(" ".join(line.split()), position)
+        assert found >= 0, f"not printed (or not in this order): {line}"
+        position = found + len(line.strip())
