@@ -102,16 +102,21 @@ def warm_selfcare(folder: Path, env: dict[str, str]) -> Iterator[dict[str, str]]
     """The warm parent, running until the block ends; the variables its shell function
     needs."""
     socket_path = folder / "warm.sock"
-    with subprocess.Popen(
-        [sys.executable, str(WARM), "serve", str(socket_path)],
-        cwd=folder,
-        env=env,
-        stdout=subprocess.PIPE,
-        text=True,
-    ) as parent:
+    errors = folder / "warm.log"
+    with (
+        errors.open("w") as log,
+        subprocess.Popen(
+            [sys.executable, str(WARM), "serve", str(socket_path)],
+            cwd=folder,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=log,
+            text=True,
+        ) as parent,
+    ):
         try:
             assert parent.stdout is not None
-            assert parent.stdout.readline() == "ready\n"
+            assert parent.stdout.readline() == "ready\n", errors.read_text()
             yield {
                 "WARM_PYTHON": sys.executable,
                 "WARM_SCRIPT": str(WARM),
