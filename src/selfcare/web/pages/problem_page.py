@@ -7,18 +7,12 @@ logs and metrics read the same answer either way.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from fastapi import Request
-from fastapi.responses import HTMLResponse, Response
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from fastapi.responses import Response
 
 from selfcare.web.errors import problem_response
-
-_ENV = Environment(
-    loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=select_autoescape()
-)
-NO_STORE = {"Cache-Control": "no-store"}
+from selfcare.web.pages.language import Lang
+from selfcare.web.pages.layout import current_customer, render_customer_page
 
 # Title and message per problem, German and English.
 TEXTS: dict[str, dict[str, tuple[str, str]]] = {
@@ -50,14 +44,24 @@ def problem_page(
     status: int,
     problem: str,
     detail: str,
-    lang: str,
+    lang: Lang,
     links: list[tuple[str, str]] | None = None,
 ) -> Response:
-    """The problem as a page in `lang` for a browser, as problem+json for anyone else."""
+    """The problem as a page in `lang` (inside the customer layout) for a browser, as
+    problem+json for anyone else."""
     if not wants_page(request):
         return problem_response(status, problem, detail, instance=request.url.path)
-    title, message = TEXTS["de" if lang == "de" else "en"][problem]
-    html = _ENV.get_template("speedtest_problem.html").render(
-        lang=lang, title=title, message=message, status=status, code=problem, links=links or []
+    title, message = TEXTS[lang][problem]
+    return render_customer_page(
+        request,
+        "speedtest_problem.html",
+        lang=lang,
+        title=title,
+        active="speed",
+        customer_id=current_customer(request),
+        status_code=status,
+        status=status,
+        code=problem,
+        message=message,
+        links=links or [],
     )
-    return HTMLResponse(html, status_code=status, headers=NO_STORE)
