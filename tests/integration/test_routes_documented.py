@@ -9,34 +9,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-from fastapi import FastAPI
 
 from selfcare.bootstrap import build
 from selfcare.config import Settings
 from selfcare.web.app import create_app
+from tests.routes import routes_of
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).parents[2]
-
-
-def routes_of(api: FastAPI) -> set[tuple[str, str, bool]]:
-    """(method, path, in the OpenAPI document) of every endpoint. FastAPI 0.165 (pinned)
-    keeps included routers as wrappers whose `effective_route_contexts()` name them."""
-    found = set()
-
-    def add(route: Any) -> None:
-        for method in getattr(route, "methods", None) or ():
-            if method != "HEAD":
-                found.add((method, route.path, bool(route.include_in_schema)))
-
-    for route in api.routes:
-        contexts = getattr(route, "effective_route_contexts", None)
-        for each in contexts() if contexts else [route]:
-            add(each)
-    return found
 
 
 @pytest.fixture(scope="module")

@@ -19,9 +19,11 @@ import httpx
 import pytest
 
 from selfcare.auth.scopes import Scope
+from selfcare.web.app import create_app
 from tests.german_texts import repeated_english, visible_texts
 from tests.integration.api_fixtures import Api, api, browser_login
 from tests.integration.conftest import Clock
+from tests.routes import routes_of
 from tests.speedtest_traffic import measured
 
 pytestmark = pytest.mark.integration
@@ -106,12 +108,29 @@ def test_evidence_without_a_series_is_a_readable_page_for_a_browser_and_problem_
         assert answer.json()["detail"] == "no series or no contract to judge"
 
 
-def both(http: httpx.Client, path: str, **headers: str) -> tuple[str, str]:
-    answers = [
-        http.get(path, params={"lang": lang}, headers={**HTML, **headers}) for lang in ("de", "en")
-    ]
-    assert all(a.status_code in (200, 401, 404) for a in answers), answers
-    return answers[0].text, answers[1].text
+def both(http: httpx.Client, path: str) -> tuple[str, str]:
+    """The page in German and in English ("" for an answer that is no page: a redirect,
+    JSON)."""
+    answers = [http.get(path, params={"lang": lang}, headers=HTML) for lang in ("de", "en")]
+    assert all(a.status_code < 500 for a in answers), answers
+    german, english = (
+        a.text if a.headers.get("content-type", "").startswith("text/html") else "" for a in answers
+    )
+    return german, english
+
+
+NOT_PAGES = ("/api/", "/operator", "/metrics", "/health", "/openapi", "/docs", "/redoc")
+TRANSFERS = ("garbage", "empty", "ping", "ip", "status", "tests", "results", ".js")
+
+
+def customer_pages(api: Api) -> list[str]:
+    """The GET routes without path parameters that customers open in a browser."""
+    paths = {path for method, path, _ in routes_of(create_app(api.app)) if method == "GET"}
+    return sorted(
+        p
+        for p in paths
+        if "{" not in p and not p.startswith(NOT_PAGES) and not p.endswith(TRANSFERS)
+    )
 
 
 def script_texts(page: str) -> dict[str, Any]:
@@ -135,6 +154,11 @@ def test_every_customer_page_in_german_has_no_english_template_text(api: Api, cl
         pages["overview with result"] = both(http, "/speedtest/series")
         pages["evidence"] = both(http, "/speedtest/evidence")
         pages["test page"] = both(http, "/speedtest/")
+        for path in customer_pages(api):  # every other customer page, as it is added
+            if path not in ("/speedtest/series", "/speedtest/evidence", "/speedtest/"):
+                german, english = both(http, path)
+                if german and english:
+                    pages[path] = (german, english)
     data = ["c3", "Speedtest"]
     for name, (german, english) in pages.items():
         leaks = repeated_english(visible_texts(german), visible_texts(english), data=data)
