@@ -1,6 +1,6 @@
 """The customer's speed check pages in the running service: where the contract message
-sits, evidence without a series, and every page in German without English template text
-(SQLite and PostgreSQL).
+sits, evidence without a series, and every customer page (the speed check's and any other
+the app serves) in German without English template text (SQLite and PostgreSQL).
 
 A German page is compared with the English page of the same state: an English text node
 the German page repeats is a leak. The test page's script messages (a JSON data block)

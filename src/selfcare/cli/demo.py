@@ -27,8 +27,13 @@ def demo_command(
     console = Console()
     # The demo's charging system loses answers and fails on purpose; the summary below
     # counts the attempts, so the relay's line per attempt would only bury the result.
-    logging.getLogger("selfcare.grants.outbox").setLevel(logging.ERROR)
-    result = run_demo(folder, lang=lang.value)
+    relay_log = logging.getLogger("selfcare.grants.outbox")
+    level = relay_log.level
+    relay_log.setLevel(logging.ERROR)
+    try:
+        result = run_demo(folder, lang=lang.value)
+    finally:
+        relay_log.setLevel(level)
     words = DEMO_WORDS[lang.value]
     program = bundled_example()
     console.print(f"[bold]{program.name}[/]")
