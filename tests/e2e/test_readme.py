@@ -8,7 +8,13 @@ What the test fills in, and only this:
 - the two long-running commands ("runs until Ctrl-C", terminals 1 and 2) start in the
   background and the script waits until they answer; they are stopped at the end;
 - `make install` and `make test` are skipped (the test runs inside the installed `.venv`,
-  and `make test` is this very suite); `make demo` runs what the target runs.
+  and `make test` is this very suite); `make demo` runs what the target runs;
+- a `selfcare relay` without `--drain` (it runs until stopped) runs in the background too;
+- `selfcare` is a shell function that hands each command to a warm parent process
+  (warm_selfcare.py: selfcare imported once, a forked child per command with the
+  command's argv, folder, environment and streams), since a cold start costs about a
+  second of imports per command; the long-running commands start cold from
+  `.venv/bin/selfcare`, so the console script itself runs too.
 The folder holds the repository's `examples/` and `.venv` as links, nothing else.
 """
 
@@ -19,6 +25,8 @@ import re
 import socket
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -28,9 +36,12 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 ROOT = Path(__file__).parents[2]
 BLOCK = re.compile(r"^(?P<indent>[ ]*)```sh\n(?P<body>.*?)^(?P=indent)```", re.M | re.S)
 LONG_RUNNING = re.compile(r"^selfcare (serve|fake-charging)\b")
+BACKGROUND = re.compile(r"^selfcare relay\b(?!.*--drain)")
+WARM = Path(__file__).with_name("warm_selfcare.py")
 SKIPPED = {"make install", "make test"}
 PRELUDE = """set -euo pipefail
 trap 'kill $(jobs -p) 2>/dev/null || true' EXIT
+selfcare() { "$WARM_PYTHON" -S -E "$WARM_SCRIPT" "$WARM_SOCKET" "$@"; }
 wait_http() {
   for _ in $(seq 600); do curl -sf "$1" >/dev/null && return 0; sleep 0.1; done
   echo "did not answer: $1" >&2; return 1
@@ -68,7 +79,9 @@ def _line(line: str, charging: int, api: int) -> str:
     if command in SKIPPED:
         return f": skipped by the test: {command}"
     if command == "make demo":
-        return ".venv/bin/selfcare demo"
+        return "selfcare demo"
+    if BACKGROUND.match(command):
+        return f"{command} >relay.log 2>&1 &"
     if LONG_RUNNING.match(command):
         name = command.split()[1]
         port, url = (
@@ -80,8 +93,37 @@ def _line(line: str, charging: int, api: int) -> str:
             )
         )
         extra = f" --port {port}" if "--port" not in command else ""
-        return f"{command}{extra} >{name}.log 2>&1 &\nwait_http {url}"
+        return f"command {command}{extra} >{name}.log 2>&1 &\nwait_http {url}"
     return line
+
+
+@contextmanager
+def warm_selfcare(folder: Path, env: dict[str, str]) -> Iterator[dict[str, str]]:
+    """The warm parent, running until the block ends; the variables its shell function
+    needs."""
+    socket_path = folder / "warm.sock"
+    errors = folder / "warm.log"
+    with (
+        errors.open("w") as log,
+        subprocess.Popen(
+            [sys.executable, str(WARM), "serve", str(socket_path)],
+            cwd=folder,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=log,
+            text=True,
+        ) as parent,
+    ):
+        try:
+            assert parent.stdout is not None
+            assert parent.stdout.readline() == "ready\n", errors.read_text()
+            yield {
+                "WARM_PYTHON": sys.executable,
+                "WARM_SCRIPT": str(WARM),
+                "WARM_SOCKET": str(socket_path),
+            }
+        finally:
+            parent.kill()
 
 
 def test_the_readme_blocks_all_run_in_order_on_a_fresh_database(tmp_path: Path) -> None:
@@ -93,15 +135,16 @@ def test_the_readme_blocks_all_run_in_order_on_a_fresh_database(tmp_path: Path) 
     (tmp_path / "readme.sh").write_text(script(blocks, charging, api), encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith("SELFCARE_")}
     env |= {"SELFCARE_CHARGING_URL": f"http://127.0.0.1:{charging}"}
-    done = subprocess.run(
-        ["bash", "readme.sh"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=240,
-        check=False,
-    )
+    with warm_selfcare(tmp_path, env) as warm:
+        done = subprocess.run(
+            ["bash", "readme.sh"],
+            cwd=tmp_path,
+            env=env | warm,
+            capture_output=True,
+            text=True,
+            timeout=240,
+            check=False,
+        )
     logs = "".join(f"\n--- {p.name}\n{p.read_text()}" for p in tmp_path.glob("*.log"))
     assert done.returncode == 0, f"{done.stdout[-4000:]}\n{done.stderr[-4000:]}{logs[-3000:]}"
     out = done.stdout

@@ -115,3 +115,12 @@ def test_grants_list_has_a_header_and_filters(run: Any) -> None:
     assert none.stdout.splitlines()[1:] == []
     wrong = run("grants", "list", "--status", "paid")
     assert wrong.exit_code == 2
+
+
+def test_ingest_counts_in_words_one_duplicate_not_one_duplicates(run: Any, tmp_path: Path) -> None:
+    again = tmp_path / "again.jsonl"
+    again.write_text(json.dumps(EVENTS[0]) + "\n")
+    summary = run("ingest", str(again)).stdout
+    assert f"{again}: 1 row, 0 stored, 1 duplicate, 0 conflicts, 0 quarantined; 0 new grants" in (
+        summary
+    )

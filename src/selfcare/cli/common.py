@@ -77,6 +77,11 @@ def bounded_day(option: str) -> Callable[[str], str]:
     return check
 
 
+def counted(number: int, thing: str, things: str | None = None) -> str:
+    """ "1 duplicate", "3 duplicates", "0 conflicts": never "1 duplicates"."""
+    return f"{number} {thing if number == 1 else things or thing + 's'}"
+
+
 def emit_json(document: Any) -> None:
     """Print exactly one JSON document on stdout."""
     sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2, default=str) + "\n")

@@ -25,6 +25,14 @@ from selfcare.evaluation.output import write_document, write_lines
 from selfcare.evaluation.service import Tally, evaluate_stream, valid_events
 from selfcare.ingest.rows import RowProblem
 from selfcare.program.load import bundled_example, load_program
+from selfcare.program.reasons import (
+    explanation,
+    pending_reason,
+    period_word,
+    reward_title,
+    status_word,
+    topic,
+)
 
 PROGRESS_EVERY = 10_000
 
@@ -142,10 +150,18 @@ CONSOLE_WORDS = {
 
 
 def print_progress(
-    as_of: date, customers: Iterable[CustomerProgress], *, skipped: int, lang: str = "en"
+    as_of: date,
+    customers: Iterable[CustomerProgress],
+    *,
+    skipped: int,
+    lang: str = "en",
+    program: Program | None = None,
 ) -> None:
-    """One section per customer: people read grants and call verdicts, not a wide grid."""
+    """One section per customer: people read grants and call verdicts, not a wide grid.
+    In German every word is German: the evaluator's explanations are written again by
+    `program.reasons`, rewards and topics carry the program's German titles."""
     w: dict[str, Any] = CONSOLE_WORDS["de" if lang == "de" else "en"]
+    say = _Words(lang, program)
     console = Console()
     console.print(f"[bold]{w['progress']} {as_of.isoformat()}[/]")
     for c in customers:
@@ -156,23 +172,56 @@ def print_progress(
             for column in w["columns"]:
                 table.add_column(column)
             for g in c.grants:
-                table.add_row(g.reward, str(g.amount_mb), g.period, str(g.granted_on), w["granted"])
+                day = str(g.granted_on)
+                table.add_row(
+                    say.reward(g.reward), str(g.amount_mb), say.period(g.period), day, w["granted"]
+                )
             for p in c.pending:
                 table.add_row(
-                    p.reward,
+                    say.reward(p.reward),
                     str(p.amount_mb),
-                    p.period,
+                    say.period(p.period),
                     str(p.due_on or "-"),
-                    f"{p.reason}: {p.explanation}",
+                    f"{say.reason(p.reason)}: {say.why(p.explanation)}",
                 )
             console.print(table)
         for s in c.streaks:
-            console.print(f"{w['streak']} {s.reward}: [bold]{s.status.value}[/] {s.explanation}")
+            console.print(
+                f"{w['streak']} {say.reward(s.reward)}: [bold]{say.status(s.status.value)}[/] "
+                f"{say.why(s.explanation)}"
+            )
         for x in c.calls:
             mark = f"[red]{w['counts']}[/]" if x.counts else f"[green]{w['free']}[/]"
             console.print(
                 f"  {w['call']} {x.event_id} ({x.occurred_at:%Y-%m-%d}): {mark}, "
-                f"{x.category}: {x.explanation}"
+                f"{say.topic(x.category)}: {say.why(x.explanation)}"
             )
     if skipped:
         console.print(f"[yellow]{skipped} invalid row(s) skipped; see messages above.[/]")
+
+
+class _Words:
+    """The values a progress section names, in the section's language. English keeps the
+    ids and the evaluator's words as they are (scripts read them)."""
+
+    def __init__(self, lang: str, program: Program | None) -> None:
+        self.german = lang == "de"
+        self.program = program
+
+    def why(self, text: str) -> str:
+        return explanation(text, "de", self.program) if self.german else text
+
+    def status(self, status: str) -> str:
+        return status_word(status, "de") if self.german else status
+
+    def period(self, period: str) -> str:
+        return period_word(period, "de") if self.german else period
+
+    def reason(self, reason: str) -> str:
+        return pending_reason(reason, "de") if self.german else reason
+
+    def reward(self, reward_id: str) -> str:
+        return reward_title(reward_id, "de", self.program) if self.german else reward_id
+
+    def topic(self, name: str) -> str:
+        return topic(name, "de", self.program) if self.german else name

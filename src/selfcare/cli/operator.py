@@ -9,7 +9,15 @@ from typing import Annotated, Any
 
 import typer
 
-from selfcare.cli.common import MAX_LIST, OutputFormat, bounded, emit_json, fail, print_table
+from selfcare.cli.common import (
+    MAX_LIST,
+    OutputFormat,
+    bounded,
+    counted,
+    emit_json,
+    fail,
+    print_table,
+)
 from selfcare.errors import SelfcareError
 
 customers_app = typer.Typer(no_args_is_help=True, help="Customers: progress and timeline.")
@@ -183,9 +191,9 @@ def quarantine_replay(
         emit_json(report.to_json() | {"replayed": list(done.replayed)})
         return
     sys.stdout.write(
-        f"{len(done.replayed)} row{'' if len(done.replayed) == 1 else 's'} sent again: "
-        f"{report.accepted} stored, {report.duplicates} "
-        f"duplicates, {len(report.quarantined)} still quarantined (with today's reason)"
+        f"{counted(len(done.replayed), 'row')} sent again: "
+        f"{report.accepted} stored, {counted(report.duplicates, 'duplicate')}, "
+        f"{len(report.quarantined)} still quarantined (with today's reason)"
         + (f"; {len(done.unreadable)} not JSON, left as they are" if done.unreadable else "")
         + "\n"
     )

@@ -23,6 +23,7 @@ from selfcare.cli.common import (
     OutputFormat,
     bounded,
     bounded_day,
+    counted,
     emit_json,
     fail,
     print_table,
@@ -90,9 +91,10 @@ def ingest_command(
     for problem in report.quarantined:
         sys.stderr.write(f"quarantined: {problem}\n")
     sys.stdout.write(
-        f"{file}: {report.received} rows, {report.accepted} stored, {report.duplicates} "
-        f"duplicates, {len(report.conflicts)} conflicts, {len(report.quarantined)} "
-        f"quarantined; {len(report.grants)} new grants ({len(report.held)} held)\n"
+        f"{file}: {counted(report.received, 'row')}, {report.accepted} stored, "
+        f"{counted(report.duplicates, 'duplicate')}, "
+        f"{counted(len(report.conflicts), 'conflict')}, {len(report.quarantined)} "
+        f"quarantined; {counted(len(report.grants), 'new grant')} ({len(report.held)} held)\n"
     )
 
 

@@ -12,6 +12,14 @@ from selfcare.demo.chart import earned_chart_svg
 from selfcare.domain.program import Program
 from selfcare.domain.progress import Progress
 from selfcare.program.explain import explain_text
+from selfcare.program.reasons import (
+    explanation,
+    pending_reason,
+    period_word,
+    reward_title,
+    status_word,
+    topic,
+)
 
 _ENV = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
@@ -40,13 +48,6 @@ HEADINGS = {
         "granted": "granted",
         "topic": "topic",
         "why": "why",
-        "status": {
-            "running": "running",
-            "completed": "completed",
-            "broken": "broken",
-            "forfeited": "forfeited",
-            "not_enrolled": "not enrolled",
-        },
     },
     "de": {
         "title": "selfcare Demo-Bericht",
@@ -68,13 +69,6 @@ HEADINGS = {
         "granted": "gutgeschrieben",
         "topic": "Thema",
         "why": "Begründung",
-        "status": {
-            "running": "läuft",
-            "completed": "erreicht",
-            "broken": "unterbrochen",
-            "forfeited": "verfallen",
-            "not_enrolled": "nicht angemeldet",
-        },
     },
 }
 
@@ -105,6 +99,10 @@ def render_report(inputs: ReportInputs, lang: str = "en") -> str:
         reward_title=lambda reward_id: _reward_title(inputs.program, reward_id, lang),
         topic=lambda name: _topic(inputs.program, name, lang),
         label=lambda text: service_label(text, lang),
+        why=lambda text: explanation(text, lang, inputs.program),
+        status=lambda value: status_word(value, lang),
+        period=lambda value: period_word(value, lang),
+        reason=lambda value: pending_reason(value, lang),
     )
 
 
@@ -116,18 +114,12 @@ def _chart_labels(inputs: ReportInputs, lang: str) -> dict[str, str]:
 
 def _reward_title(program: Program, reward_id: str, lang: str) -> str:
     """The reward's title in the report's language (its id when the file gives none)."""
-    titles = {r.id: r.title.get(lang) for r in program.rewards}
-    return titles.get(reward_id) or reward_id
+    return reward_title(reward_id, lang, program)
 
 
 def _topic(program: Program, name: str, lang: str) -> str:
-    category = program.calls.category(name)
-    if category is not None and category.title.get(lang):
-        return category.title.get(lang)
-    return OTHER_TOPIC.get(lang, name) if name == "other" else name
+    return topic(name, lang, program)
 
-
-OTHER_TOPIC = {"de": "sonstiges Thema", "en": "other topic"}
 
 # The story's service figures are keyed in English (tests and progress.json read them);
 # the German report shows them under these labels.

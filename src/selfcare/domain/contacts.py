@@ -92,8 +92,8 @@ class HotlinePasses:
             explanation=(
                 f"Hotline pass: {diagnosis.type.value} {diagnosis.event_id!r} on "
                 f"{local_clock(diagnosis.occurred_at, zone)} covers calls until "
-                f"{local_clock(end, zone)} ({zone.key} time, {self._days} calendar days "
-                "later), so this call does not count."
+                f"{local_clock(end, zone)} ({zone.key} time, {self._days} calendar "
+                f"day{'' if self._days == 1 else 's'} later), so this call does not count."
             ),
             matched=(diagnosis.event_id,),
         )

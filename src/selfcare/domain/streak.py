@@ -196,11 +196,17 @@ def _completed(
         broken_by=walk.last_breaker,
         done=walk.completed,
         why=(
-            f"Completed {reward.months} months without a counted call on "
-            f"{window.completes.isoformat()}; paid after {reward.settlement_grace_days} "
-            f"days' settlement on {window.grant_day.isoformat()}."
+            f"Completed {_plural(reward.months, 'month')} without a counted call on "
+            f"{window.completes.isoformat()}; paid after "
+            f"{_plural(reward.settlement_grace_days, 'day')} of settlement on "
+            f"{window.grant_day.isoformat()}."
         ),
     )
+
+
+def _plural(n: int, unit: str) -> str:
+    """ "1 month", "9 months": never "1 months"."""
+    return f"{n} {unit}" if n == 1 else f"{n} {unit}s"
 
 
 def _progress(

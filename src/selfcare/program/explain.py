@@ -219,7 +219,9 @@ def describe_verdict(verdict: CallVerdict, rules: CallRules, lang: str = "en") -
         exempt = [category_title(c, c.name, lang) for c in _categories(rules) if not c.counts]
         return t["does_count"].format(topics=", ".join(exempt)) + " " + t["assumed"]
     else:
-        why = verdict.explanation
+        from selfcare.program.reasons import explanation  # reasons builds on this module
+
+        why = explanation(verdict.explanation, lang)
     key = "counts_topic" if verdict.counts else "no_count"
     return t[key].format(topic=topic, why=why) + " " + t["assumed"]
 

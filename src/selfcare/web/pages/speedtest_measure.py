@@ -42,6 +42,7 @@ from selfcare.speedcheck.evidence import render_evidence
 from selfcare.speedcheck.service import Reading, Result, SpeedCheck
 from selfcare.speedcheck.traffic import Direction, NoTraffic, Tally, UnknownTest, warmups
 from selfcare.web.pages.language import Lang, page_language
+from selfcare.web.pages.problem_page import problem_page
 from selfcare.web.pages.speedtest_measure_texts import PAGE, script_texts
 
 CHUNK_BYTES = 1 << 20
@@ -349,11 +350,16 @@ def result_read(result: Result, lang: str) -> ResultRead:
 
 
 @router.get("/evidence", response_class=HTMLResponse, name="speedtest_evidence")
-def evidence(site: Site, customer_id: CustomerId, lang: PageLang) -> HTMLResponse:
-    """The printable evidence of the current series (404 without series or contract)."""
+def evidence(request: Request, site: Site, customer_id: CustomerId, lang: PageLang) -> Response:
+    """The printable evidence of the current series; without series or contract 404, as a
+    readable page for a browser and as problem+json for an API client."""
     series, verdict = site.service.judged(customer_id)
     if verdict is None:
-        raise HTTPException(status_code=404, detail="no series or no contract to judge")
+        links = site.links(request, lang) if site.links else None
+        detail = "no series or no contract to judge"
+        return problem_page(
+            request, status=404, problem="no_evidence", detail=detail, lang=lang, links=links
+        )
     html = render_evidence(
         series, verdict, generated_at=site.service.clock(), lang=lang, customer_id=customer_id
     )

@@ -24,8 +24,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "logout": "Abmelden",
         "other_language": "English",
         "contract": "Ihr Vertrag",
-        "no_contract": "Ihre Vertragswerte liegen uns noch nicht vor; ohne sie kann kein "
-        "Ergebnis berechnet werden. Ihre Messungen werden trotzdem gespeichert.",
+        "no_contract": "Ihre Vertragswerte liegen uns noch nicht vor. Ihre Messungen werden "
+        "trotzdem gespeichert und bewertet, sobald die Werte da sind.",
+        "no_result": "Noch kein Ergebnis: Es wird berechnet, sobald Ihre Messreihe eine "
+        "Messung per LAN-Kabel enthält.",
+        "no_result_without_contract": "Noch kein Ergebnis: Dafür fehlen uns Ihre Vertragswerte "
+        "(siehe „Ihr Vertrag“).",
         "verdict": "Ergebnis",
         "protocol_ok": "Das Messprotokoll ist eingehalten.",
         "protocol_problems": "Was am Messprotokoll noch fehlt oder nicht stimmt",
@@ -69,8 +73,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "logout": "Log out",
         "other_language": "Deutsch",
         "contract": "Your contract",
-        "no_contract": "We do not have your contract figures yet; without them no result can "
-        "be calculated. Your measurements are stored all the same.",
+        "no_contract": "We do not have your contract figures yet. Your measurements are stored "
+        "all the same and judged as soon as the figures are here.",
+        "no_result": "No result yet: it is calculated as soon as your series holds a "
+        "measurement by LAN cable.",
+        "no_result_without_contract": "No result yet: we do not have your contract figures "
+        "(see “Your contract”).",
         "verdict": "Result",
         "protocol_ok": "The measurement protocol is followed.",
         "protocol_problems": "What is still missing or wrong in the measurement protocol",
