@@ -121,9 +121,11 @@ def _login_link(app: Any, customer_id: str, host: str, port: int) -> str:
     except SelfcareError as exc:
         fail(str(exc))
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104 - compared, not bound
+    # with --port 0 the port is chosen later: the link is then a path on uvicorn's address
+    base = f"http://{shown}:{port}" if port else ""
     return (
         f"selfcare: customer pages of {issued.customer_id}: open "
-        f"http://{shown}:{port}/login?token={issued.token} "
+        f"{base}/login?token={issued.token} "
         f"(valid until {issued.expires_at:%Y-%m-%d %H:%M} UTC; shown only now)\n"
     )
 
