@@ -7,9 +7,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from selfcare.console.programs import diff_programs
 from selfcare.domain.calls import classify_text
 from selfcare.domain.selfservice import links_for
 from selfcare.errors import InvalidProgram
+from selfcare.program.explain import explain_json, explain_text
 from selfcare.program.load import bundled_example, parse_program
 
 HEAD = '[program]\nid = "p"\nname = "P"\n'
@@ -89,3 +91,16 @@ def test_a_link_that_is_never_offered_or_leads_nowhere_safe_is_refused(
     with pytest.raises(InvalidProgram) as caught:
         parse_program(HEAD + TASK + "[[calls.links]]\n" + link, source="p.toml")
     assert message in str(caught.value)
+
+
+def test_program_explain_lists_the_links_and_a_changed_link_shows_in_the_diff() -> None:
+    program = bundled_example()
+    text = explain_text(program, "de")
+    assert "Vertrag online verlängern: https://kundenportal.example/vertrag – beim Thema " in text
+    assert explain_json(program, "en")["calls"]["links"][0]["url"].endswith("/rechnung")
+    moved = program.calls.links[0].model_copy(update={"url": "https://portal.example/bill"})
+    changed = program.model_copy(
+        update={"calls": program.calls.model_copy(update={"links": (moved,)})}
+    )
+    kinds = {(c.kind, c.topic) for c in diff_programs(program, changed, "en")}
+    assert ("changed", "links") in kinds or ("added", "links") in kinds
