@@ -1,28 +1,39 @@
-"""After `make demo`, `selfcare serve --login-link anna` (a real subprocess on the demo's
-database) prints a link with which a browser reaches anna's bonus page, as the README says."""
+"""After `make demo`, the command the demo prints — `selfcare serve --login-link anna` on
+the demo's database, a real subprocess — prints a link with which a browser reaches anna's
+bonus page, as the README says."""
 
 from __future__ import annotations
 
 import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import httpx
 import pytest
 
-from selfcare.demo.story import run_demo
 from tests.customer_pages import csrf_of
 from tests.e2e.test_serve import serving
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+COMMAND = re.compile(r"SELFCARE_DATABASE_URL=(?P<url>\S+) selfcare serve (?P<args>.+)$", re.M)
 LINK = re.compile(r"customer pages of anna: open (?P<path>/login\?token=sct_\S+) \(valid until")
 
 
 def test_serve_prints_a_login_link_to_a_demo_customers_pages(tmp_path: Path) -> None:
-    demo = tmp_path / "selfcare-demo"
-    run_demo(demo)
-    env = os.environ | {"SELFCARE_DATABASE_URL": f"sqlite:///{demo / 'selfcare.db'}"}
-    with serving(env, tmp_path, "--no-relay", "--login-link", "anna") as served:
+    shown = subprocess.run(
+        [sys.executable, "-m", "selfcare", "demo", "--folder", "selfcare-demo"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+        env=os.environ | {"COLUMNS": "300"},
+    ).stdout
+    command = COMMAND.search(shown)
+    assert command is not None, shown
+    env = os.environ | {"SELFCARE_DATABASE_URL": command["url"]}
+    with serving(env, tmp_path, *command["args"].split()) as served:
         found = LINK.search(served.log.read_text())
         assert found is not None, served.log.read_text()
         with httpx.Client(base_url=served.url, timeout=30, headers={"Accept": "text/html"}) as http:

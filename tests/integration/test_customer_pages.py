@@ -195,3 +195,18 @@ def test_personal_pages_are_never_cached_and_logout_ends_the_session(told: Api) 
     assert out.status_code == 303
     assert out.headers["location"].startswith("/login")
     assert after.status_code == 303
+
+
+def test_a_customer_without_events_reads_that_nothing_is_known_yet(told: Api) -> None:
+    with browser(told, "cust-new") as http:
+        bonus = http.get("/me", params={"lang": "en"})
+        contacts = http.get("/me/contacts", params={"lang": "fr"})  # unknown: the browser's
+        csrf = csrf_of(bonus)
+        sent = http.post("/check", data={"csrf": csrf, "concern": "Rechnung", "lang": "en"})
+        answer = http.get(sent.headers["location"])
+    assert 'id="no-data"' in bonus.text
+    assert "We have no events for your customer number yet." in bonus.text
+    assert contacts.status_code == 200
+    assert 'id="no-contacts"' in contacts.text
+    assert '<html lang="de">' in contacts.text
+    assert 'data-counts="true"' in answer.text
