@@ -50,6 +50,13 @@ def demo_command(
     console.print(
         f"\n{words['report']}: [bold]{result.report_path.resolve()}[/] ({words['beside']})"
     )
+    database = (folder / "selfcare.db").resolve()
+    console.print(
+        f"{words['pages']}:\n  SELFCARE_DATABASE_URL=sqlite:///{database} "
+        "selfcare serve --no-relay --login-link anna",
+        soft_wrap=True,
+        markup=False,
+    )
 
 
 DEMO_WORDS = {
@@ -57,10 +64,13 @@ DEMO_WORDS = {
         "service": "service: SQLite ledger, outbox relay, charging system",
         "report": "Report",
         "beside": "progress.json, program.toml, events.jsonl and the database beside it",
+        "pages": "A customer's pages (my bonus, my contacts, before you call) on this database",
     },
     "de": {
         "service": "Dienst: SQLite-Hauptbuch, Versand, Abrechnungssystem",
         "report": "Bericht",
         "beside": "daneben progress.json, program.toml, events.jsonl und die Datenbank",
+        "pages": "Die Seiten einer Kundin (Mein Bonus, Meine Kontakte, Vor dem Anruf) auf "
+        "dieser Datenbank",
     },
 }

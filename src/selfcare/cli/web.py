@@ -57,6 +57,13 @@ def serve_command(
     access_log: Annotated[
         bool, typer.Option(help="Log one line per request on stderr (method, route, status…).")
     ] = True,
+    login_link: Annotated[
+        str | None,
+        typer.Option(
+            help="Print a login link for this customer's pages (/me), valid for one day, "
+            "e.g. 'anna' after `make demo`."
+        ),
+    ] = None,
 ) -> None:
     """Serve the API on the database named by SELFCARE_DATABASE_URL (migrated first).
 
@@ -85,6 +92,8 @@ def serve_command(
         f"selfcare: API on http://{host}:{port} (program {app.program.id}, "
         f"charging {app.settings.charging_url}, relay {'on' if relay else 'off'})\n"
     )
+    if login_link is not None:
+        sys.stderr.write(_login_link(app, login_link, host, port))
     try:
         server.run()
     finally:
@@ -93,6 +102,32 @@ def serve_command(
             thread.join(timeout=10)
         stop_metrics()
         app.close()
+
+
+LOGIN_LINK_TTL_HOURS = 24
+
+
+def _login_link(app: Any, customer_id: str, host: str, port: int) -> str:
+    """A fresh customer token as a link to the customer login (shown once, stored hashed);
+    the browser that opens it confirms the login and lands on the customer's bonus page."""
+    from datetime import timedelta
+
+    from selfcare.auth.service import create_customer_token
+
+    try:
+        issued = create_customer_token(
+            uow=app.uow, customer_id=customer_id, ttl=timedelta(hours=LOGIN_LINK_TTL_HOURS)
+        )
+    except SelfcareError as exc:
+        fail(str(exc))
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104 - compared, not bound
+    # with --port 0 the port is chosen later: the link is then a path on uvicorn's address
+    base = f"http://{shown}:{port}" if port else ""
+    return (
+        f"selfcare: customer pages of {issued.customer_id}: open "
+        f"{base}/login?token={issued.token} "
+        f"(valid until {issued.expires_at:%Y-%m-%d %H:%M} UTC; shown only now)\n"
+    )
 
 
 def _stop_quietly_on_signals(server: Any) -> None:

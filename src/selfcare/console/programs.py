@@ -9,7 +9,7 @@ starts (`bootstrap.build` without SELFCARE_PROGRAM_PATH).
 
 The diff compares the rules as `selfcare program explain` words them: each reward by
 its id (added, removed, changed: old sentence, new sentence), then caps, budget, call
-rules, name and time zone.
+rules, the call checker's self-service links, name and time zone.
 """
 
 from __future__ import annotations
@@ -24,7 +24,13 @@ from selfcare.domain.operators import ProgramVersionRecord
 from selfcare.domain.program import Program
 from selfcare.errors import Conflict, InvalidInput
 from selfcare.program.digest import program_digest
-from selfcare.program.explain import budget_lines, calls_lines, cap_line, reward_line
+from selfcare.program.explain import (
+    budget_lines,
+    calls_lines,
+    cap_line,
+    links_lines,
+    reward_line,
+)
 from selfcare.program.load import parse_program
 from selfcare.store.ports import UnitOfWorkFactory
 
@@ -135,6 +141,7 @@ def diff_programs(old: Program, new: Program, lang: str) -> list[Change]:
         ("caps", [cap_line(c, lang) for c in old.caps], [cap_line(c, lang) for c in new.caps]),
         ("budget", budget_lines(old, lang), budget_lines(new, lang)),
         ("calls", calls_lines(old.calls, lang), calls_lines(new.calls, lang)),
+        ("links", links_lines(old.calls, lang), links_lines(new.calls, lang)),
     ):
         changes.extend(_line_changes(topic, before_lines, after_lines))
     return changes

@@ -98,6 +98,35 @@ class CallCategory(_Rule):
         return self
 
 
+class SelfServiceLink(_Rule):
+    """A self-service page that settles a concern without a call, offered by the call
+    checker when the concern is of one of `categories` (`other` included) or contains one
+    of `keywords` (a word starting with it; case and umlaut spelling ignored)."""
+
+    url: str = Field(min_length=1, max_length=500)
+    title: Texts
+    categories: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+
+    @field_validator("url")
+    @classmethod
+    def _web_address(cls, value: str) -> str:
+        if not value.startswith(("https://", "http://", "/")) or value.startswith("//"):
+            msg = f"'{value}' is not a web address; use https://… or a path starting with /"
+            raise ValueError(msg)
+        return value
+
+    @model_validator(mode="after")
+    def _must_be_findable(self) -> SelfServiceLink:
+        if not (self.categories or self.keywords):
+            msg = f"link '{self.url}' has no categories or keywords, so it is never offered"
+            raise ValueError(msg)
+        if not (self.title.de or self.title.en):
+            msg = f"link '{self.url}' needs a title (title.de and/or title.en)"
+            raise ValueError(msg)
+        return self
+
+
 class CallRules(_Rule):
     """Which contacts count against a streak and which are exempt."""
 
@@ -105,6 +134,7 @@ class CallRules(_Rule):
     count_unanswered: bool = False
     hotline_pass_days: int = Field(default=14, ge=0, le=365)
     categories: tuple[CallCategory, ...] = ()
+    links: tuple[SelfServiceLink, ...] = ()
 
     @field_validator("counted_types")
     @classmethod
@@ -128,6 +158,19 @@ class CallRules(_Rule):
             msg = "'other' is the fallback category and cannot be configured"
             raise ValueError(msg)
         return value
+
+    @model_validator(mode="after")
+    def _links_name_known_categories(self) -> CallRules:
+        known = {c.name for c in self.categories} | set(BUILTIN_CATEGORIES) | {OTHER}
+        for link in self.links:
+            unknown = sorted(set(link.categories) - known)
+            if unknown:
+                msg = (
+                    f"link '{link.url}' names unknown categories {', '.join(unknown)}; "
+                    f"use one of: {', '.join(sorted(known))}"
+                )
+                raise ValueError(msg)
+        return self
 
     def category(self, name: str) -> CallCategory | None:
         return next((c for c in self.categories if c.name == name), None)

@@ -108,6 +108,24 @@ def calls_lines(rules: CallRules, lang: str) -> list[str]:
     return [line for line in lines if line]
 
 
+def links_lines(rules: CallRules, lang: str) -> list[str]:
+    """The self-service pages the call checker offers, and for which concerns."""
+    t = _t(lang)
+    lines = []
+    for link in rules.links:
+        when = []
+        if link.categories:
+            topics = ", ".join(
+                category_title(rules.category(name), name, lang) for name in link.categories
+            )
+            when.append(t["link_topics"].format(topics=topics))
+        if link.keywords:
+            when.append(t["link_words"].format(words=", ".join(link.keywords)))
+        title = link.title.get(lang)
+        lines.append(t["link"].format(title=title, url=link.url, when=t["link_or"].join(when)))
+    return lines
+
+
 def _categories(rules: CallRules) -> tuple[CallCategory, ...]:
     """The program's categories; without any, the four built-in exempt ones (as classified)."""
     return rules.categories or tuple(CallCategory(name=n) for n in BUILTIN_CATEGORIES)
@@ -137,6 +155,8 @@ def explain_text(program: Program, lang: str = "en") -> str:
         lines.extend(["", t["caps"], *("- " + cap_line(c, lang) for c in program.caps)])
     lines.extend(["", t["budget"], *("- " + line for line in budget_lines(program, lang))])
     lines.extend(["", t["calls"], *calls_lines(program.calls, lang)])
+    if program.calls.links:
+        lines.extend(["", t["links"], *("- " + line for line in links_lines(program.calls, lang))])
     return "\n".join(lines)
 
 
@@ -167,6 +187,10 @@ def explain_json(program: Program, lang: str = "en") -> dict[str, Any]:
             "outbound_counts": False,
             "hotline_pass_days": rules.hotline_pass_days,
             "categories": [_category_json(c, lang) for c in _categories(rules)],
+            "links": [
+                link.model_dump() | {"text": text}
+                for link, text in zip(rules.links, links_lines(rules, lang), strict=True)
+            ],
             "text": calls_lines(rules, lang),
         },
         "text": explain_text(program, lang),

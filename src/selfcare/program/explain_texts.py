@@ -90,6 +90,11 @@ TEXTS: dict[str, dict[str, str]] = {
             "Angenommen: ein eingehender Anruf, der einen Mitarbeiter erreicht, ohne Hotline-Pass."
         ),
         "quote": "„{}“",
+        "links": "Selbsthilfe statt Anruf (vom Anruf-Check angeboten)",
+        "link": "{title}: {url} – {when}",
+        "link_topics": "beim Thema {topics}",
+        "link_words": "bei Anliegen mit den Wörtern {words}",
+        "link_or": " oder ",
     },
     "en": {
         "calendar": "All periods are calendar months in the time zone {tz}.",
@@ -165,6 +170,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "the words that weighed most: {words}",
         "assumed": "Assumed: an inbound call that reaches an agent, without a hotline pass.",
         "quote": "“{}”",
+        "links": "Self-service instead of a call (offered by the call checker)",
+        "link": "{title}: {url} – {when}",
+        "link_topics": "for the topic {topics}",
+        "link_words": "for concerns with the words {words}",
+        "link_or": " or ",
     },
 }
 CHANNELS = {

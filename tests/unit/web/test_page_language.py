@@ -29,3 +29,8 @@ def test_the_browser_preference_picks_the_language(header: str, expected: str) -
 def test_an_explicit_lang_wins_over_the_browser() -> None:
     assert page_language("de", "en-US,en") == "de"
     assert page_language(None, "en-US,en") == "en"
+
+
+def test_a_language_the_pages_do_not_speak_falls_back_to_the_browser() -> None:
+    assert page_language("fr", "en-US,en") == "en"
+    assert page_language("", "") == "de"

@@ -41,8 +41,10 @@ def _quality(params: str) -> float:
 
 
 def page_language(
-    lang: Annotated[Lang | None, Query(description="de or en")] = None,
+    lang: Annotated[str | None, Query(description="de or en", max_length=16)] = None,
     accept_language: Annotated[str, Header()] = "",
 ) -> Lang:
-    """FastAPI dependency: the language of the page to render."""
-    return lang if lang is not None else from_accept_language(accept_language)
+    """FastAPI dependency: the language of the page to render. A language these pages do
+    not speak (`?lang=fr`) falls back to the browser's choice: a page, not an error."""
+    chosen = next((known for known in SUPPORTED if known == lang), None)
+    return chosen if chosen is not None else from_accept_language(accept_language)

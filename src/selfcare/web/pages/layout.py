@@ -44,6 +44,8 @@ CHECK_PATH = "/check"
 SPEED_PATH = "/speedtest/series"
 LOGIN_PATH = "/login"
 LOGOUT_PATH = "/logout"
+# Query parameters the language switch keeps (the page asked for after login, an answer).
+KEPT_QUERY = frozenset({"next", "asked"})
 # (key, path, label): the order of the navigation; `active` names the key.
 NAV = (
     ("bonus", BONUS_PATH, "nav_bonus"),
@@ -106,7 +108,7 @@ def layout_context(
 ) -> dict[str, Any]:
     """What `customer_base.html` needs besides the page's own content."""
     other: Lang = "en" if lang == "de" else "de"
-    query = {k: v for k, v in request.query_params.items() if k != "lang"}
+    query = {k: v for k, v in request.query_params.items() if k in KEPT_QUERY}
     return {
         "lang": lang,
         "other_lang": other,

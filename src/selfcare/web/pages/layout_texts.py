@@ -21,6 +21,7 @@ LAYOUT: dict[str, dict[str, str]] = {
         "form_expired": "Das Formular ist abgelaufen. Bitte laden Sie die Seite neu und "
         "versuchen Sie es noch einmal.",
         "error_title": "Das hat nicht geklappt",
+        "table_region": "Tabelle (auf schmalen Bildschirmen seitlich verschiebbar)",
     },
     "en": {
         "skip": "Skip to content",
@@ -39,5 +40,6 @@ LAYOUT: dict[str, dict[str, str]] = {
         "an exempt topic costs you nothing.",
         "form_expired": "This form has expired. Please reload the page and try again.",
         "error_title": "That did not work",
+        "table_region": "Table (scrolls sideways on narrow screens)",
     },
 }

@@ -1,0 +1,51 @@
+"""After `make demo`, the command the demo prints — `selfcare serve --login-link anna` on
+the demo's database, a real subprocess — prints a link with which a browser reaches anna's
+bonus page, as the README says."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.customer_pages import csrf_of
+from tests.e2e.test_serve import serving
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+COMMAND = re.compile(r"SELFCARE_DATABASE_URL=(?P<url>\S+) selfcare serve (?P<args>.+)$", re.M)
+LINK = re.compile(r"customer pages of anna: open (?P<path>/login\?token=sct_\S+) \(valid until")
+
+
+def test_serve_prints_a_login_link_to_a_demo_customers_pages(tmp_path: Path) -> None:
+    shown = subprocess.run(
+        [sys.executable, "-m", "selfcare", "demo", "--folder", "selfcare-demo"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+        env=os.environ | {"COLUMNS": "300"},
+    ).stdout
+    command = COMMAND.search(shown)
+    assert command is not None, shown
+    env = os.environ | {"SELFCARE_DATABASE_URL": command["url"]}
+    with serving(env, tmp_path, *command["args"].split()) as served:
+        found = LINK.search(served.log.read_text())
+        assert found is not None, served.log.read_text()
+        with httpx.Client(base_url=served.url, timeout=30, headers={"Accept": "text/html"}) as http:
+            parked = http.get(found["path"])
+            confirm = http.get(parked.headers["location"])
+            landed = http.post("/login", data={"csrf": csrf_of(confirm), "next": "/me"})
+            bonus = http.get(landed.headers["location"], params={"lang": "en"})
+            contacts = http.get("/me/contacts", params={"lang": "en"})
+    assert parked.status_code == 303
+    assert landed.headers["location"] == "/me"
+    assert bonus.status_code == 200
+    assert '<span id="customer">anna</span>' in bonus.text
+    assert "have reached you" in bonus.text
+    assert "recognised by the agent" in contacts.text
+    assert "token=" not in served.log.read_text().split(found["path"], 1)[1]  # not logged again
