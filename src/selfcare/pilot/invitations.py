@@ -135,3 +135,8 @@ def verify(
     if used:
         return Outcome.ALREADY_USED
     return Outcome.ACCEPTED
+
+
+def code_hash(code: str) -> str:
+    """How storage knows a code: SHA-256 of its normalised text, never the code itself."""
+    return hashlib.sha256(normalise(code).encode()).hexdigest()
