@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from selfcare.cli.common import Lang
+from selfcare.cli.common import Lang, bounded
 from selfcare.cli.evaluate import print_progress
 
 
@@ -17,13 +17,21 @@ def demo_command(
         "selfcare-demo"
     ),
     lang: Annotated[Lang, typer.Option(help="Language of the report.")] = Lang.EN,
+    pilot_customers: Annotated[
+        int,
+        typer.Option(
+            help="Customers in the simulated pilot (0: no pilot).",
+            callback=bounded("--pilot-customers", 0, 200_000),
+        ),
+    ] = 6_000,
 ) -> None:
-    """Run the real case ("Online statt Hotline") end to end and write a report."""
+    """Run the real case ("Online statt Hotline") end to end and write a report; then a
+    simulated pilot on the same database: assign, invite, sign up, ingest, grant, analyse."""
     from selfcare.demo.report import service_label
     from selfcare.demo.story import DEMO_AS_OF, run_demo  # lazily: every command starts faster
 
     console = Console()
-    result = run_demo(folder, lang=lang.value)
+    result = run_demo(folder, lang=lang.value, pilot_customers=pilot_customers)
     words = DEMO_WORDS[lang.value]
     console.print(f"[bold]Online statt Hotline[/], {words['as_of']} {DEMO_AS_OF.isoformat()}")
     print_progress(result.progress.as_of, result.progress.customers, skipped=0, lang=lang.value)
@@ -33,6 +41,11 @@ def demo_command(
     console.print(
         f"\n{words['report']}: [bold]{result.report_path.resolve()}[/] ({words['beside']})"
     )
+    if result.pilot is not None:
+        console.rule(words["pilot"], align="left")
+        for key, value in result.pilot.summary.items():
+            console.print(f"{key.removeprefix('pilot: ')}: {value}")
+        console.print(f"\n{words['pilot_report']}: [bold]{result.pilot.report_path.resolve()}[/]")
 
 
 DEMO_WORDS = {
@@ -41,11 +54,15 @@ DEMO_WORDS = {
         "service": "service: SQLite ledger, outbox relay, charging system",
         "report": "Report",
         "beside": "progress.json, program.toml, events.jsonl and the database beside it",
+        "pilot": "pilot: simulated customers, assigned, invited, signed up, analysed",
+        "pilot_report": "Pilot report",
     },
     "de": {
         "as_of": "Stand",
         "service": "Dienst: SQLite-Hauptbuch, Versand, Abrechnungssystem",
         "report": "Bericht",
         "beside": "daneben progress.json, program.toml, events.jsonl und die Datenbank",
+        "pilot": "Pilot: simulierte Kunden, zugeteilt, eingeladen, angemeldet, ausgewertet",
+        "pilot_report": "Pilot-Bericht",
     },
 }
