@@ -31,7 +31,12 @@ from selfcare.domain.operators import (
     OperatorSessionRecord,
     ProgramVersionRecord,
 )
-from selfcare.domain.pilot_records import AssignmentRecord, InvitationRecord, PilotCounts
+from selfcare.domain.pilot_records import (
+    AnalysisRecord,
+    AssignmentRecord,
+    InvitationRecord,
+    PilotCounts,
+)
 from selfcare.domain.records import (
     ApiKeyRecord,
     CustomerSessionRecord,
@@ -85,6 +90,7 @@ class Tables:
     program_versions: list[ProgramVersionRecord] = field(default_factory=list)
     assignments: dict[tuple[str, str], AssignmentRecord] = field(default_factory=dict)
     invitations: dict[str, InvitationRecord] = field(default_factory=dict)
+    analyses: list[AnalysisRecord] = field(default_factory=list)
     last_id: int = 0
 
     def new_id(self) -> int:
@@ -567,6 +573,13 @@ class FakePilotRepository(_Repository):
 
     def pilots(self) -> list[str]:
         return sorted({p for p, _ in self.t.assignments})
+
+    def add_analysis(self, analysis: AnalysisRecord) -> None:
+        self.t.analyses.append(analysis)
+
+    def latest_analysis(self, pilot_id: str) -> AnalysisRecord | None:
+        mine = [a for a in self.t.analyses if a.pilot_id == pilot_id]
+        return max(mine, key=lambda a: a.analysed_at) if mine else None
 
     def event_rows(self, pilot_id: str, *, before: datetime) -> Iterator[list[tuple[object, ...]]]:
         assigned = {c for p, c in self.t.assignments if p == pilot_id}

@@ -42,3 +42,12 @@ class PilotCounts:
     arms: dict[str, int]
     invitations_sent: int
     invitations_accepted: int
+
+
+@dataclass(frozen=True, slots=True)
+class AnalysisRecord:
+    """One stored analysis: its JSON document as `pilot analyze` printed it."""
+
+    pilot_id: str
+    analysed_at: datetime
+    document: str

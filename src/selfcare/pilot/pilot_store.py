@@ -6,13 +6,20 @@ each way); the counting itself is DuckDB's over the rows the database selects.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 
 import pandas as pd
 
-from selfcare.domain.pilot_records import AssignmentRecord, InvitationRecord, PilotCounts
+from selfcare.domain.pilot_records import (
+    AnalysisRecord,
+    AssignmentRecord,
+    InvitationRecord,
+    PilotCounts,
+)
 from selfcare.domain.program import Program
 from selfcare.errors import InvalidInput
 from selfcare.pilot.counting import DEFAULT_LIMITS, Limits, measure_rows
@@ -106,6 +113,13 @@ class PilotStore:
                 complaint_codes=complaint_codes,
                 limits=self.limits,
             )
+
+    def save_analysis(self, document: dict[str, Any]) -> None:
+        """Keep an analysis for the console's pilot page (the newest is shown)."""
+        text = json.dumps(document, ensure_ascii=False, default=str)
+        with self.uow() as work:
+            work.pilots.add_analysis(AnalysisRecord(self.pilot_id, self.clock(), text))
+            work.commit()
 
     def counts(self) -> PilotCounts:
         with self.uow(read_only=True) as work:

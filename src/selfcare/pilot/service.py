@@ -139,7 +139,9 @@ def analyze_database(
         end=end,
         count=lambda window: store.measure(table, rules, window, settings.complaint_codes),
     )
-    return _with_report(document | {"source": f"database, pilot {store.pilot_id}"}, report, lang)
+    document["source"] = f"database, pilot {store.pilot_id}"
+    store.save_analysis(document)
+    return _with_report(document, report, lang)
 
 
 def _with_report(document: dict[str, Any], report: Path | None, lang: str) -> dict[str, Any]:

@@ -15,9 +15,19 @@ from datetime import datetime
 from sqlalchemy import Table, func, select, update
 from sqlalchemy.orm import Session
 
-from selfcare.domain.pilot_records import AssignmentRecord, InvitationRecord, PilotCounts
+from selfcare.domain.pilot_records import (
+    AnalysisRecord,
+    AssignmentRecord,
+    InvitationRecord,
+    PilotCounts,
+)
 from selfcare.store.bulk_insert import insert_ignoring_conflicts
-from selfcare.store.tables import EventRow, PilotAssignmentRow, PilotInvitationRow
+from selfcare.store.tables import (
+    EventRow,
+    PilotAnalysisRow,
+    PilotAssignmentRow,
+    PilotInvitationRow,
+)
 
 CHUNK = 5_000
 ASSIGNMENTS: Table = PilotAssignmentRow.__table__  # type: ignore[assignment]
@@ -98,6 +108,21 @@ class SqlPilotRepository:
     def pilots(self) -> list[str]:
         query = select(PilotAssignmentRow.pilot_id).distinct().order_by(PilotAssignmentRow.pilot_id)
         return list(self.session.scalars(query))
+
+    def add_analysis(self, analysis: AnalysisRecord) -> None:
+        self.session.add(PilotAnalysisRow(**asdict(analysis)))
+
+    def latest_analysis(self, pilot_id: str) -> AnalysisRecord | None:
+        query = (
+            select(PilotAnalysisRow)
+            .where(PilotAnalysisRow.pilot_id == pilot_id)
+            .order_by(PilotAnalysisRow.analysed_at.desc(), PilotAnalysisRow.id.desc())
+            .limit(1)
+        )
+        row = self.session.scalars(query).first()
+        if row is None:
+            return None
+        return AnalysisRecord(row.pilot_id, row.analysed_at, row.document)
 
     def event_rows(self, pilot_id: str, *, before: datetime) -> Iterator[list[tuple[object, ...]]]:
         """The assigned customers' events before `before`, in chunks of rows with the fields

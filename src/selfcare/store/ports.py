@@ -22,7 +22,12 @@ from selfcare.domain.operators import (
     OperatorSessionRecord,
     ProgramVersionRecord,
 )
-from selfcare.domain.pilot_records import AssignmentRecord, InvitationRecord, PilotCounts
+from selfcare.domain.pilot_records import (
+    AnalysisRecord,
+    AssignmentRecord,
+    InvitationRecord,
+    PilotCounts,
+)
 from selfcare.domain.records import (
     ApiKeyRecord,
     CustomerSessionRecord,
@@ -290,7 +295,12 @@ class PilotRepository(Protocol):
         ...
 
     def counts(self, pilot_id: str) -> PilotCounts: ...
-    def pilots(self) -> list[str]: ...
+    def pilots(self) -> list[str]:
+        """Pilots with assignments, by id."""
+        ...
+
+    def add_analysis(self, analysis: AnalysisRecord) -> None: ...
+    def latest_analysis(self, pilot_id: str) -> AnalysisRecord | None: ...
     def event_rows(self, pilot_id: str, *, before: datetime) -> Iterator[list[tuple[object, ...]]]:
         """The pilot's customers' events before `before`, in chunks, as tuples of
         (event_id, customer_id, type, occurred_at, reason_code, text, direction,

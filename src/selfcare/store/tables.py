@@ -386,3 +386,16 @@ class PilotInvitationRow(Base):
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     __table_args__ = (Index("ix_pilot_invitations_pilot_customer", "pilot_id", "customer_id"),)
+
+
+class PilotAnalysisRow(Base):
+    """One analysis of a pilot as its JSON document (the contract of `pilot analyze`)."""
+
+    __tablename__ = "pilot_analyses"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    pilot_id: Mapped[str] = mapped_column(String(ID))
+    analysed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    document: Mapped[str] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_pilot_analyses_pilot_id_analysed_at", "pilot_id", "analysed_at"),)
