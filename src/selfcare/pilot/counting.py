@@ -31,6 +31,7 @@ from selfcare.pilot.sql_texts import (
     MONTHLY_SQL,
     OUTCOMES_SQL,
     TASK_SQL,
+    month_case,
     readers,
 )
 
@@ -178,24 +179,38 @@ def _measure(
     complaint_codes: tuple[str, ...],
 ) -> Measured:
     assigned = pd.DataFrame({"customer_id": assignments["customer_id"].astype(str).to_numpy()})
-    con.register("assigned", assigned)
+    con.register("assigned_frame", assigned)
+    con.execute("CREATE TEMP TABLE assigned AS SELECT customer_id FROM assigned_frame")
     end = window.instant(window.end)
-    con.execute(
-        "CREATE TEMP TABLE ev AS SELECT r.* FROM raw r SEMI JOIN assigned a USING (customer_id) "
-        "WHERE r.occurred_at IS NULL OR r.occurred_at < ? "
-        "QUALIFY row_number() OVER (PARTITION BY r.event_id) = 1",
-        [end.to_pydatetime()],
-    )
+    _load_events(con, end.to_pydatetime())
     _check_times(con, source)
     con.register("verdicts", _verdicts(con, program))
     params = _params(program, window, complaint_codes)
-    con.execute(CLASSIFIED_SQL, _used(CLASSIFIED_SQL, params))
+    starts = _month_starts(window)
+    params |= {f"m{k}": moment for k, moment in enumerate(starts)}
+    classified = CLASSIFIED_SQL.replace("{month}", month_case(len(starts)))
+    con.execute(classified, _used(classified, params))
     con.execute(ACCEPTED_SQL)
     outcomes = con.execute(OUTCOMES_SQL, _used(OUTCOMES_SQL, params)).df()
     outcomes = outcomes.set_index("customer_id")
     monthly = con.execute(MONTHLY_SQL).df()
     tasks = _tasks(con, program)
     return _assemble(assignments, outcomes, tasks, monthly, window)
+
+
+def _load_events(con: duckdb.DuckDBPyConnection, end: object) -> None:
+    """The assigned customers' events before the end, each event id once (a re-sent id is
+    a no-op). Counting distinct ids is cheap; the window that drops repeats is not, so it
+    runs only when there are repeats."""
+    select = (
+        "CREATE OR REPLACE TEMP TABLE ev AS SELECT r.* FROM raw r "
+        "SEMI JOIN assigned a USING (customer_id) "
+        "WHERE r.occurred_at IS NULL OR r.occurred_at < ?"
+    )
+    con.execute(select, [end])
+    repeated = con.execute("SELECT count(*) > count(DISTINCT event_id) FROM ev").fetchone()
+    if repeated is not None and repeated[0]:
+        con.execute(f"{select} QUALIFY row_number() OVER (PARTITION BY r.event_id) = 1", [end])
 
 
 def _check_times(con: duckdb.DuckDBPyConnection, source: str) -> None:
@@ -240,9 +255,21 @@ def _params(program: Program, window: Window, complaint_codes: tuple[str, ...]) 
         "end": window.instant(window.end).to_pydatetime(),
         "codes": [c.upper() for c in complaint_codes] or [""],
         "repeat_days": REPEAT_DAYS,
-        "start_year": window.start.year,
-        "start_month": window.start.month,
     }
+
+
+def _month_starts(window: Window) -> list[object]:
+    """UTC instants where the pilot's local calendar months start: month 0 … the last one,
+    plus the end of the last (months before the pilot count as -1, after as the last+1;
+    only months inside [start, end) are ever used)."""
+    first = pd.Timestamp(window.start)
+    return [
+        pd.Timestamp((first + pd.DateOffset(months=k)).date())
+        .tz_localize(window.zone)
+        .tz_convert("UTC")
+        .to_pydatetime()
+        for k in range(window.calendar_months + 1)
+    ]
 
 
 def _used(sql: str, params: dict[str, Any]) -> dict[str, Any]:

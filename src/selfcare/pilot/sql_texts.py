@@ -35,23 +35,30 @@ WITH contacts AS (
       ON coalesce(ev.text, '') = v.text AND coalesce(ev.reason_code, '') = v.code
     WHERE list_contains($contacts, ev.type)
 ), diagnosed AS (
-    SELECT customer_id, occurred_at AS diagnosed_at FROM ev
-    WHERE list_contains($diagnoses, type)
+    -- the few diagnoses carry their pass's end, so the time zone is consulted per diagnosis
+    SELECT customer_id, occurred_at AS diagnosed_at,
+           timezone($zone, timezone($zone, occurred_at)
+                           + to_days(CAST($pass_days AS INTEGER))) AS pass_end
+    FROM ev WHERE list_contains($diagnoses, type)
 )
 SELECT c.*,
        c.topic_counts AND list_contains($counted_types, c.type) AND NOT c.outbound
          AND (c.reached OR $count_unanswered)
-         AND NOT coalesce(
-               $pass_days > 0 AND c.moment <= timezone(
-                   $zone, timezone($zone, d.diagnosed_at) + to_days(CAST($pass_days AS INTEGER))),
-               false) AS counts,
+         AND NOT coalesce($pass_days > 0 AND c.moment <= d.pass_end, false) AS counts,
        c.moment >= $start AND c.moment < $end AS during,
        c.moment >= $pre_start AND c.moment < $start AS before,
-       (year(timezone($zone, c.moment)) - $start_year) * 12
-         + month(timezone($zone, c.moment)) - $start_month AS month
+       {month} AS month
 FROM contacts c ASOF LEFT JOIN diagnosed d
   ON c.customer_id = d.customer_id AND c.moment >= d.diagnosed_at
 """
+
+
+def month_case(boundaries: int) -> str:
+    """The pilot month of `c.moment` from the UTC instants where the local months start
+    (parameters $m0 … $mN, month 0 starting at $m0): comparisons, not time zone lookups."""
+    arms = " ".join(f"WHEN c.moment < $m{k + 1} THEN {k}" for k in range(boundaries - 1))
+    return f"CASE WHEN c.moment < $m0 THEN -1 {arms} ELSE {boundaries - 1} END"
+
 
 ACCEPTED_SQL = """
 CREATE TEMP TABLE accepted AS
@@ -68,9 +75,12 @@ WITH per AS (
            count(*) FILTER (during AND list_contains($codes, upper(reason_code))) AS complaints
     FROM classified GROUP BY customer_id
 ), ordered AS (
+    -- only customers with a reception problem in the pilot can have a repeat contact
     SELECT customer_id, category, moment,
            lead(moment) OVER (PARTITION BY customer_id ORDER BY moment, event_id) AS next_at
-    FROM classified WHERE during
+    FROM classified
+    WHERE during AND customer_id IN (
+        SELECT customer_id FROM classified WHERE during AND category = 'reception_problem')
 ), repeated AS (
     SELECT customer_id,
            count(*) FILTER (category = 'reception_problem'
