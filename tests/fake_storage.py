@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from types import TracebackType
 from typing import Self
@@ -30,6 +30,12 @@ from selfcare.domain.operators import (
     OperatorRecord,
     OperatorSessionRecord,
     ProgramVersionRecord,
+)
+from selfcare.domain.pilot_records import (
+    AnalysisRecord,
+    AssignmentRecord,
+    InvitationRecord,
+    PilotCounts,
 )
 from selfcare.domain.records import (
     ApiKeyRecord,
@@ -82,6 +88,9 @@ class Tables:
     operator_sessions: dict[str, OperatorSessionRecord] = field(default_factory=dict)
     operator_audit: list[AuditEntry] = field(default_factory=list)
     program_versions: list[ProgramVersionRecord] = field(default_factory=list)
+    assignments: dict[tuple[str, str], AssignmentRecord] = field(default_factory=dict)
+    invitations: dict[str, InvitationRecord] = field(default_factory=dict)
+    analyses: list[AnalysisRecord] = field(default_factory=list)
     last_id: int = 0
 
     def new_id(self) -> int:
@@ -525,6 +534,78 @@ class FakeConsoleRepository(_Repository):
         return ordered[-1] if ordered else None
 
 
+class FakePilotRepository(_Repository):
+    def add_assignments(self, rows: Sequence[AssignmentRecord]) -> int:
+        new = [r for r in rows if (r.pilot_id, r.customer_id) not in self.t.assignments]
+        for row in new:
+            self.t.assignments[row.pilot_id, row.customer_id] = row
+        return len(new)
+
+    def add_invitations(self, rows: Sequence[InvitationRecord]) -> int:
+        new = [r for r in rows if r.code_hash not in self.t.invitations]
+        for row in new:
+            self.t.invitations[row.code_hash] = row
+        return len(new)
+
+    def assignments(self, pilot_id: str) -> list[AssignmentRecord]:
+        return sorted(
+            (r for (p, _), r in self.t.assignments.items() if p == pilot_id),
+            key=lambda r: r.customer_id,
+        )
+
+    def invitation(self, code_hash: str) -> InvitationRecord | None:
+        return self.t.invitations.get(code_hash)
+
+    def accept(self, code_hash: str, customer_id: str, at: datetime) -> bool:
+        found = self.t.invitations.get(code_hash)
+        if found is None or found.customer_id != customer_id or found.accepted_at is not None:
+            return False
+        self.t.invitations[code_hash] = replace(found, accepted_at=at)
+        return True
+
+    def counts(self, pilot_id: str) -> PilotCounts:
+        arms: dict[str, int] = {}
+        for row in self.assignments(pilot_id):
+            arms[row.arm] = arms.get(row.arm, 0) + 1
+        codes = [i for i in self.t.invitations.values() if i.pilot_id == pilot_id]
+        accepted = sum(i.accepted_at is not None for i in codes)
+        return PilotCounts(arms, len(codes), accepted)
+
+    def pilots(self) -> list[str]:
+        return sorted({p for p, _ in self.t.assignments})
+
+    def add_analysis(self, analysis: AnalysisRecord) -> None:
+        self.t.analyses.append(analysis)
+
+    def latest_analysis(self, pilot_id: str) -> AnalysisRecord | None:
+        mine = [a for a in self.t.analyses if a.pilot_id == pilot_id]
+        return max(mine, key=lambda a: a.analysed_at) if mine else None
+
+    def event_rows(self, pilot_id: str, *, before: datetime) -> Iterator[list[tuple[object, ...]]]:
+        assigned = {c for p, c in self.t.assignments if p == pilot_id}
+        rows: list[tuple[object, ...]] = [
+            _event_fields(e)
+            for e in (s.event for s in self.t.events.values())
+            if e.customer_id in assigned and e.occurred_at < before
+        ]
+        if rows:
+            yield rows
+
+
+def _event_fields(e: Event) -> tuple[object, ...]:
+    """The fields `PilotRepository.event_rows` promises, in its order."""
+    return (
+        e.event_id,
+        e.customer_id,
+        e.type.value,
+        e.occurred_at,
+        e.reason_code,
+        e.text,
+        e.direction.value,
+        e.reached_agent,
+    )
+
+
 class FakeUnitOfWork:
     """One 'transaction' on a private copy of the storage's tables."""
 
@@ -541,6 +622,7 @@ class FakeUnitOfWork:
         self.measurements = FakeMeasurementRepository(self)
         self.contracts = FakeContractRepository(self)
         self.console = FakeConsoleRepository(self)
+        self.pilots = FakePilotRepository(self)
 
     def __enter__(self) -> Self:
         self.tables = copy.deepcopy(self._storage.tables)

@@ -23,6 +23,7 @@ from selfcare.grants.charging import ChargingClient
 from selfcare.grants.outbox import Relay, RelaySettings, start_relay_thread
 from selfcare.grants.readings import read_operations
 from selfcare.ingest.service import Ingestor, Limits
+from selfcare.pilot.acceptance import Invitations, Throttle
 from selfcare.program.load import bundled_example, load_program
 from selfcare.speedcheck.deviation import DeviationNotice
 from selfcare.speedcheck.service import SpeedCheck
@@ -91,6 +92,13 @@ class App:
             self.relay(), stop, tick=self.tick, tick_every_s=self.settings.settle_every_s
         )
         return stop, thread
+
+    def invitations(self, throttle: Throttle | None = None) -> Invitations | None:
+        """Invitation acceptance (`/join`), when an invitation secret is configured."""
+        secret = self.settings.invitation_secret
+        if not secret:
+            return None
+        return Invitations(self.uow, self.ingestor, secret.encode(), throttle)
 
     def close(self) -> None:
         for closer in reversed(self._closers):

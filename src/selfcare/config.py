@@ -53,6 +53,7 @@ class Settings(BaseSettings):
     metrics_api: bool = True  # GET /metrics on the API, for keys with scope metrics:read
     metrics_port: int | None = None  # also serve /metrics unauthenticated on this port…
     metrics_host: str = "127.0.0.1"  # …bound to this (internal) address
+    invitation_secret: str | None = None  # HMAC key of the pilot's invitation codes (/join)
 
     @field_validator("database_url")
     @classmethod

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.integration
 def test_the_demo_ledger_matches_the_reference_evaluator_and_the_charging_system(
     tmp_path: Path,
 ) -> None:
-    result = run_demo(tmp_path)
+    result = run_demo(tmp_path, pilot_customers=0)
     earned = sum(c.earned_mb for c in result.progress.customers)
     assert earned == 6600  # anna 3600, ben 600, carla 2400, dieter 0 (hand-computed)
     assert result.service["ledger: MB granted"] == earned
@@ -31,7 +31,9 @@ def test_the_demo_ledger_matches_the_reference_evaluator_and_the_charging_system
 
 
 def test_the_demo_writes_a_report_with_a_chart_and_the_json_contract(tmp_path: Path) -> None:
-    outcome = CliRunner().invoke(app, ["demo", "--folder", str(tmp_path), "--lang", "de"])
+    outcome = CliRunner().invoke(
+        app, ["demo", "--folder", str(tmp_path), "--lang", "de", "--pilot-customers", "0"]
+    )
     assert outcome.exit_code == 0, outcome.output
     assert str(tmp_path / "report.html") in outcome.stdout.replace("\n", "")
     html = (tmp_path / "report.html").read_text()
@@ -43,6 +45,28 @@ def test_the_demo_writes_a_report_with_a_chart_and_the_json_contract(tmp_path: P
 
 
 def test_running_the_demo_twice_starts_from_a_fresh_database(tmp_path: Path) -> None:
-    first = run_demo(tmp_path)
-    second = run_demo(tmp_path)
+    first = run_demo(tmp_path, pilot_customers=0)
+    second = run_demo(tmp_path, pilot_customers=0)
     assert first.service == second.service
+
+
+def test_the_demo_pilot_runs_through_the_service_and_prints_where_its_report_is(
+    tmp_path: Path,
+) -> None:
+    outcome = CliRunner().invoke(
+        app, ["demo", "--folder", str(tmp_path), "--pilot-customers", "400"]
+    )
+    assert outcome.exit_code == 0, outcome.output
+    report = tmp_path / "pilot-report.html"
+    assert str(report) in outcome.stdout.replace("\n", "")
+    html = report.read_text(encoding="utf-8")
+    assert 'class="verdict"' in html
+    assert html.count("data:image/png;base64,") >= 3
+    analysis = json.loads((tmp_path / "pilot" / "analysis.json").read_text())
+    assert analysis["source"] == "database, pilot demo"
+    customers = analysis["customers"]
+    assert customers["control"] + customers["treatment"] == 400
+    assert "arms as the simulator drew them: True" in outcome.stdout
+    # every accepter signed up through the acceptance service, which recorded the event
+    assert f"sign-ups through /join: {{'accepted': {customers['accepted']}}}" in outcome.stdout
+    assert customers["accepted"] > 0

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from selfcare.cli.common import Lang
+from selfcare.cli.common import Lang, bounded
 from selfcare.cli.evaluate import print_progress
 
 
@@ -18,8 +18,16 @@ def demo_command(
         "selfcare-demo"
     ),
     lang: Annotated[Lang, typer.Option(help="Language of the report.")] = Lang.EN,
+    pilot_customers: Annotated[
+        int,
+        typer.Option(
+            help="Customers in the simulated pilot (0: no pilot).",
+            callback=bounded("--pilot-customers", 0, 200_000),
+        ),
+    ] = 6_000,
 ) -> None:
-    """Run the real case ("Online statt Hotline") end to end and write a report."""
+    """Run the real case ("Online statt Hotline") end to end and write a report; then a
+    simulated pilot on the same database: assign, invite, sign up, ingest, grant, analyse."""
     from selfcare.demo.report import service_label
     from selfcare.demo.story import run_demo  # lazily: every command starts faster
     from selfcare.program.load import bundled_example
@@ -31,7 +39,7 @@ def demo_command(
     level = relay_log.level
     relay_log.setLevel(logging.ERROR)
     try:
-        result = run_demo(folder, lang=lang.value)
+        result = run_demo(folder, lang=lang.value, pilot_customers=pilot_customers)
     finally:
         relay_log.setLevel(level)
     words = DEMO_WORDS[lang.value]
@@ -57,6 +65,11 @@ def demo_command(
         soft_wrap=True,
         markup=False,
     )
+    if result.pilot is not None:
+        console.rule(words["pilot"], align="left")
+        for key, value in result.pilot.summary.items():
+            console.print(f"{key.removeprefix('pilot: ')}: {value}")
+        console.print(f"\n{words['pilot_report']}: [bold]{result.pilot.report_path.resolve()}[/]")
 
 
 DEMO_WORDS = {
@@ -65,6 +78,8 @@ DEMO_WORDS = {
         "report": "Report",
         "beside": "progress.json, program.toml, events.jsonl and the database beside it",
         "pages": "A customer's pages (my bonus, my contacts, before you call) on this database",
+        "pilot": "pilot: simulated customers, assigned, invited, signed up, analysed",
+        "pilot_report": "Pilot report",
     },
     "de": {
         "service": "Dienst: SQLite-Hauptbuch, Versand, Abrechnungssystem",
@@ -72,5 +87,7 @@ DEMO_WORDS = {
         "beside": "daneben progress.json, program.toml, events.jsonl und die Datenbank",
         "pages": "Die Seiten einer Kundin (Mein Bonus, Meine Kontakte, Vor dem Anruf) auf "
         "dieser Datenbank",
+        "pilot": "Pilot: simulierte Kunden, zugeteilt, eingeladen, angemeldet, ausgewertet",
+        "pilot_report": "Pilot-Bericht",
     },
 }

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -13,7 +15,36 @@ from selfcare.errors import SelfcareError
 
 app = typer.Typer(no_args_is_help=True, help="Randomised pilot: assign, plan, simulate, analyse.")
 
+if TYPE_CHECKING:
+    from selfcare.pilot.pilot_store import PilotStore
+
 Format = Annotated[OutputFormat, typer.Option("--format", help="table or json")]
+DatabaseUrl = Annotated[
+    str | None,
+    typer.Option(
+        "--database-url",
+        envvar="SELFCARE_DATABASE_URL",
+        help="Also store in (analyze: read from) this database (SELFCARE_DATABASE_URL).",
+    ),
+]
+PilotId = Annotated[str, typer.Option("--pilot", help="The pilot's id in the database.")]
+
+
+@contextmanager
+def _store(database_url: str | None, pilot: str) -> Iterator[PilotStore | None]:
+    """The pilot in the database (migrated first) when a URL is given, else None."""
+    if not database_url:
+        yield None
+        return
+    from selfcare.bootstrap import build
+    from selfcare.config import Settings
+    from selfcare.pilot.pilot_store import PilotStore
+
+    wired = build(Settings.from_env().with_(database_url=database_url))
+    try:
+        yield PilotStore(wired.uow, pilot, clock=wired.clock)
+    finally:
+        wired.close()
 
 
 def _floats(text: str, option: str) -> tuple[float, ...]:
@@ -58,6 +89,8 @@ def assign_command(
     wave_dates: Annotated[str, typer.Option(help="One date per wave (default: --start).")] = "",
     balance: Annotated[str, typer.Option(help="Pre-period columns to check for balance.")] = "",
     aa: Annotated[bool, typer.Option("--aa", help="A/A test: nobody is invited.")] = False,
+    database_url: DatabaseUrl = None,
+    pilot: PilotId = "pilot",
     output_format: Format = OutputFormat.TABLE,
 ) -> None:
     """Assign customers to control and treatment by salted SHA-256, in rollout waves."""
@@ -74,9 +107,14 @@ def assign_command(
             strata=_names(strata),
             aa=aa,
         )
-        summary = assign_customers(
-            customers=customers, design=design, out=out, balance_columns=_names(balance)
-        )
+        with _store(database_url, pilot) as store:
+            summary = assign_customers(
+                customers=customers,
+                design=design,
+                out=out,
+                balance_columns=_names(balance),
+                store=store,
+            )
     except SelfcareError as exc:
         fail(str(exc))
     if output_format is OutputFormat.JSON:
@@ -242,27 +280,51 @@ def simulate_command(
 @app.command("analyze")
 def analyze_command(
     program: Annotated[Path, typer.Option(help="Program file (with an optional [pilot]).")],
-    assignments: Annotated[Path, typer.Option(help="Assignment CSV from `pilot assign`.")],
-    events: Annotated[Path, typer.Option(help="Events: JSON Lines, CSV or Parquet.")],
     start: Annotated[str, typer.Option(help="First day of the pilot (YYYY-MM-DD).")],
     end: Annotated[str, typer.Option(help="Day after the last day (YYYY-MM-DD).")],
+    assignments: Annotated[
+        Path | None, typer.Option(help="Assignment CSV from `pilot assign` (with --events).")
+    ] = None,
+    events: Annotated[
+        Path | None, typer.Option(help="Events: JSON Lines, CSV or Parquet (with --assignments).")
+    ] = None,
+    database_url: DatabaseUrl = None,
+    pilot: PilotId = "pilot",
     report: Annotated[Path | None, typer.Option(help="Write the HTML report here.")] = None,
     lang: Annotated[Lang, typer.Option("--lang", help="Report language.")] = Lang.DE,
     output_format: Format = OutputFormat.TABLE,
 ) -> None:
-    """Effect on counted calls (ITT, CACE), guardrails, money; optionally the HTML report."""
-    from selfcare.pilot.service import analyze_files
+    """Effect on counted calls (ITT, CACE), guardrails, money; optionally the HTML report.
+    Reads --assignments and --events files, or else the database's stored pilot."""
+    from selfcare.pilot.service import analyze_database, analyze_files
 
+    if (assignments is None) != (events is None):
+        fail("--assignments and --events: give both files, or neither to read the database")
+    if assignments is None and not database_url:
+        fail("--assignments/--events or --database-url (SELFCARE_DATABASE_URL): nothing to read")
+    first, after = _date(start, "--start"), _date(end, "--end")
     try:
-        document = analyze_files(
-            program=program,
-            assignments=assignments,
-            events=events,
-            start=_date(start, "--start"),
-            end=_date(end, "--end"),
-            report=report,
-            lang=lang.value,
-        )
+        if assignments is not None and events is not None:
+            document = analyze_files(
+                program=program,
+                assignments=assignments,
+                events=events,
+                start=first,
+                end=after,
+                report=report,
+                lang=lang.value,
+            )
+        else:
+            with _store(database_url, pilot) as store:
+                assert store is not None  # noqa: S101 - a URL was given (checked above)
+                document = analyze_database(
+                    program=program,
+                    store=store,
+                    start=first,
+                    end=after,
+                    report=report,
+                    lang=lang.value,
+                )
     except SelfcareError as exc:
         fail(str(exc))
     if output_format is OutputFormat.JSON:
@@ -295,6 +357,8 @@ def invite_command(
     secret_env: Annotated[
         str, typer.Option(help="Environment variable holding the HMAC secret.")
     ] = "SELFCARE_INVITATION_SECRET",  # noqa: S107 (the variable's name, not a secret)
+    database_url: DatabaseUrl = None,
+    pilot: PilotId = "pilot",
     output_format: Format = OutputFormat.TABLE,
 ) -> None:
     """Single-use, HMAC-signed invitation codes for the treatment arm (for mail merge)."""
@@ -306,12 +370,14 @@ def invite_command(
     if len(secret) < 16:  # noqa: PLR2004 - shorter secrets are guessable
         fail(f"{secret_env}: set a secret of at least 16 characters in this variable")
     try:
-        summary = invite(
-            assignments=assignments,
-            secret=secret.encode(),
-            expires_on=_date(expires_on, "--expires-on"),
-            out=out,
-        )
+        with _store(database_url, pilot) as store:
+            summary = invite(
+                assignments=assignments,
+                secret=secret.encode(),
+                expires_on=_date(expires_on, "--expires-on"),
+                out=out,
+                store=store,
+            )
     except SelfcareError as exc:
         fail(str(exc))
     if output_format is OutputFormat.JSON:

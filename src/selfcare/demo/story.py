@@ -14,6 +14,7 @@ from pathlib import Path
 
 from selfcare.bootstrap import build
 from selfcare.config import Settings
+from selfcare.demo.pilot_story import PilotResult, run_pilot
 from selfcare.demo.report import ReportInputs, render_report
 from selfcare.domain.evaluator import evaluate
 from selfcare.domain.progress import Progress, progress_to_json
@@ -25,6 +26,7 @@ from selfcare.ingest.service import IngestReport, ingest_rows
 from selfcare.program.load import bundled_example, bundled_example_text
 
 DEMO_AS_OF = date(2026, 3, 31)
+PILOT_CUSTOMERS = 6_000
 EVENTS_FILE = "example-events.jsonl"
 # Every third top-up loses its answer after being applied, every fifth fails with a 500.
 FAULTS = tuple(
@@ -40,10 +42,14 @@ class DemoResult:
     progress: Progress
     ingest: IngestReport
     service: dict[str, object]
+    pilot: PilotResult | None = None
 
 
-def run_demo(folder: Path, *, lang: str = "en") -> DemoResult:
-    """Run the real case end to end in `folder` (a fresh SQLite database each time)."""
+def run_demo(
+    folder: Path, *, lang: str = "en", pilot_customers: int = PILOT_CUSTOMERS
+) -> DemoResult:
+    """Run the real case end to end in `folder` (a fresh SQLite database each time), then
+    a simulated pilot of `pilot_customers` on the same database (0: no pilot)."""
     folder.mkdir(parents=True, exist_ok=True)
     text = resources.files("selfcare.program").joinpath(EVENTS_FILE).read_text("utf-8")
     (folder / "program.toml").write_text(bundled_example_text(), encoding="utf-8")
@@ -56,7 +62,11 @@ def run_demo(folder: Path, *, lang: str = "en") -> DemoResult:
     report = folder / "report.html"
     html = render_report(ReportInputs(program, progress, service=service), lang=lang)
     report.write_text(html, encoding="utf-8")
-    return DemoResult(report, progress, ingest, service)
+    pilot = None
+    if pilot_customers:
+        database = Path(str(service["database"]))
+        pilot = run_pilot(folder, database=database, customers=pilot_customers, lang=lang)
+    return DemoResult(report, progress, ingest, service, pilot)
 
 
 def _run_service(folder: Path, text: str) -> tuple[IngestReport, dict[str, object]]:

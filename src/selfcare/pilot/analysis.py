@@ -3,6 +3,7 @@ and does it harm anyone? One JSON document (ARCHITECTURE.md, stable contract).""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -22,6 +23,8 @@ from selfcare.pilot.settings import PilotSettings
 from selfcare.pilot.srm import srm_test
 
 METRIC = "counted hotline calls per customer-month"
+Count = Callable[[Window], Measured]
+"""Counts the outcomes of the assigned customers in a window (pandas, DuckDB or a database)."""
 
 
 def analyze(
@@ -29,15 +32,22 @@ def analyze(
     program: Program,
     settings: PilotSettings,
     assignments: pd.DataFrame,
-    events: pd.DataFrame,
     start: date,
     end: date,
+    events: pd.DataFrame | None = None,
+    count: Count | None = None,
 ) -> dict[str, Any]:
-    """The whole evaluation of one pilot period [start, end)."""
+    """The whole evaluation of one pilot period [start, end); the outcomes are counted by
+    `count` (set-based, DuckDB) or, given `events` in memory, by the pandas reference."""
     if end <= start:
         raise InvalidInput(f"--end: {end} is not after --start {start}")
     window = Window(start, end, settings.pre_months, program.timezone)
-    measured = measure(events, assignments, program, window, settings.complaint_codes)
+    if count is None:
+        if events is None:
+            raise InvalidInput("analyze: give the events or a way to count them")
+        frame = events
+        count = lambda w: measure(frame, assignments, program, w, settings.complaint_codes)  # noqa: E731 - a one-line adapter
+    measured = count(window)
     table = measured.customers
     treat = table["treat"].to_numpy()
     if treat.min() == treat.max():

@@ -40,6 +40,7 @@ class Outcome(StrEnum):
     NOT_YOURS = "not_yours"
     EXPIRED = "expired"
     ALREADY_USED = "already_used"
+    RATE_LIMITED = "rate_limited"
 
 
 MESSAGES: dict[Outcome, dict[str, str]] = {
@@ -70,6 +71,11 @@ MESSAGES: dict[Outcome, dict[str, str]] = {
     Outcome.ALREADY_USED: {
         "de": "Dieser Code wurde bereits eingelöst.",
         "en": "This code has already been used.",
+    },
+    Outcome.RATE_LIMITED: {
+        "de": "Zu viele Versuche. Bitte warten Sie einen Moment und versuchen Sie es dann "
+        "noch einmal.",
+        "en": "Too many attempts. Please wait a moment, then try again.",
     },
 }
 
@@ -135,3 +141,16 @@ def verify(
     if used:
         return Outcome.ALREADY_USED
     return Outcome.ACCEPTED
+
+
+def code_hash(code: str) -> str:
+    """How storage knows a code: SHA-256 of its normalised text, never the code itself."""
+    return hashlib.sha256(normalise(code).encode()).hexdigest()
+
+
+def expiry_of(code: str) -> date | None:
+    """The last valid day a well-formed code carries (None when it is not well-formed)."""
+    plain = normalise(code)
+    if len(plain) != BODY + 1 or any(c not in ALPHABET for c in plain[:BODY]):
+        return None
+    return EPOCH + timedelta(days=_decode(plain[:_EXPIRY]))

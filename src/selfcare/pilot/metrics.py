@@ -104,7 +104,7 @@ def _hotline_pass(contacts: pd.DataFrame, events: pd.DataFrame, days: int, zone:
 
 def repeat_reception(contacts: pd.DataFrame) -> pd.Series:
     """Per customer: reception-problem contacts followed by another contact within 7 days."""
-    ordered = contacts.sort_values(["customer_id", "occurred_at"])
+    ordered = contacts.sort_values(["customer_id", "occurred_at", "event_id"])
     following = ordered.groupby("customer_id", sort=False)["occurred_at"].shift(-1)
     repeat = (ordered["category"] == "reception_problem") & (
         following - ordered["occurred_at"] <= pd.Timedelta(days=REPEAT_DAYS)

@@ -1,4 +1,5 @@
-"""The pilot's use cases as keyword-only functions: files in, documents out."""
+"""The pilot's use cases as keyword-only functions: files in, documents out, and the
+service's database beside the files when a unit of work is given."""
 
 from __future__ import annotations
 
@@ -12,20 +13,30 @@ import pandas as pd
 from selfcare.pilot.analysis import analyze
 from selfcare.pilot.assignment import Design, assign
 from selfcare.pilot.balance import balance_check
-from selfcare.pilot.files import read_assignments, read_events, read_table
+from selfcare.pilot.counting import DEFAULT_LIMITS, Limits, measure_file
+from selfcare.pilot.files import read_assignments, read_table
+from selfcare.pilot.metrics import Measured, Window
+from selfcare.pilot.pilot_store import PilotStore
 from selfcare.pilot.settings import load_with_settings
 from selfcare.pilot.simulate import Scenario, simulate
 from selfcare.pilot.srm import srm_by, srm_test
 
 
 def assign_customers(
-    *, customers: Path, design: Design, out: Path, balance_columns: tuple[str, ...] = ()
+    *,
+    customers: Path,
+    design: Design,
+    out: Path,
+    balance_columns: tuple[str, ...] = (),
+    store: PilotStore | None = None,
 ) -> dict[str, Any]:
-    """Assign, write the CSV (for mail merge) and check sample ratio and balance."""
+    """Assign, write the CSV (for mail merge), store in the database when given, and check
+    sample ratio and balance."""
     base = read_table(customers, required=("customer_id",))
     assignments = assign(base, design)
     out.parent.mkdir(parents=True, exist_ok=True)
     assignments.to_csv(out, index=False)
+    stored = None if store is None else store.save_assignments(assignments)
     share = design.treatment_share
     waves = srm_by(assignments, ["wave"], treatment_share=share)
     for row in waves:
@@ -47,7 +58,7 @@ def assign_customers(
         "strata": strata,
         "srm_alarm": overall.alarm or any(r["alarm"] for r in [*waves, *strata]),
         "balance": balance_check(merged, list(balance_columns)),
-    }
+    } | ({} if store is None else {"database": {"pilot": store.pilot_id, "new": stored}})
 
 
 def simulate_to(*, out: Path, scenario: Scenario) -> dict[str, Any]:
@@ -85,17 +96,55 @@ def analyze_files(
     end: date,
     report: Path | None = None,
     lang: str = "en",
+    limits: Limits = DEFAULT_LIMITS,
 ) -> dict[str, Any]:
-    """Read the files, analyse, and write the HTML report when asked."""
+    """Read the files, count with DuckDB over the events file, analyse, and write the HTML
+    report when asked."""
     rules, settings = load_with_settings(program)
+    table = read_assignments(assignments)
+
+    def count(window: Window) -> Measured:
+        return measure_file(
+            events,
+            assignments=table,
+            program=rules,
+            window=window,
+            complaint_codes=settings.complaint_codes,
+            limits=limits,
+        )
+
+    document = analyze(
+        program=rules, settings=settings, assignments=table, start=start, end=end, count=count
+    )
+    return _with_report(document, report, lang)
+
+
+def analyze_database(
+    *,
+    program: Path,
+    store: PilotStore,
+    start: date,
+    end: date,
+    report: Path | None = None,
+    lang: str = "en",
+) -> dict[str, Any]:
+    """The same analysis on the database: the stored assignments, the stored events."""
+    rules, settings = load_with_settings(program)
+    table = store.assignments()
     document = analyze(
         program=rules,
         settings=settings,
-        assignments=read_assignments(assignments),
-        events=read_events(events),
+        assignments=table,
         start=start,
         end=end,
+        count=lambda window: store.measure(table, rules, window, settings.complaint_codes),
     )
+    document["source"] = f"database, pilot {store.pilot_id}"
+    store.save_analysis(document)
+    return _with_report(document, report, lang)
+
+
+def _with_report(document: dict[str, Any], report: Path | None, lang: str) -> dict[str, Any]:
     if report is not None:
         from selfcare.pilot.report import render_report
 
@@ -105,8 +154,16 @@ def analyze_files(
     return document
 
 
-def invite(*, assignments: Path, secret: bytes, expires_on: date, out: Path) -> dict[str, Any]:
-    """Codes for the treatment arm (never the control), as CSV for the mail merge."""
+def invite(
+    *,
+    assignments: Path,
+    secret: bytes,
+    expires_on: date,
+    out: Path,
+    store: PilotStore | None = None,
+) -> dict[str, Any]:
+    """Codes for the treatment arm (never the control), as CSV for the mail merge, and by
+    hash in the database when given (so `/join` can accept each once)."""
     from selfcare.pilot.invitations import issue
 
     table = read_assignments(assignments)
@@ -123,4 +180,7 @@ def invite(*, assignments: Path, secret: bytes, expires_on: date, out: Path) -> 
     )
     out.parent.mkdir(parents=True, exist_ok=True)
     codes.to_csv(out, index=False)
-    return {"invited": len(codes), "out": str(out), "expires_on": expires_on.isoformat()}
+    summary = {"invited": len(codes), "out": str(out), "expires_on": expires_on.isoformat()}
+    if store is not None:
+        summary["database"] = {"pilot": store.pilot_id, "new": store.save_invitations(codes)}
+    return summary

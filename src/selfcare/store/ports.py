@@ -22,6 +22,12 @@ from selfcare.domain.operators import (
     OperatorSessionRecord,
     ProgramVersionRecord,
 )
+from selfcare.domain.pilot_records import (
+    AnalysisRecord,
+    AssignmentRecord,
+    InvitationRecord,
+    PilotCounts,
+)
 from selfcare.domain.records import (
     ApiKeyRecord,
     CustomerSessionRecord,
@@ -266,6 +272,42 @@ class ConsoleRepository(Protocol):
         ...
 
 
+class PilotRepository(Protocol):
+    """Pilots' arms and invitation codes (by hash). A customer stays in the arm first
+    stored for them (a later wave adds, never moves), and a code is accepted once."""
+
+    def add_assignments(self, rows: Sequence[AssignmentRecord]) -> int:
+        """Store the customers not yet in their pilot; how many were new."""
+        ...
+
+    def add_invitations(self, rows: Sequence[InvitationRecord]) -> int:
+        """Store codes whose hash is new; how many were new."""
+        ...
+
+    def assignments(self, pilot_id: str) -> list[AssignmentRecord]:
+        """By customer id."""
+        ...
+
+    def invitation(self, code_hash: str) -> InvitationRecord | None: ...
+    def accept(self, code_hash: str, customer_id: str, at: datetime) -> bool:
+        """Mark the code accepted if it is this customer's and still open, atomically;
+        False (nothing changed) otherwise."""
+        ...
+
+    def counts(self, pilot_id: str) -> PilotCounts: ...
+    def pilots(self) -> list[str]:
+        """Pilots with assignments, by id."""
+        ...
+
+    def add_analysis(self, analysis: AnalysisRecord) -> None: ...
+    def latest_analysis(self, pilot_id: str) -> AnalysisRecord | None: ...
+    def event_rows(self, pilot_id: str, *, before: datetime) -> Iterator[list[tuple[object, ...]]]:
+        """The pilot's customers' events before `before`, in chunks, as tuples of
+        (event_id, customer_id, type, occurred_at, reason_code, text, direction,
+        reached_agent)."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction and its repositories: rolled back unless `commit()` is called."""
 
@@ -290,6 +332,8 @@ class UnitOfWork(Protocol):
     def contracts(self) -> ContractRepository: ...
     @property
     def console(self) -> ConsoleRepository: ...
+    @property
+    def pilots(self) -> PilotRepository: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -357,3 +357,45 @@ class ProgramVersionRow(Base):
     published_at: Mapped[datetime] = mapped_column(UTCDateTime())
     published_by: Mapped[str] = mapped_column(String(200))
     note: Mapped[str] = mapped_column(Text, server_default=text("''"))
+
+
+class PilotAssignmentRow(Base):
+    """A customer's arm in a pilot; the key keeps a customer in one arm per pilot."""
+
+    __tablename__ = "pilot_assignments"
+
+    pilot_id: Mapped[str] = mapped_column(String(ID), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(String(ID), primary_key=True)
+    arm: Mapped[str] = mapped_column(String(16))
+    stratum: Mapped[str] = mapped_column(String(200))
+    wave: Mapped[int] = mapped_column(Integer)
+    assigned_at: Mapped[date] = mapped_column(Date)
+    mode: Mapped[str] = mapped_column(String(8))
+
+
+class PilotInvitationRow(Base):
+    """An invitation code by its hash; `accepted_at` is set once, by a conditional update."""
+
+    __tablename__ = "pilot_invitations"
+
+    code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    pilot_id: Mapped[str] = mapped_column(String(ID))
+    customer_id: Mapped[str] = mapped_column(String(ID))
+    expires_on: Mapped[date] = mapped_column(Date)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    __table_args__ = (Index("ix_pilot_invitations_pilot_customer", "pilot_id", "customer_id"),)
+
+
+class PilotAnalysisRow(Base):
+    """One analysis of a pilot as its JSON document (the contract of `pilot analyze`)."""
+
+    __tablename__ = "pilot_analyses"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    pilot_id: Mapped[str] = mapped_column(String(ID))
+    analysed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    document: Mapped[str] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_pilot_analyses_pilot_id_analysed_at", "pilot_id", "analysed_at"),)

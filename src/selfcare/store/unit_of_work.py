@@ -19,6 +19,7 @@ from selfcare.store.ledger_repository import (
     SqlGrantRepository,
     SqlOutboxRepository,
 )
+from selfcare.store.pilot_repository import SqlPilotRepository
 from selfcare.store.ports import UnitOfWork, UnitOfWorkFactory
 from selfcare.store.repository import (
     SqlEventRepository,
@@ -43,6 +44,7 @@ class SqlUnitOfWork:
     measurements: SqlMeasurementRepository
     contracts: SqlContractRepository
     console: SqlConsoleRepository
+    pilots: SqlPilotRepository
     session: Session
 
     def __init__(self, factory: sessionmaker[Session]) -> None:
@@ -60,6 +62,7 @@ class SqlUnitOfWork:
         self.measurements = SqlMeasurementRepository(self.session)
         self.contracts = SqlContractRepository(self.session)
         self.console = SqlConsoleRepository(self.session)
+        self.pilots = SqlPilotRepository(self.session)
         return self
 
     def __exit__(

@@ -1,0 +1,118 @@
+"""The DuckDB statements of `counting.py`, apart so each reads as one piece of SQL.
+
+Parameters (`$name`) carry every value; only our own column names are put into the text.
+"""
+
+from __future__ import annotations
+
+FIELDS_AS_TEXT = (
+    "{event_id: 'VARCHAR', customer_id: 'VARCHAR', type: 'VARCHAR', occurred_at: 'VARCHAR',"
+    " reason_code: 'VARCHAR', text: 'VARCHAR', direction: 'VARCHAR', reached_agent: 'VARCHAR'}"
+)
+
+
+def readers(suffix: str, quoted_path: str) -> str:
+    """DuckDB's table function for an events file: JSON Lines, Parquet, else CSV as text."""
+    if suffix in {".jsonl", ".json", ".ndjson"}:
+        return f"read_json({quoted_path}, format = 'newline_delimited', columns = {FIELDS_AS_TEXT})"
+    if suffix == ".parquet":
+        return f"read_parquet({quoted_path})"
+    return f"read_csv({quoted_path}, all_varchar = true, header = true)"
+
+
+# Contacts with their verdict, whether they count (the program's rules and the hotline pass
+# after a verified diagnosis, as an as-of join: the latest diagnosis at or before the call,
+# its pass ending at the same local clock time `pass_days` calendar days later), whether
+# they fall in the pilot or the pre-period, and their month counted from the pilot's first.
+CLASSIFIED_SQL = """
+CREATE TEMP TABLE classified AS
+WITH contacts AS (
+    SELECT ev.event_id, ev.customer_id, ev.type, ev.occurred_at AS moment, ev.reason_code,
+           coalesce(ev.direction, 'inbound') = 'outbound' AS outbound,
+           coalesce(ev.reached_agent, true) AS reached,
+           v.category, v.topic_counts
+    FROM ev JOIN verdicts v
+      ON coalesce(ev.text, '') = v.text AND coalesce(ev.reason_code, '') = v.code
+    WHERE list_contains($contacts, ev.type)
+), diagnosed AS (
+    -- the few diagnoses carry their pass's end, so the time zone is consulted per diagnosis
+    SELECT customer_id, occurred_at AS diagnosed_at,
+           timezone($zone, timezone($zone, occurred_at)
+                           + to_days(CAST($pass_days AS INTEGER))) AS pass_end
+    FROM ev WHERE list_contains($diagnoses, type)
+)
+SELECT c.*,
+       c.topic_counts AND list_contains($counted_types, c.type) AND NOT c.outbound
+         AND (c.reached OR $count_unanswered)
+         AND NOT coalesce($pass_days > 0 AND c.moment <= d.pass_end, false) AS counts,
+       c.moment >= $start AND c.moment < $end AS during,
+       c.moment >= $pre_start AND c.moment < $start AS before,
+       {month} AS month
+FROM contacts c ASOF LEFT JOIN diagnosed d
+  ON c.customer_id = d.customer_id AND c.moment >= d.diagnosed_at
+"""
+
+
+def month_case(boundaries: int) -> str:
+    """The pilot month of `c.moment` from the UTC instants where the local months start
+    (parameters $m0 … $mN, month 0 starting at $m0): comparisons, not time zone lookups."""
+    arms = " ".join(f"WHEN c.moment < $m{k + 1} THEN {k}" for k in range(boundaries - 1))
+    return f"CASE WHEN c.moment < $m0 THEN -1 {arms} ELSE {boundaries - 1} END"
+
+
+ACCEPTED_SQL = """
+CREATE TEMP TABLE accepted AS
+SELECT customer_id, min(occurred_at) AS accepted_at FROM ev
+WHERE type = 'invitation_accepted' GROUP BY customer_id
+"""
+
+OUTCOMES_SQL = """
+WITH per AS (
+    SELECT customer_id,
+           count(*) FILTER (counts AND during) AS counted,
+           count(*) FILTER (counts AND before) AS counted_pre,
+           count(*) FILTER (during AND list_contains($counted_types, type)) AS contacts,
+           count(*) FILTER (during AND list_contains($codes, upper(reason_code))) AS complaints
+    FROM classified GROUP BY customer_id
+), ordered AS (
+    -- only customers with a reception problem in the pilot can have a repeat contact
+    SELECT customer_id, category, moment,
+           lead(moment) OVER (PARTITION BY customer_id ORDER BY moment, event_id) AS next_at
+    FROM classified
+    WHERE during AND customer_id IN (
+        SELECT customer_id FROM classified WHERE during AND category = 'reception_problem')
+), repeated AS (
+    SELECT customer_id,
+           count(*) FILTER (category = 'reception_problem'
+                            AND next_at - moment <= to_days(CAST($repeat_days AS INTEGER)))
+             AS repeat_reception
+    FROM ordered GROUP BY customer_id
+), churn AS (
+    SELECT DISTINCT customer_id, true AS churned FROM ev
+    WHERE type = 'contract_ended' AND occurred_at >= $start AND occurred_at < $end
+), broken AS (
+    SELECT c.customer_id, min(c.moment) AS first_counted_after_acceptance
+    FROM classified c JOIN accepted a USING (customer_id)
+    WHERE c.counts AND c.moment >= a.accepted_at GROUP BY c.customer_id
+)
+SELECT a.customer_id,
+       coalesce(per.counted, 0) AS counted, coalesce(per.counted_pre, 0) AS counted_pre,
+       coalesce(per.contacts, 0) AS contacts, coalesce(per.complaints, 0) AS complaints,
+       coalesce(repeated.repeat_reception, 0) AS repeat_reception,
+       accepted.accepted_at, coalesce(churn.churned, false) AS churned,
+       broken.first_counted_after_acceptance
+FROM assigned a
+LEFT JOIN per USING (customer_id) LEFT JOIN repeated USING (customer_id)
+LEFT JOIN accepted USING (customer_id) LEFT JOIN churn USING (customer_id)
+LEFT JOIN broken USING (customer_id)
+"""
+
+MONTHLY_SQL = """
+SELECT customer_id, month, count(*) AS n FROM classified
+WHERE counts AND during GROUP BY customer_id, month
+"""
+
+TASK_SQL = """
+SELECT DISTINCT e.customer_id FROM ev e JOIN accepted a USING (customer_id)
+WHERE e.type = $event AND ($prior OR e.occurred_at >= a.accepted_at)
+"""
