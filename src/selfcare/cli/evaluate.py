@@ -133,6 +133,7 @@ CONSOLE_WORDS = {
         "call": "call",
         "counts": "counts",
         "free": "does not count",
+        "skipped": "{n} invalid row(s) skipped; see messages above.",
     },
     "de": {
         "progress": "Stand",
@@ -145,6 +146,7 @@ CONSOLE_WORDS = {
         "call": "Anruf",
         "counts": "zählt",
         "free": "zählt nicht",
+        "skipped": "{n} ungültige Zeile(n) übersprungen; siehe die Meldungen oben.",
     },
 }
 
@@ -197,7 +199,7 @@ def print_progress(
                 f"{say.topic(x.category)}: {say.why(x.explanation)}"
             )
     if skipped:
-        console.print(f"[yellow]{skipped} invalid row(s) skipped; see messages above.[/]")
+        console.print(f"[yellow]{w['skipped'].format(n=skipped)}[/]")
 
 
 class _Words:
