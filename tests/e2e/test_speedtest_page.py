@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, time
+from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi import FastAPI
@@ -31,12 +33,23 @@ class Served:
     store: InMemoryMeasurementStore
 
 
+def morning_clock() -> Callable[[], datetime]:
+    """The real clock moved to 10:00 in Berlin today: a series may start whatever the hour the
+    suite runs (after 20:20 a new measuring day no longer fits), while the server still times
+    transfers by real elapsed time."""
+    berlin = ZoneInfo("Europe/Berlin")
+    today = datetime.now(berlin).date()
+    offset = datetime.combine(today, time(10), tzinfo=berlin) - datetime.now(UTC)
+    return lambda: datetime.now(UTC) + offset
+
+
 @pytest.fixture
 def served() -> Iterator[Served]:
     """The speed test router in a small app, on a free loopback port, in a server thread."""
     store = InMemoryMeasurementStore()
     app = FastAPI()
-    install_speedtest(app, SpeedtestSite(SpeedCheck(store), customer=customer_from_query))
+    service = SpeedCheck(store, clock=morning_clock())
+    install_speedtest(app, SpeedtestSite(service, customer=customer_from_query))
     with live_server(app) as base:
         yield Served(base, store)
 
