@@ -49,7 +49,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "credit_confirmed": "bei Ihnen angekommen",
         "credit_pending": "wird gerade gutgeschrieben",
         "credit_held": "wartet auf das Budget des Programms",
-        "credit_rejected": "vom Abrechnungssystem abgelehnt, nicht angekommen",
+        "credit_rejected": "abgelehnt, nicht angekommen",
         "pending_settlement": "Verdient; Gutschrift am {date} nach der Abrechnungsfrist.",
         "pending_cap": "Verdient, aber wegen der Obergrenze ({cap}) zurückgehalten; Gutschrift am "
         "{date}, wenn wieder Platz ist.",
@@ -190,7 +190,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "credit_confirmed": "has reached you",
         "credit_pending": "being credited",
         "credit_held": "waiting for the programme's budget",
-        "credit_rejected": "refused by the charging system, did not arrive",
+        "credit_rejected": "refused, did not arrive",
         "pending_settlement": "Earned; credited on {date} after the settlement period.",
         "pending_cap": "Earned, but held back by the cap ({cap}); credited on {date} when "
         "there is room.",
