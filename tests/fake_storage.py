@@ -74,6 +74,7 @@ class Tables:
     events: dict[str, StoredEvent] = field(default_factory=dict)
     quarantine: list[QuarantinedRow] = field(default_factory=list)
     states: dict[tuple[str, str], CustomerStateRecord] = field(default_factory=dict)
+    calls: dict[tuple[str, str], dict[int, str]] = field(default_factory=dict)
     grants: dict[str, GrantRecord] = field(default_factory=dict)
     outbox: dict[int, OutboxEntry] = field(default_factory=dict)
     budgets: dict[str, Budget] = field(default_factory=dict)
@@ -192,6 +193,21 @@ class FakeStateRepository(_Repository):
 
     def get(self, program_id: str, customer_id: str) -> CustomerStateRecord | None:
         return self.t.states.get((program_id, customer_id))
+
+    def append_calls(self, program_id: str, rows: Sequence[tuple[str, int, str]]) -> None:
+        for customer_id, seq, result in rows:
+            kept = self.t.calls.setdefault((program_id, customer_id), {})
+            if seq in kept:  # the table's primary key
+                raise ValueError(f"verdict {seq} of {customer_id} already stored")
+            kept[seq] = result
+
+    def drop_calls(self, program_id: str, customer_ids: Sequence[str]) -> None:
+        for customer_id in customer_ids:
+            self.t.calls.pop((program_id, customer_id), None)
+
+    def calls(self, program_id: str, customer_id: str) -> list[str]:
+        kept = self.t.calls.get((program_id, customer_id), {})
+        return [kept[seq] for seq in sorted(kept)]
 
     def customers(self, program_id: str) -> list[str]:
         return sorted(c for p, c in self.t.states if p == program_id)

@@ -11,8 +11,9 @@ from datetime import date
 from typing import Any
 
 from selfcare.domain.events import Event
+from selfcare.domain.incremental import with_frozen
 from selfcare.domain.ledger import GrantRecord, GrantStatus
-from selfcare.domain.progress import CustomerProgress
+from selfcare.domain.progress import CallResult, CustomerProgress
 from selfcare.domain.records import QuarantinedRow
 from selfcare.errors import UnknownCustomer
 from selfcare.store.ports import UnitOfWork
@@ -42,7 +43,9 @@ def current_snapshot(
             raise UnknownCustomer(f"customer {customer_id!r}: no events stored")
         if row.progress is None or not row.answers(as_of):
             return None
-        return CustomerProgress.model_validate_json(row.progress)
+        live = CustomerProgress.model_validate_json(row.progress)
+        frozen = work.states.calls(program_id, customer_id)
+        return with_frozen(live, [CallResult.model_validate_json(t) for t in frozen])
 
 
 def require_known(*, uow: Callable[..., UnitOfWork], program_id: str, customer_id: str) -> None:

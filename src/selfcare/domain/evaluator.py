@@ -8,7 +8,7 @@ from the bulk engine and from the service's stored state.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -27,7 +27,7 @@ from selfcare.domain.progress import (
     StreakProgress,
     StreakStatus,
 )
-from selfcare.domain.streak import DueGrant, StreakInputs, evaluate_streak
+from selfcare.domain.streak import DueGrant, StreakInputs, WalkCarry, evaluate_streak
 
 
 class CustomerState(BaseModel):
@@ -97,6 +97,22 @@ def evaluate(program: Program, events: Iterable[Event], as_of: date) -> Progress
 
 def project(program: Program, state: CustomerState, as_of: date) -> CustomerProgress:
     """What one customer has earned by the end of `as_of`, what is pending, and why."""
+    return project_carried(program, state, as_of, {}, None)[0]
+
+
+def project_carried(
+    program: Program,
+    state: CustomerState,
+    as_of: date,
+    walks: Mapping[str, WalkCarry],
+    latest: datetime | None,
+) -> tuple[CustomerProgress, dict[str, WalkCarry]]:
+    """`project`, with each streak's walk resumed where `walks` left off (their decided
+    windows' events need not be in `state`), and the walks carried past the windows that
+    ended by `latest` (the incremental projection's checkpoint; none without `latest`).
+
+    One code path for both: with no walks and no latest this is the reference projection.
+    """
     zone = program.zone
     horizon = end_of_day(as_of, zone)
     known = [e for e in state.events if e.known_at < horizon]
@@ -108,16 +124,19 @@ def project(program: Program, state: CustomerState, as_of: date) -> CustomerProg
     due: list[DueGrant] = []
     streaks: list[StreakProgress] = []
     late: dict[str, str] = {}
+    carried: dict[str, WalkCarry] = {}
     if enrollment is not None:
         due.extend(_task_grants(program, known, enrollment, contract_end, zone))
         counted = tuple(e for e, v in calls if v.counts and e.occurred_at >= enrollment.occurred_at)
-        facts = StreakInputs(enrollment.occurred_at, counted, contract_end, horizon, zone)
+        facts = StreakInputs(enrollment.occurred_at, counted, contract_end, horizon, zone, latest)
         for order, reward in enumerate(program.rewards):
             if reward.kind == "streak":
-                outcome = evaluate_streak(reward, order, facts)
+                outcome = evaluate_streak(reward, order, facts, walks.get(reward.id))
                 due.extend(outcome.due)
                 streaks.append(outcome.progress)
                 late.update(outcome.late_calls)
+                if outcome.carry is not None:
+                    carried[reward.id] = outcome.carry
     else:
         streaks = [
             StreakProgress(
@@ -128,7 +147,7 @@ def project(program: Program, state: CustomerState, as_of: date) -> CustomerProg
             for r in program.streaks
         ]
     payout = apply_caps(due, program.caps, as_of)
-    return CustomerProgress(
+    progress = CustomerProgress(
         customer_id=state.customer_id,
         enrolled_on=local_date(enrollment.occurred_at, zone) if enrollment else None,
         earned_mb=sum(g.amount_mb for g in payout.grants),
@@ -138,6 +157,7 @@ def project(program: Program, state: CustomerState, as_of: date) -> CustomerProg
         calls=tuple(_call_results(calls, enrollment, late)),
         conflicting_event_ids=state.conflicting_event_ids,
     )
+    return progress, carried
 
 
 def _first_known(events: list[Event], kind: EventType) -> Event | None:

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from pydantic import BaseModel, ConfigDict
+
 from selfcare.domain.calendar import add_months, local_date, start_of_day
 from selfcare.domain.events import Event
 from selfcare.domain.program import StreakReward
@@ -35,13 +37,35 @@ class DueGrant:
     due_at: datetime
 
 
+class WalkCarry(BaseModel):
+    """Where one streak reward's walk stands after the windows no new event can change.
+
+    A window that ended by the latest event folded so far is decided for good: an event
+    arriving later happens later, outside it. Its grants, the late-call notes it wrote and
+    the walk's position after it are all the next event needs, so the incremental
+    projection starts the walk here instead of at enrollment. `final` is set when the walk
+    ended for good (forfeited, ended by the contract, a one-off bonus paid).
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    start: datetime
+    completed: int = 0
+    last_breaker: str | None = None
+    due: tuple[DueGrant, ...] = ()
+    late: dict[str, str] = {}
+    final: StreakProgress | None = None
+
+
 @dataclass
 class StreakOutcome:
-    """What the fold over one streak reward produced."""
+    """What the fold over one streak reward produced; `carry` is the walk after the windows
+    that ended by `StreakInputs.latest` (None when no latest was given)."""
 
     progress: StreakProgress
     due: list[DueGrant] = field(default_factory=list)
     late_calls: dict[str, str] = field(default_factory=dict)
+    carry: WalkCarry | None = None
 
 
 @dataclass(frozen=True)
@@ -53,6 +77,9 @@ class StreakInputs:
     contract_end: Event | None
     horizon: datetime
     zone: ZoneInfo
+    # The latest event's occurrence (incremental projection): windows ending by then are
+    # decided, and the outcome carries the walk past them.
+    latest: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -90,17 +117,49 @@ class _Walk:
     last_breaker: str | None = None
 
 
-def evaluate_streak(reward: StreakReward, order: int, facts: StreakInputs) -> StreakOutcome:
-    """Walk the windows of one streak reward from enrollment up to the as_of horizon."""
-    outcome = StreakOutcome(progress=_progress(reward, StreakStatus.RUNNING))
-    walk = _Walk(start=facts.enrollment)
+def evaluate_streak(
+    reward: StreakReward, order: int, facts: StreakInputs, carry: WalkCarry | None = None
+) -> StreakOutcome:
+    """Walk the windows of one streak reward up to the as_of horizon: from enrollment, or
+    from where `carry` left off (the windows before it are decided and held in it)."""
+    start = carry or WalkCarry(start=facts.enrollment)
+    outcome = StreakOutcome(
+        progress=_progress(reward, StreakStatus.RUNNING),
+        due=list(start.due),
+        late_calls=dict(start.late),
+    )
+    if start.final is not None:
+        outcome.progress, outcome.carry = start.final, start
+        return outcome
+    walk = _Walk(start=start.start, completed=start.completed, last_breaker=start.last_breaker)
     while True:
         window = Window.opening(walk.start, reward, facts.zone)
+        if facts.latest is not None and outcome.carry is None and not _decided(window, facts):
+            outcome.carry = _carry(walk, outcome)
         _note_late_calls(outcome, facts.counted_calls, window)
         final = _step(reward, order, facts, window, walk=walk, outcome=outcome)
         if final is not None:
             outcome.progress = final
+            if outcome.carry is None and facts.latest is not None:
+                ended = final.status is not StreakStatus.BROKEN  # BROKEN: a restart is ahead
+                outcome.carry = _carry(walk, outcome, final if ended else None)
             return outcome
+
+
+def _decided(window: Window, facts: StreakInputs) -> bool:
+    """Whether no event arriving later can change this window: it ended by the latest one."""
+    return facts.latest is not None and window.end <= facts.latest
+
+
+def _carry(walk: _Walk, outcome: StreakOutcome, final: StreakProgress | None = None) -> WalkCarry:
+    return WalkCarry(
+        start=walk.start,
+        completed=walk.completed,
+        last_breaker=walk.last_breaker,
+        due=tuple(outcome.due),
+        late=dict(outcome.late_calls),
+        final=final,
+    )
 
 
 def _step(

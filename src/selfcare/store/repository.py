@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from selfcare.domain.events import Event
 from selfcare.domain.records import CustomerStateRecord, QuarantinedRow, Snapshot, StoredEvent
 from selfcare.store.bulk_insert import append, insert_new, update_by_key
-from selfcare.store.tables import Base, CustomerStateRow, EventRow, QuarantineRow
+from selfcare.store.tables import Base, CustomerCallRow, CustomerStateRow, EventRow, QuarantineRow
 
 CHUNK = 1000  # ids per IN (...) list: below every backend's parameter limit
 
@@ -241,6 +241,32 @@ class SqlStateRepository:
     def get(self, program_id: str, customer_id: str) -> CustomerStateRecord | None:
         row = self.session.get(CustomerStateRow, (program_id, customer_id))
         return None if row is None else CustomerStateRecord.model_validate(row)
+
+    def append_calls(self, program_id: str, rows: Sequence[tuple[str, int, str]]) -> None:
+        """Append frozen verdicts: (customer, position in the customer's list, JSON)."""
+        values = [
+            {"program_id": program_id, "customer_id": c, "seq": n, "result": r} for c, n, r in rows
+        ]
+        append(self.session, table_of(CustomerCallRow), values)
+
+    def drop_calls(self, program_id: str, customer_ids: Sequence[str]) -> None:
+        """Forget these customers' frozen verdicts (their checkpoint is being rebuilt)."""
+        for part in chunks(customer_ids):
+            self.session.execute(
+                delete(CustomerCallRow)
+                .where(CustomerCallRow.program_id == program_id)
+                .where(CustomerCallRow.customer_id.in_(part))
+            )
+
+    def calls(self, program_id: str, customer_id: str) -> list[str]:
+        """One customer's frozen verdicts (JSON), in order."""
+        query = (
+            select(CustomerCallRow.result)
+            .where(CustomerCallRow.program_id == program_id)
+            .where(CustomerCallRow.customer_id == customer_id)
+            .order_by(CustomerCallRow.seq)
+        )
+        return list(self.session.scalars(query))
 
     def customers(self, program_id: str) -> list[str]:
         """Every customer with state under the program, by id (`selfcare customers list`)."""

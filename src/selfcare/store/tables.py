@@ -125,6 +125,19 @@ class CustomerStateRow(Base):
     __table_args__ = (Index("ix_customer_state_stale", "program_id", "valid_through"),)
 
 
+class CustomerCallRow(Base):
+    """A contact's verdict that can no longer change (JSON `CallResult`), `seq`-th of the
+    customer's frozen verdicts: appended as the incremental projection freezes them, never
+    rewritten, and read back in `seq` order before the verdicts still in the state."""
+
+    __tablename__ = "customer_call"
+
+    program_id: Mapped[str] = mapped_column(String(ID), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(String(ID), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    result: Mapped[str] = mapped_column(Text)
+
+
 class GrantRow(Base):
     """A bonus written to the ledger exactly once per (program, customer, reward, period).
 
