@@ -67,3 +67,36 @@ def histories(draw: st.DrawFn, max_customers: int = 3) -> list[Event]:
 
 def as_of_days() -> st.SearchStrategy[date]:
     return st.dates(min_value=date(2025, 1, 1), max_value=date(2027, 3, 1))
+
+
+@st.composite
+def arriving_in_order(draw: st.DrawFn, customer: str = "c", prefix: str = "e") -> list[Event]:
+    """One customer's events, each happening after the one before and known no earlier:
+    the order in which the incremental projection folds them forward."""
+    drawn = sorted(
+        draw(events_for(customer, prefix)),
+        key=lambda e: (e.occurred_at.astimezone(UTC), e.event_id),
+    )
+    out: list[Event] = []
+    for event in drawn:
+        if out and event.occurred_at <= out[-1].occurred_at:
+            continue
+        known = event.known_at if not out else max(event.known_at, out[-1].known_at)
+        out.append(event.model_copy(update={"recorded_at": known}))
+    return out
+
+
+@st.composite
+def mostly_in_order(draw: st.DrawFn, customers: int = 2) -> list[Event]:
+    """Events of a few customers interleaved in time order, with now and then one that
+    arrives late (moved behind later ones): both ways of the incremental projection."""
+    events = sorted(
+        (e for n in range(customers) for e in draw(arriving_in_order(f"cust-{n}", f"c{n}"))),
+        key=lambda e: e.occurred_at.astimezone(UTC),
+    )
+    for _ in range(draw(st.integers(0, 2))):
+        if len(events) > 1:
+            i = draw(st.integers(0, len(events) - 2))
+            j = draw(st.integers(i + 1, len(events) - 1))
+            events.insert(j, events.pop(i))
+    return events

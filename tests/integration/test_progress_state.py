@@ -20,7 +20,7 @@ from selfcare.grants.ledger import customer_grants
 from selfcare.ingest.service import Ingestor, ingest_batch
 from tests.builders import make_program
 from tests.integration.conftest import Clock
-from tests.strategies import as_of_days, histories
+from tests.strategies import as_of_days, histories, mostly_in_order
 
 pytestmark = pytest.mark.integration
 
@@ -87,6 +87,43 @@ def test_stored_progress_equals_the_reference_evaluator_on_the_history_as_sent( 
     for customer_id in sorted({e.customer_id for e in events}):
         history = [e for e in events if e.customer_id == customer_id]
         for day in [app.today(), *sorted(days)]:
+            expected = evaluate(program, history, day).customers[0]
+            got = get_progress(uow=app.uow, program=program, customer_id=customer_id, as_of=day)
+            assert got == expected
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    name=st.sampled_from(sorted(PROGRAMS)),
+    events=mostly_in_order(),
+    days=st.lists(LATER_DAYS, max_size=2),
+    data=st.data(),
+)
+def test_events_folded_as_they_arrive_give_the_reference_answer(  # noqa: PLR0917 (fixtures and drawn values)
+    app: App,
+    clock: Clock,
+    name: str,
+    events: list[Event],
+    days: list[date],
+    data: st.DataObject,
+) -> None:
+    """Arrivals mostly in time order, a few at a time: checkpoints folded forward with
+    their verdicts frozen into `customer_call`, or rebuilt for a late arrival; lookups read
+    the snapshot and the frozen verdicts back, or project the checkpoint on a later day."""
+    clock.now = AFTER_ALL_EVENTS
+    program = PROGRAMS[name]
+    ingestor = Ingestor(uow=app.uow, program=program, clock=clock)
+    events = renamed(events, f"i{next(_examples)}-")
+    start = 0
+    while start < len(events):
+        size = data.draw(st.integers(1, 3))
+        ingest_batch(ingestor, as_rows(events[start : start + size]))
+        start += size
+    for customer_id in sorted({e.customer_id for e in events}):
+        history = [e for e in events if e.customer_id == customer_id]
+        for day in [app.today(), app.today(), *sorted(days)]:
             expected = evaluate(program, history, day).customers[0]
             got = get_progress(uow=app.uow, program=program, customer_id=customer_id, as_of=day)
             assert got == expected

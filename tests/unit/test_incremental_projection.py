@@ -28,7 +28,7 @@ from selfcare.domain.incremental import (
 from selfcare.domain.program import Cap, Program
 from selfcare.domain.progress import CallResult
 from tests.builders import make_program
-from tests.strategies import events_for
+from tests.strategies import arriving_in_order
 
 
 @st.composite
@@ -43,29 +43,12 @@ def programs(draw: st.DrawFn) -> Program:
     return make_program(streak=streak, caps=caps)
 
 
-@st.composite
-def in_arrival_order(draw: st.DrawFn) -> list[Event]:
-    """One customer's events, each happening after the one before and known no earlier."""
-    drawn = sorted(
-        draw(events_for("c", "e")), key=lambda e: (e.occurred_at.astimezone(UTC), e.event_id)
-    )
-    out: list[Event] = []
-    known = None
-    for event in drawn:
-        if out and event.occurred_at <= out[-1].occurred_at:
-            continue
-        recorded = event.known_at if known is None else max(event.known_at, known)
-        out.append(event.model_copy(update={"recorded_at": recorded}))
-        known = recorded
-    return out
-
-
 def known_day(events: list[Event], program: Program) -> date:
     return max(local_date(e.known_at, program.zone) for e in events)
 
 
 @settings(max_examples=150, deadline=None)
-@given(program=programs(), events=in_arrival_order(), later=st.integers(0, 400))
+@given(program=programs(), events=arriving_in_order(), later=st.integers(0, 400))
 def test_folding_event_by_event_equals_the_reference_on_the_history_so_far(
     program: Program, events: list[Event], later: int
 ) -> None:
@@ -95,11 +78,12 @@ def test_folding_event_by_event_equals_the_reference_on_the_history_so_far(
 
 
 @settings(max_examples=60, deadline=None)
-@given(program=programs(), events=in_arrival_order(), data=st.data())
+@given(program=programs(), events=arriving_in_order(), data=st.data())
 def test_batches_of_arrivals_fold_like_single_ones(
     program: Program, events: list[Event], data: st.DataObject
 ) -> None:
-    checkpoint, frozen, start = Checkpoint(customer_id="c"), [], 0
+    checkpoint, start = Checkpoint(customer_id="c"), 0
+    frozen: list[CallResult] = []
     while start < len(events):
         size = data.draw(st.integers(1, 4))
         batch = events[start : start + size]
@@ -161,7 +145,8 @@ def test_a_long_time_ordered_history_leaves_a_small_checkpoint() -> None:
                 text="Frage zu meinem Tarif",
             )
         )
-    checkpoint, frozen = Checkpoint(customer_id="c"), []
+    checkpoint = Checkpoint(customer_id="c")
+    frozen: list[CallResult] = []
     for event in events:
         result = advance(program, checkpoint, [event], local_date(event.known_at, program.zone))
         checkpoint, frozen = result.checkpoint, [*frozen, *result.frozen]

@@ -3,7 +3,8 @@ history as sent, snapshots reused while they hold, grants that fall due with tim
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+import json
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from hypothesis import given, settings
@@ -16,7 +17,7 @@ from selfcare.errors import UnknownCustomer
 from selfcare.grants.ledger import customer_grants
 from selfcare.ingest.service import ingest_batch
 from tests.builders import make_program
-from tests.strategies import as_of_days, histories
+from tests.strategies import as_of_days, histories, mostly_in_order
 from tests.unit.services.wiring import Wired
 
 AFTER_ALL_EVENTS = datetime(2027, 3, 10, 12, 0, tzinfo=UTC)
@@ -71,6 +72,76 @@ def test_stored_progress_equals_the_reference_evaluator_on_the_history_as_sent(
                 uow=wired.storage, program=wired.program, customer_id=customer_id, as_of=day
             )
             assert got == expected
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    events=mostly_in_order(),
+    later=st.lists(st.integers(0, 700), min_size=1, max_size=3),
+    data=st.data(),
+)
+def test_events_folded_as_they_arrive_give_the_reference_answer(
+    events: list[Event], later: list[int], data: st.DataObject
+) -> None:
+    """Arrivals mostly in time order, one or a few at a time: the checkpoint is folded
+    forward (verdicts frozen, walks carried) or, for a late one, rebuilt; lookups read the
+    snapshot with the frozen verdicts, or project the checkpoint on a later day."""
+    wired = Wired()
+    wired.clock.now = AFTER_ALL_EVENTS
+    start = 0
+    while start < len(events):
+        size = data.draw(st.integers(1, 3))
+        ingest_batch(wired.ingestor, as_rows(events[start : start + size]))
+        start += size
+    for customer_id in sorted({e.customer_id for e in events}):
+        sent = [e for e in events if e.customer_id == customer_id]
+        for day in [wired.today(), wired.today(), *(wired.today() + timedelta(d) for d in later)]:
+            expected = evaluate(wired.program, sent, day).customers[0]
+            got = get_progress(
+                uow=wired.storage, program=wired.program, customer_id=customer_id, as_of=day
+            )
+            assert got == expected
+
+
+def test_a_time_ordered_history_freezes_verdicts_and_a_late_event_rebuilds() -> None:
+    wired = Wired()
+    wired.clock.now = AFTER_ALL_EVENTS
+    rows: list[dict[str, object]] = [
+        {
+            "event_id": "inv",
+            "customer_id": "c1",
+            "type": "invitation_accepted",
+            "occurred_at": "2025-01-06T10:00:00+01:00",
+        }
+    ]
+    rows += [
+        {
+            "event_id": f"call-{month:02}",
+            "customer_id": "c1",
+            "type": "hotline_call",
+            "occurred_at": f"2025-{month:02}-15T10:00:00+01:00",
+            "text": "Frage zu meinem Tarif",
+        }
+        for month in range(2, 13)
+    ]
+    for row in rows:
+        ingest_batch(wired.ingestor, [row])
+    with wired.storage(read_only=True) as work:
+        frozen = work.states.calls(wired.program.id, "c1")
+    assert len(frozen) >= 10  # the calls before the open window, appended one by one
+    late = {**rows[3], "event_id": "late", "occurred_at": "2025-03-01T10:00:00+01:00"}
+    ingest_batch(wired.ingestor, [late])
+    with wired.storage(read_only=True) as work:
+        calls = [json.loads(t)["event_id"] for t in work.states.calls(wired.program.id, "c1")]
+    assert calls[:3] == ["call-02", "late", "call-03"]  # written anew, in order
+    with wired.storage(read_only=True) as work:  # recorded_at as ingest filled it in
+        history = work.events.for_customers(["c1"])["c1"]
+    assert len(history) == len(rows) + 1
+    expected = evaluate(wired.program, history, wired.today()).customers[0]
+    got = get_progress(
+        uow=wired.storage, program=wired.program, customer_id="c1", as_of=wired.today()
+    )
+    assert got == expected
 
 
 def test_the_snapshot_answers_until_the_streak_completes() -> None:
