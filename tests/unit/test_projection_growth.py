@@ -17,6 +17,7 @@ from typing import Any
 from selfcare.domain import calls
 from selfcare.domain.evaluator import project, state_from_events
 from selfcare.domain.events import Event
+from selfcare.domain.incremental import Checkpoint, advance, rebuild
 from tests.builders import make_program
 
 START = datetime(2024, 1, 1, 8, tzinfo=UTC)
@@ -78,3 +79,41 @@ def test_projecting_a_customer_costs_the_same_per_event_from_ten_to_ten_thousand
         growth = counted[large] / counted[small]
         assert growth < 12, f"{small} -> {large} events: {growth:.1f}x the operations"
     assert per_event[10_000] <= 2 * per_event[10], per_event
+
+
+def folding_cost(size: int, arrivals: int = 10) -> tuple[float, int]:
+    """Function calls per arriving event, and the stored checkpoint's size (characters),
+    when `arrivals` more events are folded one at a time onto the checkpoint of a customer
+    with `size` events: read the stored checkpoint, fold, write it and the frozen verdicts."""
+    program = make_program()
+    events = history(size + arrivals)
+    day = events[-1].occurred_at.date() + timedelta(days=1)
+    text = rebuild(program, "c", events[:size], day).checkpoint.model_dump_json()
+    calls._classify.cache_clear()
+    count = 0
+
+    def hook(_frame: FrameType, event: str, _arg: Any) -> None:
+        nonlocal count
+        if event in ("call", "c_call"):
+            count += 1
+
+    sys.setprofile(hook)
+    try:
+        for arriving in events[size:]:
+            folded = advance(program, Checkpoint.model_validate_json(text), [arriving], day)
+            text = folded.checkpoint.model_dump_json()
+            _ = [verdict.model_dump_json() for verdict in folded.frozen]
+    finally:
+        sys.setprofile(None)
+    return count / arrivals, len(text)
+
+
+def test_one_more_event_costs_the_same_with_ten_or_ten_thousand_before_it() -> None:
+    """The incremental projection: the next event reads and writes the checkpoint (what the
+    next event needs), not the history; its cost stays within 2x of a customer with 10."""
+    measured = {size: folding_cost(size) for size in (10, 100, 1_000, 10_000)}
+    per_event = {size: cost for size, (cost, _) in measured.items()}
+    stored = {size: length for size, (_, length) in measured.items()}
+    assert per_event[10_000] <= 2 * per_event[10], per_event
+    assert per_event[10_000] <= 1.1 * per_event[1_000], per_event
+    assert stored[10_000] <= 1.1 * stored[1_000], stored

@@ -3,16 +3,18 @@
 A checkpoint keeps only what the next event can still change or needs (DOMAIN.md keeps the
 rules; this is bookkeeping around them):
 
-- the events that stay *live*: enrollment and contract-end events, task events, diagnoses
-  whose hotline pass reaches past the cut, and contacts from the cut on;
-- each streak's walk after the windows that ended by the latest event (`WalkCarry`: its
-  position, grants and late-call notes), since no later event can fall into those windows;
+- the events that stay *live*: enrollment and contract-end events, task events, counted
+  calls from the cut on, and diagnoses whose hotline pass reaches the earliest of those
+  calls or the latest event;
+- each streak's walk after its decided windows (`WalkCarry`: position, grants, late-call
+  notes, and the decided windows a later call can still fall into);
 - how many contacts were *frozen*: their verdict can no longer change, so it leaves the
   checkpoint for the per-customer verdict list, which is appended to and never rewritten.
 
-The cut is where the earliest streak walk still open begins (without enrollment, or with
-every walk decided for good, after the latest event): a contact before it lies in no window
-a later event can reach. The projection of a checkpoint is `project_carried`, the reference
+A contact that does not count is frozen at once (its verdict depends on earlier diagnoses
+and on enrollment only, and later events are later). A counted call is frozen before the
+cut, where the earliest streak walk still open begins (without enrollment, or with every
+walk over for good, all are): no window still to be walked can reach it. The projection of a checkpoint is `project_carried`, the reference
 projection itself resumed from the walks, so the two cannot drift apart.
 
 This holds for events that come after everything folded so far, in occurrence (strictly)
@@ -178,12 +180,15 @@ def _compact(
     if not decided or latest is None:
         return Advanced(base, progress, ())
     cut = _cut(progress, carried)
-    frozen = tuple(c for c in progress.calls if cut is None or _utc(c.occurred_at) < cut)
-    frozen_ids = {c.event_id for c in frozen}
-    kept = tuple(
-        e for e in state.events if e.event_id not in frozen_ids and _stays(e, program, cut, latest)
+    frozen = tuple(
+        c for c in progress.calls if not c.counts or cut is None or _utc(c.occurred_at) < cut
     )
+    frozen_ids = {c.event_id for c in frozen}
     live_calls = tuple(c for c in progress.calls if c.event_id not in frozen_ids)
+    reach = min([latest, *(_utc(c.occurred_at) for c in live_calls)])
+    kept = tuple(
+        e for e in state.events if e.event_id not in frozen_ids and _stays(e, program, reach)
+    )
     live_ids = {c.event_id for c in live_calls}
     checkpoint = base.model_copy(
         update={
@@ -212,12 +217,12 @@ def _cut(progress: CustomerProgress, carried: dict[str, WalkCarry]) -> datetime 
     return min(starts, default=None)
 
 
-def _stays(event: Event, program: Program, cut: datetime | None, latest: datetime) -> bool:
+def _stays(event: Event, program: Program, reach: datetime) -> bool:
     """Whether a non-frozen event stays live: every one but a diagnosis whose hotline pass
-    ended before any contact still to be judged (from the cut, or after the latest)."""
+    ended before `reach`, the earliest contact still to be judged (a live one, or one
+    arriving later)."""
     if event.type not in DIAGNOSIS_TYPES:
         return True
-    reach = latest if cut is None else min(cut, latest)
     days = program.calls.hotline_pass_days
     return _utc(same_clock_time_later(event.occurred_at, days, program.zone)) >= reach
 

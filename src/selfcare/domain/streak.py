@@ -37,14 +37,43 @@ class DueGrant:
     due_at: datetime
 
 
-class WalkCarry(BaseModel):
-    """Where one streak reward's walk stands after the windows no new event can change.
+@dataclass(frozen=True)
+class Window:
+    """One no-hotline window: from `start` to local midnight of `completes`, then settlement."""
 
-    A window that ended by the latest event folded so far is decided for good: an event
-    arriving later happens later, outside it. Its grants, the late-call notes it wrote and
-    the walk's position after it are all the next event needs, so the incremental
-    projection starts the walk here instead of at enrollment. `final` is set when the walk
-    ended for good (forfeited, ended by the contract, a one-off bonus paid).
+    start: datetime
+    completes: date
+    end: datetime
+    grant_day: date
+    settle: datetime
+
+    @classmethod
+    def opening(cls, start: datetime, reward: StreakReward, zone: ZoneInfo) -> Window:
+        completes = add_months(local_date(start, zone), reward.months)
+        grant_day = completes + timedelta(days=reward.settlement_grace_days)
+        return cls(
+            start=start,
+            completes=completes,
+            end=start_of_day(completes, zone),
+            grant_day=grant_day,
+            settle=start_of_day(grant_day, zone),
+        )
+
+    def holds(self, moment: datetime) -> bool:
+        return self.start <= moment < self.end
+
+
+class WalkCarry(BaseModel):
+    """Where one streak reward's walk stands after the windows no later event can change.
+
+    Events arrive after the latest one folded so far, so a window is decided once a counted
+    call broke it, the contract ended it, or it ended by that latest event: a later call
+    can be no earlier breaker. Its grants, the late-call notes it wrote and the walk's
+    position after it are all the next event needs, so the incremental projection starts
+    the walk here instead of at enrollment. A decided window that still reaches past the
+    latest event is kept in `noting`: a later call may fall into it and be noted there as
+    recorded after settlement. `final` is set when the walk ended for good (forfeited,
+    ended by the contract, a one-off bonus paid).
     """
 
     model_config = ConfigDict(frozen=True)
@@ -54,7 +83,9 @@ class WalkCarry(BaseModel):
     last_breaker: str | None = None
     due: tuple[DueGrant, ...] = ()
     late: dict[str, str] = {}
+    noting: tuple[Window, ...] = ()
     final: StreakProgress | None = None
+    after_break: bool = False  # `start` is the day after a breaker: restarting until then
 
 
 @dataclass
@@ -82,32 +113,6 @@ class StreakInputs:
     latest: datetime | None = None
 
 
-@dataclass(frozen=True)
-class Window:
-    """One no-hotline window: from `start` to local midnight of `completes`, then settlement."""
-
-    start: datetime
-    completes: date
-    end: datetime
-    grant_day: date
-    settle: datetime
-
-    @classmethod
-    def opening(cls, start: datetime, reward: StreakReward, zone: ZoneInfo) -> Window:
-        completes = add_months(local_date(start, zone), reward.months)
-        grant_day = completes + timedelta(days=reward.settlement_grace_days)
-        return cls(
-            start=start,
-            completes=completes,
-            end=start_of_day(completes, zone),
-            grant_day=grant_day,
-            settle=start_of_day(grant_day, zone),
-        )
-
-    def holds(self, moment: datetime) -> bool:
-        return self.start <= moment < self.end
-
-
 @dataclass
 class _Walk:
     """Where the walk over the windows stands."""
@@ -115,6 +120,7 @@ class _Walk:
     start: datetime
     completed: int = 0
     last_breaker: str | None = None
+    after_break: bool = False
 
 
 def evaluate_streak(
@@ -128,36 +134,63 @@ def evaluate_streak(
         due=list(start.due),
         late_calls=dict(start.late),
     )
+    noting = list(start.noting)
+    for window in noting:
+        _note_late_calls(outcome, facts.counted_calls, window)
     if start.final is not None:
-        outcome.progress, outcome.carry = start.final, start
+        outcome.progress = start.final
+        outcome.carry = _carry(start, outcome, noting, facts, start.final)
         return outcome
-    walk = _Walk(start=start.start, completed=start.completed, last_breaker=start.last_breaker)
+    walk = _Walk(start.start, start.completed, start.last_breaker, start.after_break)
+    tracking = facts.latest is not None
+    if walk.after_break and walk.start >= facts.horizon:
+        assert walk.last_breaker is not None  # noqa: S101  (set with after_break)
+        outcome.progress = _restarting(
+            reward, walk.start, facts.zone, walk.last_breaker, walk.completed
+        )
+        outcome.carry = _carry(walk, outcome, noting, facts) if tracking else None
+        return outcome
     while True:
         window = Window.opening(walk.start, reward, facts.zone)
-        if facts.latest is not None and outcome.carry is None and not _decided(window, facts):
-            outcome.carry = _carry(walk, outcome)
+        if tracking and outcome.carry is None and not _decided(window, facts):
+            outcome.carry = _carry(walk, outcome, noting, facts)
         _note_late_calls(outcome, facts.counted_calls, window)
         final = _step(reward, order, facts, window, walk=walk, outcome=outcome)
+        if tracking and outcome.carry is None:
+            noting.append(window)
         if final is not None:
             outcome.progress = final
-            if outcome.carry is None and facts.latest is not None:
+            if tracking and outcome.carry is None:
                 ended = final.status is not StreakStatus.BROKEN  # BROKEN: a restart is ahead
-                outcome.carry = _carry(walk, outcome, final if ended else None)
+                outcome.carry = _carry(walk, outcome, noting, facts, final if ended else None)
             return outcome
 
 
 def _decided(window: Window, facts: StreakInputs) -> bool:
-    """Whether no event arriving later can change this window: it ended by the latest one."""
-    return facts.latest is not None and window.end <= facts.latest
+    """Whether no event arriving later (after `facts.latest`) can change how this window
+    ends: it has its breaker or its contract end already, or it ended by the latest event."""
+    if facts.latest is not None and window.end <= facts.latest:
+        return True
+    ender = _contract_end(facts.contract_end, window)
+    return ender is not None or _first_breaker(facts.counted_calls, window) is not None
 
 
-def _carry(walk: _Walk, outcome: StreakOutcome, final: StreakProgress | None = None) -> WalkCarry:
+def _carry(
+    walk: _Walk | WalkCarry,
+    outcome: StreakOutcome,
+    noting: list[Window],
+    facts: StreakInputs,
+    final: StreakProgress | None = None,
+) -> WalkCarry:
+    latest = facts.latest
     return WalkCarry(
         start=walk.start,
         completed=walk.completed,
         last_breaker=walk.last_breaker,
+        after_break=walk.after_break,
         due=tuple(outcome.due),
         late=dict(outcome.late_calls),
+        noting=tuple(w for w in noting if latest is None or w.end > latest),
         final=final,
     )
 
@@ -196,7 +229,7 @@ def _step(
     )
     if reward.recurrence == "once":
         return _completed(reward, window, walk, window_day)
-    walk.start = window.end
+    walk.start, walk.after_break = window.end, False
     return None
 
 
@@ -205,6 +238,7 @@ def _broken(
 ) -> StreakProgress | None:
     """A counted call broke the window: forfeit, or restart on the day after the call."""
     walk.last_breaker = breaker.event_id
+    walk.after_break = True
     if reward.on_break == "forfeit":
         return _progress(
             reward,
