@@ -14,8 +14,9 @@ rules; this is bookkeeping around them):
 A contact that does not count is frozen at once (its verdict depends on earlier diagnoses
 and on enrollment only, and later events are later). A counted call is frozen before the
 cut, where the earliest streak walk still open begins (without enrollment, or with every
-walk over for good, all are): no window still to be walked can reach it. The projection of a checkpoint is `project_carried`, the reference
-projection itself resumed from the walks, so the two cannot drift apart.
+walk over for good, all are): no window still to be walked can reach it. The projection
+of a checkpoint is `project_carried`, the reference projection itself resumed from the
+walks, so the two cannot drift apart.
 
 This holds for events that come after everything folded so far, in occurrence (strictly)
 and in when selfcare knew of them, and for a day by whose end every event was known;
