@@ -46,6 +46,7 @@ from selfcare.domain.records import (
     Snapshot,
     StoredContract,
     StoredEvent,
+    StoredProgress,
 )
 from selfcare.domain.speedcheck.models import Contract, Measurement
 from selfcare.errors import StorageUnavailable
@@ -208,6 +209,21 @@ class FakeStateRepository(_Repository):
     def calls(self, program_id: str, customer_id: str) -> list[str]:
         kept = self.t.calls.get((program_id, customer_id), {})
         return [kept[seq] for seq in sorted(kept)]
+
+    def read(
+        self, program_id: str, customer_id: str, *, with_state: bool = False
+    ) -> StoredProgress | None:
+        row = self.get(program_id, customer_id)
+        if row is None:
+            return None
+        return StoredProgress(
+            progress=row.progress,
+            progress_as_of=row.progress_as_of,
+            valid_through=row.valid_through,
+            event_count=row.event_count,
+            calls=tuple(self.calls(program_id, customer_id)),
+            state=row.state if with_state else None,
+        )
 
     def customers(self, program_id: str) -> list[str]:
         return sorted(c for p, c in self.t.states if p == program_id)

@@ -220,16 +220,17 @@ def get_progress(
     projection of the stored checkpoint (then kept as the new snapshot), or of the whole
     history for a day before the checkpoint's events were all known."""
     with uow(read_only=True) as work:
-        row = work.states.get(program.id, customer_id)
+        row = work.states.read(program.id, customer_id, with_state=True)
         if row is None:
             return _from_history(work, program, customer_id, as_of)
+        frozen = [CallResult.model_validate_json(t) for t in row.calls]
         if row.answers(as_of):
             assert row.progress is not None  # noqa: S101  (checked by answers)
-            return _whole(work, program.id, customer_id, row.progress)
+            return with_frozen(CustomerProgress.model_validate_json(row.progress), frozen)
+        assert row.state is not None  # noqa: S101  (asked for)
         checkpoint, as_of_before = parse_state(row.state), row.progress_as_of
         if not appendable(checkpoint, (), as_of, program):
             return _from_history(work, program, customer_id, as_of)
-        frozen = _frozen(work, program.id, customer_id)
     state = checkpoint.live_state()
     live, _ = project_carried(program, state, as_of, checkpoint.walks, None)
     if as_of_before is None or as_of >= as_of_before:
@@ -242,16 +243,6 @@ def get_progress(
             )
             work.commit()
     return with_frozen(live, frozen)
-
-
-def _frozen(work: UnitOfWork, program_id: str, customer_id: str) -> list[CallResult]:
-    return [CallResult.model_validate_json(t) for t in work.states.calls(program_id, customer_id)]
-
-
-def _whole(work: UnitOfWork, program_id: str, customer_id: str, progress: str) -> CustomerProgress:
-    """A stored snapshot with the customer's frozen verdicts before its live ones."""
-    live = CustomerProgress.model_validate_json(progress)
-    return with_frozen(live, _frozen(work, program_id, customer_id))
 
 
 def _from_history(

@@ -38,14 +38,38 @@ def current_snapshot(
     """The stored progress snapshot if it still answers for `as_of` (read-only), else None;
     UnknownCustomer when nothing is stored. The rule is the core service's own."""
     with uow(read_only=True) as work:
-        row = work.states.get(program_id, customer_id)
-        if row is None:
-            raise UnknownCustomer(f"customer {customer_id!r}: no events stored")
-        if row.progress is None or not row.answers(as_of):
-            return None
-        live = CustomerProgress.model_validate_json(row.progress)
-        frozen = work.states.calls(program_id, customer_id)
-        return with_frozen(live, [CallResult.model_validate_json(t) for t in frozen])
+        return _snapshot(work, program_id, customer_id, as_of)
+
+
+def _snapshot(
+    work: UnitOfWork, program_id: str, customer_id: str, as_of: date
+) -> CustomerProgress | None:
+    row = work.states.read(program_id, customer_id)
+    if row is None:
+        raise UnknownCustomer(f"customer {customer_id!r}: no events stored")
+    if row.progress is None or not row.answers(as_of):
+        return None
+    live = CustomerProgress.model_validate_json(row.progress)
+    return with_frozen(live, [CallResult.model_validate_json(t) for t in row.calls])
+
+
+@dataclass(frozen=True, slots=True)
+class Lookup:
+    """What a progress lookup reads: the snapshot if it still answers (else None) and the
+    customer's ledger entries."""
+
+    progress: CustomerProgress | None
+    ledger: list[GrantRecord]
+
+
+def snapshot_and_grants(
+    *, uow: Callable[..., UnitOfWork], program_id: str, customer_id: str, as_of: date
+) -> Lookup:
+    """`current_snapshot` and the customer's grants in one read-only unit of work: one
+    connection and two statements for the API's most frequent request."""
+    with uow(read_only=True) as work:
+        progress = _snapshot(work, program_id, customer_id, as_of)
+        return Lookup(progress, work.grants.for_customer(customer_id))
 
 
 def require_known(*, uow: Callable[..., UnitOfWork], program_id: str, customer_id: str) -> None:

@@ -53,6 +53,31 @@ class Snapshot(_Record):
     valid_through: date | None
 
 
+def snapshot_answers(
+    progress: str | None, progress_as_of: date | None, valid_through: date | None, as_of: date
+) -> bool:
+    """Whether a stored snapshot is the answer for `as_of` as it stands."""
+    if progress is None or progress_as_of is None or as_of < progress_as_of:
+        return False
+    return valid_through is None or as_of <= valid_through
+
+
+class StoredProgress(_Record):
+    """A customer's stored projection as a lookup reads it, in one consistent read: the
+    snapshot (live verdicts only), the frozen verdicts (JSON, in order) and, when asked
+    for, the checkpoint; never more than the lookup needs."""
+
+    progress: str | None
+    progress_as_of: date | None
+    valid_through: date | None
+    event_count: int
+    calls: tuple[str, ...] = ()
+    state: str | None = None
+
+    def answers(self, as_of: date) -> bool:
+        return snapshot_answers(self.progress, self.progress_as_of, self.valid_through, as_of)
+
+
 class CustomerStateRecord(_Record):
     """The evaluator's fold of one customer under one program (JSON), with its snapshot."""
 
@@ -67,9 +92,7 @@ class CustomerStateRecord(_Record):
 
     def answers(self, as_of: date) -> bool:
         """Whether the stored snapshot is the answer for `as_of` as it stands."""
-        if self.progress is None or self.progress_as_of is None or as_of < self.progress_as_of:
-            return False
-        return self.valid_through is None or as_of <= self.valid_through
+        return snapshot_answers(self.progress, self.progress_as_of, self.valid_through, as_of)
 
 
 class ApiKeyRecord(_Record):

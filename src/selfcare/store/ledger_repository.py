@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy import CursorResult, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from selfcare.domain.ledger import (
@@ -39,6 +39,14 @@ def grant_values(grant: GrantRecord) -> dict[str, Any]:
     return values
 
 
+_GRANTS = table_of(GrantRow)
+_FOR_CUSTOMER = (
+    select(*_GRANTS.columns)
+    .where(_GRANTS.c.customer_id == bindparam("customer_id"))
+    .order_by(_GRANTS.c.granted_on, _GRANTS.c.reward, _GRANTS.c.period)
+)
+
+
 class SqlGrantRepository:
     """The ledger: one row per (program, customer, reward, period), never deleted."""
 
@@ -58,12 +66,10 @@ class SqlGrantRepository:
         return found
 
     def for_customer(self, customer_id: str) -> list[GrantRecord]:
-        query = (
-            select(GrantRow)
-            .where(GrantRow.customer_id == customer_id)
-            .order_by(GrantRow.granted_on, GrantRow.reward, GrantRow.period)
-        )
-        return _records(self.session.scalars(query))
+        """A progress lookup reads this on every request: one statement built once, rows
+        read as plain tuples (no ORM objects) and converted straight into records."""
+        rows = self.session.execute(_FOR_CUSTOMER, {"customer_id": customer_id}).mappings()
+        return [GrantRecord.model_validate(dict(row)) for row in rows]
 
     def list_(
         self,

@@ -37,6 +37,7 @@ from selfcare.domain.records import (
     Snapshot,
     StoredContract,
     StoredEvent,
+    StoredProgress,
 )
 from selfcare.domain.speedcheck.models import Contract, Measurement
 
@@ -89,6 +90,12 @@ class StateRepository(Protocol):
         ...
 
     def drop_calls(self, program_id: str, customer_ids: Sequence[str]) -> None: ...
+    def read(
+        self, program_id: str, customer_id: str, *, with_state: bool = False
+    ) -> StoredProgress | None:
+        """Snapshot and frozen verdicts (and the checkpoint if asked), read consistently."""
+        ...
+
     def calls(self, program_id: str, customer_id: str) -> list[str]:
         """One customer's frozen verdicts (JSON) in position order."""
         ...

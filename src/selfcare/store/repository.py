@@ -14,7 +14,13 @@ from sqlalchemy import ARRAY, String, Table, bindparam, delete, func, select, tr
 from sqlalchemy.orm import Session
 
 from selfcare.domain.events import Event
-from selfcare.domain.records import CustomerStateRecord, QuarantinedRow, Snapshot, StoredEvent
+from selfcare.domain.records import (
+    CustomerStateRecord,
+    QuarantinedRow,
+    Snapshot,
+    StoredEvent,
+    StoredProgress,
+)
 from selfcare.store.bulk_insert import append, insert_new, update_by_key
 from selfcare.store.tables import Base, CustomerCallRow, CustomerStateRow, EventRow, QuarantineRow
 
@@ -158,6 +164,27 @@ class SqlQuarantineRepository:
         self.session.execute(delete(QuarantineRow).where(QuarantineRow.id.in_(row_ids)))
 
 
+_STATE_COLUMNS = "s.progress, s.progress_as_of, s.valid_through, s.event_count"
+_PG_FROZEN = (
+    "(SELECT array_agg(c.result ORDER BY c.seq) FROM customer_call c"
+    " WHERE c.program_id = s.program_id AND c.customer_id = s.customer_id)"
+)
+_PG_WHERE = (
+    " FROM customer_state s WHERE s.program_id = %(program_id)s AND s.customer_id = %(customer_id)s"
+)
+_PG_READ = f"SELECT {_STATE_COLUMNS}, NULL, {_PG_FROZEN}{_PG_WHERE}"
+_PG_READ_WITH_STATE = f"SELECT {_STATE_COLUMNS}, s.state, {_PG_FROZEN}{_PG_WHERE}"
+_SQLITE_WHERE = (
+    " FROM customer_state s WHERE s.program_id = :program_id AND s.customer_id = :customer_id"
+)
+_SQLITE_READ = f"SELECT {_STATE_COLUMNS}, NULL{_SQLITE_WHERE}"
+_SQLITE_READ_WITH_STATE = f"SELECT {_STATE_COLUMNS}, s.state{_SQLITE_WHERE}"
+_SQLITE_CALLS = (
+    "SELECT result FROM customer_call WHERE program_id = :program_id"
+    " AND customer_id = :customer_id ORDER BY seq"
+)
+
+
 class SqlStateRepository:
     """Per-customer fold state and progress snapshot, one row per (program, customer)."""
 
@@ -257,6 +284,41 @@ class SqlStateRepository:
                 .where(CustomerCallRow.program_id == program_id)
                 .where(CustomerCallRow.customer_id.in_(part))
             )
+
+    def read(
+        self, program_id: str, customer_id: str, *, with_state: bool = False
+    ) -> StoredProgress | None:
+        """The snapshot with the frozen verdicts (and the checkpoint if asked).
+
+        The lookup's hot path, so plain SQL handed to the driver (no statement built,
+        keyed and compiled per call), and only the columns asked for: a lookup never reads
+        the checkpoint. PostgreSQL reads run outside a transaction, so snapshot and frozen
+        verdicts come in one statement (one moment, one round trip); a SQLite read
+        transaction sees one moment for both statements.
+        """
+        connection = self.session.connection()
+        params = {"program_id": program_id, "customer_id": customer_id}
+        if connection.dialect.name == "postgresql":
+            sql = _PG_READ_WITH_STATE if with_state else _PG_READ
+            row = connection.exec_driver_sql(sql, params).first()
+            if row is None:
+                return None
+            calls = tuple(row[5] or ())
+        else:
+            sql = _SQLITE_READ_WITH_STATE if with_state else _SQLITE_READ
+            row = connection.exec_driver_sql(sql, params).first()
+            if row is None:
+                return None
+            found = connection.exec_driver_sql(_SQLITE_CALLS, params)
+            calls = tuple(result for (result,) in found)
+        return StoredProgress(
+            progress=row[0],
+            progress_as_of=row[1],
+            valid_through=row[2],
+            event_count=row[3],
+            state=row[4],
+            calls=calls,
+        )
 
     def calls(self, program_id: str, customer_id: str) -> list[str]:
         """One customer's frozen verdicts (JSON), in order."""

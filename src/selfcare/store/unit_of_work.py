@@ -89,6 +89,20 @@ class SqlUnitOfWork:
             raise StorageUnavailable("the database does not answer") from exc
 
 
+def read_options(engine: Engine) -> dict[str, object]:
+    """Execution options of read-only units of work.
+
+    On PostgreSQL they run without a transaction (autocommit): a read under READ COMMITTED
+    saw one moment per statement anyway, and BEGIN and ROLLBACK were two of a lookup's
+    round trips. Reads that need one moment for several rows ask in one statement
+    (`SqlStateRepository.read`). SQLite keeps its deferred read transaction (a snapshot of
+    the file for the whole unit of work, and no round trips to save).
+    """
+    if engine.dialect.name == "postgresql":
+        return {READ_ONLY: True, "isolation_level": "AUTOCOMMIT"}
+    return {READ_ONLY: True}
+
+
 class SqlUnitOfWorkFactory:
     """Makes units of work on one engine: `uow()` for writes, `uow(read_only=True)` for
     reads (on SQLite those do not take the write lock)."""
@@ -96,7 +110,7 @@ class SqlUnitOfWorkFactory:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._write = make_session_factory(engine)
-        self._read = make_session_factory(engine.execution_options(**{READ_ONLY: True}))
+        self._read = make_session_factory(engine.execution_options(**read_options(engine)))
 
     def __call__(self, *, read_only: bool = False) -> SqlUnitOfWork:
         return SqlUnitOfWork(self._read if read_only else self._write)
