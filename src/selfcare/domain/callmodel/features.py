@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from selfcare.domain.lexicon.normalise import normalise
+from selfcare.domain.lexicon.normalise import fold_text
 
 _WORD = re.compile(r"[a-z0-9]+")
 GRAMS = (3, 4, 5)
@@ -18,19 +18,29 @@ GRAMS = (3, 4, 5)
 
 def words(text: str) -> list[str]:
     """The normalised words (lower case, umlauts folded, in-word hyphens joined)."""
-    return _WORD.findall(normalise(text).text)
+    return _WORD.findall(fold_text(text)[1])
 
 
 def features(text: str) -> dict[str, tuple[int, ...]]:
     """Each feature of the text with the indexes (into `words(text)`) of its words."""
+    return features_of(words(text))
+
+
+def features_of(tokens: list[str]) -> dict[str, tuple[int, ...]]:
+    """`features` of already split words (the model splits a text once for both uses).
+
+    Indexes are appended in increasing order, so keeping each one once in order is the
+    sorted set, without sorting.
+    """
     found: dict[str, list[int]] = {}
-    tokens = words(text)
+    add = found.setdefault
     for i, word in enumerate(tokens):
-        found.setdefault(f"w:{word}", []).append(i)
-        padded = f"<{word}>"
+        add("w:" + word, []).append(i)
+        padded = "<" + word + ">"
+        length = len(padded)
         for size in GRAMS:
-            for start in range(len(padded) - size + 1):
-                found.setdefault(f"c:{padded[start : start + size]}", []).append(i)
+            for start in range(length - size + 1):
+                add("c:" + padded[start : start + size], []).append(i)
     for i in range(len(tokens) - 1):
-        found.setdefault(f"b:{tokens[i]} {tokens[i + 1]}", []).extend((i, i + 1))
-    return {name: tuple(sorted(set(at))) for name, at in found.items()}
+        add("b:" + tokens[i] + " " + tokens[i + 1], []).extend((i, i + 1))
+    return {name: tuple(dict.fromkeys(at)) for name, at in found.items()}
