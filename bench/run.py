@@ -7,6 +7,8 @@
     python -m bench.run api_latency         # bench/api_latency.py, by the web layer
     python -m bench.run evaluate --evaluate-events 200000,1000000  # streaming vs whole
     python -m bench.run pilot --pilot-customers 1000000  # pilot analysis from files
+    python -m bench.run growth --before 047758e  # one more event after N = 10 … 10,000
+    python -m bench.run summary             # issue 12's four rows from the JSON above
 
 PostgreSQL measurements use SELFCARE_BENCH_PG_URL (else SELFCARE_TEST_PG_URL) and are
 left out, with a note in the JSON, when neither is set.
@@ -89,6 +91,21 @@ def run_evaluate(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def run_growth(args: argparse.Namespace) -> dict[str, Any]:
+    """One more event for a customer with N = 10 … 10,000 stored (bench/growth.py)."""
+    from bench import growth
+
+    return {"benchmark": "growth", "results": growth.measure(args.before)}
+
+
+def run_summary(_args: argparse.Namespace) -> dict[str, Any]:
+    """The four rows of issue 12 side by side with their baselines, from the JSON the other
+    benchmarks wrote (bench/summary.py); run last."""
+    from bench import summary
+
+    return {"benchmark": "summary"} | summary.rows(RESULTS)
+
+
 def run_api_latency(_args: argparse.Namespace) -> None:
     """Single-event ingest and progress lookup latency (bench/api_latency.py writes its own
     JSON; it starts `selfcare serve`, so it needs the web layer)."""
@@ -111,6 +128,8 @@ BENCHMARKS: dict[str, Callable[[argparse.Namespace], dict[str, Any] | None]] = {
     "api_latency": run_api_latency,
     "evaluate": run_evaluate,
     "pilot": run_pilot,
+    "growth": run_growth,
+    "summary": run_summary,
 }
 
 
@@ -140,6 +159,9 @@ def main(argv: list[str] | None = None) -> int:
         help="event counts for `evaluate`, comma-separated (the first also runs the old way)",
     )
     parser.add_argument("--pilot-customers", type=int, default=100_000, help="pilot size")
+    parser.add_argument(
+        "--before", default=None, help="growth: also measure this earlier revision (commit)"
+    )
     args = parser.parse_args(argv)
     unknown = [n for n in args.names if n not in BENCHMARKS]
     if unknown:

@@ -1,0 +1,127 @@
+"""Issue 12's four rows, each figure next to its baseline from the same run.
+
+Read from the JSON the benchmarks wrote (ingest, growth, evaluate, api_latency); every row
+names the load average its run started under, because on a shared machine ratios measured
+side by side hold where absolute figures do not.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+
+def _load(folder: Path, name: str) -> dict[str, Any] | None:
+    path = folder / f"{name}.json"
+    if not path.exists():
+        return None
+    document: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return document
+
+
+def _when(document: dict[str, Any]) -> dict[str, Any]:
+    machine = document.get("machine", {})
+    return {
+        "measured": document.get("when") or document.get("measured_at"),
+        "load_average_at_start": machine.get("load_average_at_start"),
+    }
+
+
+def ingest_row(document: dict[str, Any]) -> dict[str, Any]:
+    results = document["results"]
+    if "postgresql_copy" not in results:
+        return {"note": "PostgreSQL not measured"} | _when(document)
+    copy = results["postgresql_copy"]["events_per_s"]
+    by_customer = results["postgresql_service"]["events_per_s"]
+    by_time = results["postgresql_service_time_ordered"]["events_per_s"]
+    return {
+        "events": document.get("events"),
+        "copy_events_per_s": copy,
+        "service_events_per_s": by_customer,
+        "service_time_ordered_events_per_s": by_time,
+        "share_of_copy": round(by_customer / copy, 3),
+        "customer_ordered_over_time_ordered": round(by_customer / by_time, 2),
+        "targets": "≥ 30 % of COPY and ≥ 20,000 events/s; time-ordered within 1.5x",
+        "met": {
+            "share_of_copy": by_customer / copy >= 0.30,
+            "events_per_s": by_customer >= 20_000,
+            "time_ordered_within_1_5x": by_customer / by_time <= 1.5,
+        },
+    } | _when(document)
+
+
+def growth_row(document: dict[str, Any]) -> dict[str, Any]:
+    results = document["results"]
+    row: dict[str, Any] = {
+        "cpu_ms_per_event": {
+            r["events_before"]: r["cpu_ms_per_event_median"] for r in results["after"]
+        },
+        "vs_n_10": {r["events_before"]: r["cpu_vs_first"] for r in results["after"]},
+        "target": results["target"],
+        "met": results["met"],
+    }
+    if "before" in results:
+        row["previous_revision"] = results["before_revision"]
+        row["previous_cpu_ms_per_event"] = {
+            r["events_before"]: r["cpu_ms_per_event_median"] for r in results["before"]
+        }
+    return row | _when(document)
+
+
+def evaluate_row(document: dict[str, Any]) -> dict[str, Any]:
+    results = document["results"]
+    largest = max(results, key=lambda r: r["events"])
+    first = results[0]
+    row: dict[str, Any] = {
+        "events": largest["events"],
+        "stream_events_per_s": largest["stream"]["events_per_s"],
+        "stream_peak_rss_mb": largest["stream"]["peak_rss_mb"],
+        "peak_rss_mb_by_size": {r["events"]: r["stream"]["peak_rss_mb"] for r in results},
+        "targets": "≥ 30,000 events/s; 20 M events < 1 GB (memory flat in the input size)",
+    }
+    if "whole" in first:
+        row["baseline_whole_history"] = {
+            "events": first["events"],
+            "events_per_s": first["whole"]["events_per_s"],
+            "peak_rss_mb": first["whole"]["peak_rss_mb"],
+            "identical_output": first["identical_output"],
+        }
+    return row | _when(document)
+
+
+def lookup_row(document: dict[str, Any]) -> dict[str, Any]:
+    runs = {run["backend"]: run["progress_lookup"] for run in document["runs"]}
+
+    def paced_p99(lookup: dict[str, Any], rate: float) -> float | None:
+        return next((p["p99_ms"] for p in lookup["paced"] if p["offered_rate_per_s"] == rate), None)
+
+    row: dict[str, Any] = {
+        "saturated_per_s": {b: r["saturated"]["throughput_per_s"] for b, r in runs.items()},
+        "paced_1000_p99_ms": {b: paced_p99(r, 1000.0) for b, r in runs.items()},
+        "targets": "≥ 2,000/s saturated on PostgreSQL; paced 1,000/s p99 < 20 ms on both",
+    }
+    if "postgresql" in runs and "sqlite" in runs:
+        row["postgresql_over_sqlite_saturated"] = round(
+            runs["postgresql"]["saturated"]["throughput_per_s"]
+            / runs["sqlite"]["saturated"]["throughput_per_s"],
+            2,
+        )
+    return row | _when(document)
+
+
+ROWS = {
+    "batch_ingest_postgresql_vs_copy": ("ingest", ingest_row),
+    "one_more_event_after_n": ("growth", growth_row),
+    "selfcare_evaluate": ("evaluate", evaluate_row),
+    "progress_lookup_50_clients": ("api_latency", lookup_row),
+}
+
+
+def rows(folder: Path) -> dict[str, Any]:
+    """Every row whose benchmark has written its JSON; the others say so."""
+    found: dict[str, Any] = {}
+    for name, (source, build) in ROWS.items():
+        document = _load(folder, source)
+        found[name] = build(document) if document else {"note": f"run `bench.run {source}`"}
+    return {"rows": found}
