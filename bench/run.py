@@ -8,6 +8,7 @@
     python -m bench.run evaluate --evaluate-events 200000,1000000  # streaming vs whole
     python -m bench.run pilot --pilot-customers 1000000  # pilot analysis from files
     python -m bench.run growth --before 047758e  # one more event after N = 10 … 10,000
+    python -m bench.run profile             # where ingest and evaluate spend their time
     python -m bench.run summary             # issue 12's four rows from the JSON above
 
 PostgreSQL measurements use SELFCARE_BENCH_PG_URL (else SELFCARE_TEST_PG_URL) and are
@@ -98,6 +99,18 @@ def run_growth(args: argparse.Namespace) -> dict[str, Any]:
     return {"benchmark": "growth", "results": growth.measure(args.before)}
 
 
+def run_profile(args: argparse.Namespace) -> dict[str, Any]:
+    """Where the time goes in batch ingest and `selfcare evaluate` (bench/profile.py)."""
+    from bench import profile
+
+    return {
+        "benchmark": "profile",
+        "note": profile.__doc__,
+        "ingest": profile.profile_ingest(args.profile_events, pg_url()),
+        "evaluate": profile.profile_evaluate(args.profile_events),
+    }
+
+
 def run_summary(_args: argparse.Namespace) -> dict[str, Any]:
     """The four rows of issue 12 side by side with their baselines, from the JSON the other
     benchmarks wrote (bench/summary.py); run last."""
@@ -129,6 +142,7 @@ BENCHMARKS: dict[str, Callable[[argparse.Namespace], dict[str, Any] | None]] = {
     "evaluate": run_evaluate,
     "pilot": run_pilot,
     "growth": run_growth,
+    "profile": run_profile,
     "summary": run_summary,
 }
 
@@ -159,6 +173,9 @@ def main(argv: list[str] | None = None) -> int:
         help="event counts for `evaluate`, comma-separated (the first also runs the old way)",
     )
     parser.add_argument("--pilot-customers", type=int, default=100_000, help="pilot size")
+    parser.add_argument(
+        "--profile-events", type=int, default=20_000, help="profile: events per profiled run"
+    )
     parser.add_argument(
         "--before", default=None, help="growth: also measure this earlier revision (commit)"
     )

@@ -118,10 +118,18 @@ ROWS = {
 }
 
 
+PROFILED = {"batch_ingest_postgresql_vs_copy": "ingest", "selfcare_evaluate": "evaluate"}
+
+
 def rows(folder: Path) -> dict[str, Any]:
-    """Every row whose benchmark has written its JSON; the others say so."""
+    """Every row whose benchmark has written its JSON (the others say so); the missed
+    throughput rows with the profile of where their time goes (bench/profile.py)."""
     found: dict[str, Any] = {}
     for name, (source, build) in ROWS.items():
         document = _load(folder, source)
         found[name] = build(document) if document else {"note": f"run `bench.run {source}`"}
+    profile = _load(folder, "profile")
+    if profile is not None:
+        for name, part in PROFILED.items():
+            found[name]["profile"] = profile[part] | _when(profile)
     return {"rows": found}

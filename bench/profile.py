@@ -1,0 +1,96 @@
+"""Where the time goes, for the throughput targets that are missed: batch ingest and
+`selfcare evaluate`, each under cProfile on a small input, as shares of the whole.
+
+cProfile counts every call, so it inflates code made of many small calls; read the shares
+as "roughly", and the ranking as the finding. The stages are named by the functions that
+carry them (cumulative time, so a stage includes what it calls; they can overlap, e.g.
+classification is part of projection).
+"""
+
+from __future__ import annotations
+
+import cProfile
+import pstats
+import tempfile
+from contextlib import redirect_stdout
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from bench.evaluate import AS_OF, write_events
+from bench.ingest import pg_schema, service_rate, time_ordered
+from bench.ingest_data import events
+
+INGEST_STAGES = {
+    "whole ingest": ("service.py", "ingest_rows"),
+    "validating rows (check_row)": ("records.py", "check_row"),
+    "storing events (insert_new)": ("repository.py", "insert_new"),
+    "projection (fold_events)": ("projection.py", "fold_events"),
+    "of it: call classification (_classify)": ("calls.py", "_classify"),
+    "of it: trained model (predict)": ("model.py", "predict"),
+    "of it: lexicon (read)": ("reading.py", "read"),
+    "of it: streak walk (evaluate_streak)": ("streak.py", "evaluate_streak"),
+    "writing states, snapshots, grants (_refresh)": ("projection.py", "_refresh"),
+}
+EVALUATE_STAGES = {
+    "whole evaluate": ("evaluate.py", "_run"),
+    "reading and validating rows (valid_events)": ("service.py", "valid_events"),
+    "grouping by customer (by_customer)": ("grouping.py", "by_customer"),
+    "projection (project)": ("evaluator.py", "project"),
+    "of it: call classification (_classify)": ("calls.py", "_classify"),
+    "of it: trained model (predict)": ("model.py", "predict"),
+    "writing the document (write_document)": ("output.py", "write_document"),
+}
+
+
+def _shares(profile: cProfile.Profile, stages: dict[str, tuple[str, str]]) -> dict[str, Any]:
+    stats = pstats.Stats(profile)
+    cumulative: dict[tuple[str, str], float] = {}
+    for (filename, _line, name), row in stats.stats.items():  # type: ignore[attr-defined]
+        key = (Path(filename).name, name)
+        cumulative[key] = cumulative.get(key, 0.0) + row[3]
+    total = stats.total_tt  # type: ignore[attr-defined]
+    return {
+        "profiled_seconds": round(total, 2),
+        "share_of_time": {
+            label: round(cumulative.get(key, 0.0) / total, 3) for label, key in stages.items()
+        },
+    }
+
+
+def profile_ingest(count: int, pg: str | None) -> dict[str, Any]:
+    rows = time_ordered(events(count))
+    profile = cProfile.Profile()
+    with tempfile.TemporaryDirectory() as folder:
+        if pg:
+            with pg_schema(pg) as url:
+                profile.enable()
+                service_rate(url, rows)
+                profile.disable()
+        else:
+            profile.enable()
+            service_rate(f"sqlite:///{folder}/p.db", rows)
+            profile.disable()
+    backend = "postgresql" if pg else "sqlite"
+    return {"events": count, "backend": backend, "order": "time"} | _shares(profile, INGEST_STAGES)
+
+
+def profile_evaluate(count: int) -> dict[str, Any]:
+    from selfcare.cli.evaluate import EvaluateFormat, _run
+    from selfcare.program.load import bundled_example
+
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "events.jsonl"
+        write_events(count, source)
+        profile = cProfile.Profile()
+        with (Path(folder) / "out.json").open("w", encoding="utf-8") as out, redirect_stdout(out):
+            profile.enable()
+            _run(
+                bundled_example(),
+                source,
+                date.fromisoformat(AS_OF),
+                output=EvaluateFormat.JSON,
+                strict=False,
+            )
+            profile.disable()
+    return {"events": count} | _shares(profile, EVALUATE_STAGES)
