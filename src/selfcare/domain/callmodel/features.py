@@ -9,6 +9,7 @@ and classification share this one function, so they can never disagree about a f
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from selfcare.domain.lexicon.normalise import fold_text
 
@@ -19,6 +20,19 @@ GRAMS = (3, 4, 5)
 def words(text: str) -> list[str]:
     """The normalised words (lower case, umlauts folded, in-word hyphens joined)."""
     return _WORD.findall(fold_text(text)[1])
+
+
+@lru_cache(maxsize=65_536)
+def _word_features(word: str) -> tuple[str, ...]:
+    """The word's own feature and its character n-grams, in order (words recur across
+    texts far more than texts do, so each word is cut into n-grams once)."""
+    padded = "<" + word + ">"
+    grams = [
+        "c:" + padded[start : start + size]
+        for size in GRAMS
+        for start in range(len(padded) - size + 1)
+    ]
+    return ("w:" + word, *grams)
 
 
 def features(text: str) -> dict[str, tuple[int, ...]]:
@@ -35,12 +49,8 @@ def features_of(tokens: list[str]) -> dict[str, tuple[int, ...]]:
     found: dict[str, list[int]] = {}
     add = found.setdefault
     for i, word in enumerate(tokens):
-        add("w:" + word, []).append(i)
-        padded = "<" + word + ">"
-        length = len(padded)
-        for size in GRAMS:
-            for start in range(length - size + 1):
-                add("c:" + padded[start : start + size], []).append(i)
+        for name in _word_features(word):
+            add(name, []).append(i)
     for i in range(len(tokens) - 1):
         add("b:" + tokens[i] + " " + tokens[i + 1], []).extend((i, i + 1))
     return {name: tuple(dict.fromkeys(at)) for name, at in found.items()}
