@@ -72,7 +72,7 @@ class Checkpoint(BaseModel):
         )
 
     def live_state(self) -> CustomerState:
-        return CustomerState(
+        return CustomerState.model_construct(  # fields validated in this checkpoint already
             customer_id=self.customer_id,
             events=self.events,
             conflicting_event_ids=self.conflicting_event_ids,
@@ -121,7 +121,9 @@ def advance(
     if ordered:
         latest = _utc_max([ordered[-1].occurred_at, *([latest] if latest else [])])
         known = _utc_max([*(e.known_at for e in ordered), *([known] if known else [])])
-    state = CustomerState(
+    # Every event here is a validated `Event` already: validating them again on each fold
+    # would cost more than the fold (model_construct trusts the typed values).
+    state = CustomerState.model_construct(
         customer_id=checkpoint.customer_id,
         events=(*checkpoint.events, *ordered),
         conflicting_event_ids=checkpoint.conflicting_event_ids,
@@ -168,7 +170,7 @@ def _compact(
         and known < end_of_day(as_of, program.zone)
     )
     progress, carried = project_carried(program, state, as_of, walks, latest if decided else None)
-    base = Checkpoint(
+    base = Checkpoint.model_construct(
         customer_id=state.customer_id,
         events=state.events,
         conflicting_event_ids=state.conflicting_event_ids,
