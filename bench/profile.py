@@ -39,6 +39,7 @@ EVALUATE_STAGES = {
     "projection (project)": ("evaluator.py", "project"),
     "of it: call classification (_classify)": ("calls.py", "_classify"),
     "of it: trained model (predict)": ("model.py", "predict"),
+    # the document is written as customers are evaluated: this includes the projection
     "writing the document (write_document)": ("output.py", "write_document"),
 }
 
@@ -58,7 +59,17 @@ def _shares(profile: cProfile.Profile, stages: dict[str, tuple[str, str]]) -> di
     }
 
 
+def _cold() -> None:
+    """Forget classified texts, so one profile does not ride on the other's cache."""
+    from selfcare.domain import calls
+    from selfcare.domain.callmodel import features
+
+    calls._classify.cache_clear()
+    features._word_features.cache_clear()
+
+
 def profile_ingest(count: int, pg: str | None) -> dict[str, Any]:
+    _cold()
     rows = time_ordered(events(count))
     profile = cProfile.Profile()
     with tempfile.TemporaryDirectory() as folder:
@@ -82,6 +93,7 @@ def profile_evaluate(count: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "events.jsonl"
         write_events(count, source)
+        _cold()
         profile = cProfile.Profile()
         with (Path(folder) / "out.json").open("w", encoding="utf-8") as out, redirect_stdout(out):
             profile.enable()
