@@ -8,6 +8,7 @@
     python -m bench.run evaluate --evaluate-events 200000,1000000  # streaming vs whole
     python -m bench.run pilot --pilot-customers 1000000  # pilot analysis from files
     python -m bench.run growth --before 047758e  # one more event after N = 10 … 10,000
+    python -m bench.run lookup --before 047758e  # a lookup's reads, no HTTP
     python -m bench.run profile             # where ingest and evaluate spend their time
     python -m bench.run summary             # issue 12's four rows from the JSON above
 
@@ -99,6 +100,13 @@ def run_growth(args: argparse.Namespace) -> dict[str, Any]:
     return {"benchmark": "growth", "results": growth.measure(args.before)}
 
 
+def run_lookup(args: argparse.Namespace) -> dict[str, Any]:
+    """A progress lookup's reads in process, SQLite and PostgreSQL (bench/lookup.py)."""
+    from bench import lookup
+
+    return {"benchmark": "lookup", "results": lookup.measure(args.before, pg_url())}
+
+
 def run_profile(args: argparse.Namespace) -> dict[str, Any]:
     """Where the time goes in batch ingest and `selfcare evaluate` (bench/profile.py)."""
     from bench import profile
@@ -142,6 +150,7 @@ BENCHMARKS: dict[str, Callable[[argparse.Namespace], dict[str, Any] | None]] = {
     "evaluate": run_evaluate,
     "pilot": run_pilot,
     "growth": run_growth,
+    "lookup": run_lookup,
     "profile": run_profile,
     "summary": run_summary,
 }
@@ -177,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
         "--profile-events", type=int, default=20_000, help="profile: events per profiled run"
     )
     parser.add_argument(
-        "--before", default=None, help="growth: also measure this earlier revision (commit)"
+        "--before", default=None, help="growth, lookup: also measure this earlier revision (commit)"
     )
     args = parser.parse_args(argv)
     unknown = [n for n in args.names if n not in BENCHMARKS]

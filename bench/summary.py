@@ -128,6 +128,11 @@ def rows(folder: Path) -> dict[str, Any]:
     for name, (source, build) in ROWS.items():
         document = _load(folder, source)
         found[name] = build(document) if document else {"note": f"run `bench.run {source}`"}
+    in_process = _load(folder, "lookup")
+    if in_process is not None:
+        found["progress_lookup_50_clients"]["in_process_reads"] = in_process["results"] | _when(
+            in_process
+        )
     profile = _load(folder, "profile")
     if profile is not None:
         for name, part in PROFILED.items():
