@@ -155,3 +155,42 @@ def test_a_long_time_ordered_history_leaves_a_small_checkpoint() -> None:
     assert len(checkpoint.events) <= 1 + 5
     assert len(frozen) >= 52 - 5
     assert checkpoint.count == len(events)
+
+
+def test_verdicts_are_frozen_only_as_a_prefix_of_the_contacts() -> None:
+    """A counted call recorded after its window's settlement stays live while its window is
+    open; an uncounted contact after it must stay live too, or the two would be read back
+    out of order."""
+    program = make_program()
+    late = datetime(2027, 1, 4, 12, tzinfo=UTC)
+    events = [
+        Event(
+            event_id="inv",
+            customer_id="c",
+            type="invitation_accepted",
+            occurred_at=datetime(2025, 1, 6, 9, tzinfo=UTC),
+            recorded_at=late,
+        ),
+        Event(
+            event_id="counted",
+            customer_id="c",
+            type="hotline_call",
+            occurred_at=datetime(2025, 2, 3, 9, tzinfo=UTC),
+            recorded_at=late,
+            text="Frage zu meinem Tarif",
+        ),
+        Event(
+            event_id="outbound",
+            customer_id="c",
+            type="hotline_call",
+            occurred_at=datetime(2025, 3, 3, 9, tzinfo=UTC),
+            recorded_at=late,
+            direction="outbound",
+        ),
+    ]
+    today = date(2027, 1, 4)
+    folded = advance(program, Checkpoint(customer_id="c"), events, today)
+    assert [c.event_id for c in folded.progress.calls] == ["counted", "outbound"]
+    assert folded.frozen == ()
+    reference = project(program, state_from_events("c", events), today)
+    assert with_frozen(folded.progress, folded.frozen) == reference

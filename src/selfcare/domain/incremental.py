@@ -183,9 +183,7 @@ def _compact(
     if not decided or latest is None:
         return Advanced(base, progress, ())
     cut = _cut(progress, carried)
-    frozen = tuple(
-        c for c in progress.calls if not c.counts or cut is None or _utc(c.occurred_at) < cut
-    )
+    frozen = _frozen_prefix(progress.calls, cut)
     frozen_ids = {c.event_id for c in frozen}
     live_calls = tuple(c for c in progress.calls if c.event_id not in frozen_ids)
     reach = min([latest, *(_utc(c.occurred_at) for c in live_calls)])
@@ -206,6 +204,18 @@ def _compact(
         }
     )
     return Advanced(checkpoint, progress.model_copy(update={"calls": live_calls}), frozen)
+
+
+def _frozen_prefix(calls: tuple[CallResult, ...], cut: datetime | None) -> tuple[CallResult, ...]:
+    """The verdicts that can no longer change, up to the first that still can: the verdict
+    list is read back before the live ones, so it must be a prefix in occurrence order (an
+    uncounted contact after a call that stays live stays live too)."""
+    done = 0
+    for call in calls:
+        if call.counts and cut is not None and _utc(call.occurred_at) >= cut:
+            break
+        done += 1
+    return calls[:done]
 
 
 def _utc(moment: datetime) -> datetime:
