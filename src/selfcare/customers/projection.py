@@ -232,7 +232,8 @@ def get_progress(
         if not appendable(checkpoint, (), as_of, program):
             return _from_history(work, program, customer_id, as_of)
     state = checkpoint.live_state()
-    live, _ = project_carried(program, state, as_of, checkpoint.walks, None)
+    projected, _ = project_carried(program, state, as_of, checkpoint.walks, None)
+    live = with_frozen(projected, checkpoint.held)  # the snapshot keeps the held verdicts
     if as_of_before is None or as_of >= as_of_before:
         with uow() as work:
             work.states.save_snapshot(

@@ -9,7 +9,8 @@ rules; this is bookkeeping around them):
 - each streak's walk after its decided windows (`WalkCarry`: position, grants, late-call
   notes, and the decided windows a later call can still fall into);
 - how many contacts were *frozen*: their verdict can no longer change, so it leaves the
-  checkpoint for the per-customer verdict list, which is appended to and never rewritten.
+  checkpoint for the per-customer verdict list, which is appended to and never rewritten
+  (a few at a time: up to `HELD_VERDICTS` wait in the checkpoint first).
 
 A contact that does not count is frozen at once (its verdict depends on earlier diagnoses
 and on enrollment only, and later events are later). A counted call is frozen before the
@@ -54,6 +55,7 @@ class Checkpoint(BaseModel):
     conflicting_event_ids: tuple[str, ...] = ()
     walks: dict[str, WalkCarry] = {}
     frozen_calls: int = 0
+    held: tuple[CallResult, ...] = ()
     event_count: int | None = None
     latest: datetime | None = None
     latest_known: datetime | None = None
@@ -79,10 +81,16 @@ class Checkpoint(BaseModel):
         )
 
 
+# Final verdicts wait in the checkpoint until there are more than this many, then move to
+# the verdict list together: most customers never have that many contacts, so they cost no
+# verdict rows at all, and a long history still keeps at most this many in its state.
+HELD_VERDICTS = 32
+
+
 @dataclass(frozen=True, slots=True)
 class Advanced:
-    """A checkpoint after folding, its projection (calls of live contacts only) and the
-    verdicts that became final, in order, to append to the customer's verdict list."""
+    """A checkpoint after folding, its projection (every verdict but those in the verdict
+    list: the held ones, then the live ones) and the verdicts to append to the list."""
 
     checkpoint: Checkpoint
     progress: CustomerProgress
@@ -136,6 +144,7 @@ def advance(
         frozen_before=checkpoint.frozen_calls,
         count=checkpoint.count + len(ordered),
         bounds=(latest, known),
+        held=checkpoint.held,
     )
 
 
@@ -160,6 +169,7 @@ def _compact(
     frozen_before: int,
     count: int,
     bounds: tuple[datetime | None, datetime | None],
+    held: tuple[CallResult, ...] = (),
 ) -> Advanced:
     """Project the state, then fold away what no later event can change."""
     latest, known = bounds
@@ -176,16 +186,21 @@ def _compact(
         conflicting_event_ids=state.conflicting_event_ids,
         walks=dict(walks),
         frozen_calls=frozen_before,
+        held=held,
         event_count=count,
         latest=latest,
         latest_known=known,
     )
     if not decided or latest is None:
-        return Advanced(base, progress, ())
+        return Advanced(base, with_frozen(progress, held), ())
     cut = _cut(progress, carried)
     frozen = _frozen_prefix(progress.calls, cut)
     frozen_ids = {c.event_id for c in frozen}
     live_calls = tuple(c for c in progress.calls if c.event_id not in frozen_ids)
+    held = (*held, *frozen)
+    moved: tuple[CallResult, ...] = ()
+    if len(held) > HELD_VERDICTS:
+        moved, held = held, ()
     reach = min([latest, *(_utc(c.occurred_at) for c in live_calls)])
     kept = tuple(
         e for e in state.events if e.event_id not in frozen_ids and _stays(e, program, reach)
@@ -200,10 +215,12 @@ def _compact(
                 )
                 for reward, walk in carried.items()
             },
-            "frozen_calls": frozen_before + len(frozen),
+            "frozen_calls": frozen_before + len(moved),
+            "held": held,
         }
     )
-    return Advanced(checkpoint, progress.model_copy(update={"calls": live_calls}), frozen)
+    whole = progress.model_copy(update={"calls": (*held, *live_calls)})
+    return Advanced(checkpoint, whole, moved)
 
 
 def _frozen_prefix(calls: tuple[CallResult, ...], cut: datetime | None) -> tuple[CallResult, ...]:
