@@ -6,7 +6,7 @@ rewritten. A state stored before reads as a checkpoint with every event still in
 row needs converting.
 
 Revision ID: 0005
-Revises: 0004
+Revises: 0006 (0004 as first written; re-chained after main's 0007 and 0006 on rebase)
 Create Date: 2026-11-25
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005"
-down_revision = "0004"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
