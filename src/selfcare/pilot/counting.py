@@ -11,6 +11,7 @@ memory.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -138,8 +139,9 @@ def _connect(limits: Limits) -> duckdb.DuckDBPyConnection:
     con.execute("SET TimeZone = 'UTC'")  # ICU is built in, but loads after the config
     if limits.threads:
         con.execute(f"SET threads = {int(limits.threads)}")
-    if limits.spill is not None:
-        con.execute("SET temp_directory = ?", [str(limits.spill)])
+    # spill beside the other temporary files, never into the working folder (DuckDB's default)
+    spill = limits.spill or Path(tempfile.gettempdir()) / "selfcare-duckdb"
+    con.execute("SET temp_directory = ?", [str(spill)])
     return con
 
 
@@ -159,7 +161,7 @@ def _columns(con: duckdb.DuckDBPyConnection, path: Path) -> set[str]:
 
 def _cast(name: str) -> str:
     if name == "occurred_at":
-        return "TRY_CAST(occurred_at AS TIMESTAMPTZ) AS occurred_at, occurred_at AS occurred_text"
+        return "TRY_CAST(occurred_at AS TIMESTAMPTZ) AS occurred_at"
     if name == "reached_agent":
         return (
             "CASE WHEN reached_agent IS NULL THEN NULL "
@@ -180,7 +182,11 @@ def _measure(
 ) -> Measured:
     assigned = pd.DataFrame({"customer_id": assignments["customer_id"].astype(str).to_numpy()})
     con.register("assigned_frame", assigned)
-    con.execute("CREATE TEMP TABLE assigned AS SELECT customer_id FROM assigned_frame")
+    # customers by a small integer from here on: joins, groups and windows on integers
+    con.execute(
+        "CREATE TEMP TABLE assigned AS "
+        "SELECT customer_id, CAST(row_number() OVER () AS INTEGER) AS cid FROM assigned_frame"
+    )
     end = window.instant(window.end)
     _load_events(con, end.to_pydatetime())
     _check_times(con, source)
@@ -203,12 +209,13 @@ def _load_events(con: duckdb.DuckDBPyConnection, end: object) -> None:
     a no-op). Counting distinct ids is cheap; the window that drops repeats is not, so it
     runs only when there are repeats."""
     select = (
-        "CREATE OR REPLACE TEMP TABLE ev AS SELECT r.* FROM raw r "
-        "SEMI JOIN assigned a USING (customer_id) "
+        "CREATE OR REPLACE TEMP TABLE ev AS SELECT a.cid, r.* EXCLUDE (customer_id) FROM raw r "
+        "JOIN assigned a USING (customer_id) "
         "WHERE r.occurred_at IS NULL OR r.occurred_at < ?"
     )
     con.execute(select, [end])
-    repeated = con.execute("SELECT count(*) > count(DISTINCT event_id) FROM ev").fetchone()
+    # 64-bit hashes: a collision only sends us down the exact (slower) path
+    repeated = con.execute("SELECT count(*) > count(DISTINCT hash(event_id)) FROM ev").fetchone()
     if repeated is not None and repeated[0]:
         con.execute(f"{select} QUALIFY row_number() OVER (PARTITION BY r.event_id) = 1", [end])
 
