@@ -127,6 +127,7 @@ def measure_rows(
         return _measure(
             con,
             "database",
+            unique_ids=True,  # the events table's primary key
             assignments=assignments,
             program=program,
             window=window,
@@ -175,6 +176,7 @@ def _measure(
     con: duckdb.DuckDBPyConnection,
     source: str,
     *,
+    unique_ids: bool = False,
     assignments: pd.DataFrame,
     program: Program,
     window: Window,
@@ -188,7 +190,7 @@ def _measure(
         "SELECT customer_id, CAST(row_number() OVER () AS INTEGER) AS cid FROM assigned_frame"
     )
     end = window.instant(window.end)
-    _load_events(con, end.to_pydatetime())
+    _load_events(con, end.to_pydatetime(), unique_ids=unique_ids)
     _check_times(con, source)
     con.register("verdicts", _verdicts(con, program))
     params = _params(program, window, complaint_codes)
@@ -204,18 +206,22 @@ def _measure(
     return _assemble(assignments, outcomes, tasks, monthly, window)
 
 
-def _load_events(con: duckdb.DuckDBPyConnection, end: object) -> None:
+def _load_events(con: duckdb.DuckDBPyConnection, end: object, *, unique_ids: bool) -> None:
     """The assigned customers' events before the end, each event id once (a re-sent id is
-    a no-op). Counting distinct ids is cheap; the window that drops repeats is not, so it
-    runs only when there are repeats."""
+    a no-op). Hashes are taken during the scan: of the id (to look for repeats) and of the
+    (text, reason code) pair (the verdict's join key). Counting distinct id hashes is cheap;
+    the window that drops repeats is not, so it runs only when there are repeats (a hash
+    collision only sends us down that exact path). A database's ids are unique already."""
     select = (
-        "CREATE OR REPLACE TEMP TABLE ev AS SELECT a.cid, r.* EXCLUDE (customer_id) FROM raw r "
-        "JOIN assigned a USING (customer_id) "
+        "CREATE OR REPLACE TEMP TABLE ev AS SELECT a.cid, r.* EXCLUDE (customer_id), "
+        "hash(r.event_id) AS eid, hash(coalesce(r.text, ''), coalesce(r.reason_code, '')) AS vkey "
+        "FROM raw r JOIN assigned a USING (customer_id) "
         "WHERE r.occurred_at IS NULL OR r.occurred_at < ?"
     )
     con.execute(select, [end])
-    # 64-bit hashes: a collision only sends us down the exact (slower) path
-    repeated = con.execute("SELECT count(*) > count(DISTINCT hash(event_id)) FROM ev").fetchone()
+    if unique_ids:
+        return
+    repeated = con.execute("SELECT count(*) > count(DISTINCT eid) FROM ev").fetchone()
     if repeated is not None and repeated[0]:
         con.execute(f"{select} QUALIFY row_number() OVER (PARTITION BY r.event_id) = 1", [end])
 
@@ -229,22 +235,23 @@ def _check_times(con: duckdb.DuckDBPyConnection, source: str) -> None:
 def _verdicts(con: duckdb.DuckDBPyConnection, program: Program) -> pd.DataFrame:
     """Each distinct (text, reason code) of a contact, classified once."""
     distinct = con.execute(
-        "SELECT DISTINCT coalesce(text, '') AS text, coalesce(reason_code, '') AS code "
-        "FROM ev WHERE type IN (SELECT unnest(?))",
+        "SELECT DISTINCT vkey, coalesce(text, '') AS text, coalesce(reason_code, '') AS code "
+        "FROM ev WHERE list_contains(?, type)",
         [CONTACTS],
     ).fetchall()
     verdicts = [
         classify_text(text or None, reason_code=code or None, rules=program.calls)
-        for text, code in distinct
+        for _, text, code in distinct
     ]
     return pd.DataFrame(
         {
-            "text": [str(t) for t, _ in distinct],
-            "code": [str(c) for _, c in distinct],
+            "vkey": pd.array([int(k) for k, _, _ in distinct], dtype="UInt64"),
+            "text": [str(t) for _, t, _ in distinct],
+            "code": [str(c) for _, _, c in distinct],
             "category": [v.category for v in verdicts],
             "topic_counts": [bool(v.counts) for v in verdicts],
         },
-        columns=["text", "code", "category", "topic_counts"],
+        columns=["vkey", "text", "code", "category", "topic_counts"],
     ).astype({"text": "object", "code": "object", "category": "object", "topic_counts": "bool"})
 
 

@@ -27,12 +27,13 @@ def readers(suffix: str, quoted_path: str) -> str:
 CLASSIFIED_SQL = """
 CREATE TEMP TABLE classified AS
 WITH contacts AS (
-    SELECT ev.event_id, ev.cid, ev.type, ev.occurred_at AS moment, ev.reason_code,
-           coalesce(ev.direction, 'inbound') = 'outbound' AS outbound,
+    SELECT ev.rowid AS rid, ev.event_id, ev.cid, ev.type, ev.occurred_at AS moment,
+           ev.reason_code, coalesce(ev.direction, 'inbound') = 'outbound' AS outbound,
            coalesce(ev.reached_agent, true) AS reached,
            v.category, v.topic_counts
-    FROM ev JOIN verdicts v
-      ON coalesce(ev.text, '') = v.text AND coalesce(ev.reason_code, '') = v.code
+    FROM ev JOIN verdicts v  -- by the pair's hash; the texts compared only where it matches
+      ON ev.vkey = v.vkey
+     AND coalesce(ev.text, '') = v.text AND coalesce(ev.reason_code, '') = v.code
     WHERE list_contains($contacts, ev.type)
 ), diagnosed AS (
     -- the few diagnoses carry their pass's end, so the time zone is consulted per diagnosis
@@ -49,9 +50,9 @@ SELECT c.*,
        c.moment >= $pre_start AND c.moment < $start AS before,
        {month} AS month
 FROM contacts c LEFT JOIN (
-    SELECT DISTINCT c.event_id, true AS covered FROM contacts c JOIN diagnosed d
+    SELECT DISTINCT c.rid, true AS covered FROM contacts c JOIN diagnosed d
       ON c.cid = d.cid AND c.moment >= d.diagnosed_at AND c.moment <= d.pass_end
-) p USING (event_id)
+) p USING (rid)
 """
 
 
