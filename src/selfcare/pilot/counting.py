@@ -29,8 +29,10 @@ from selfcare.pilot.metrics import CONTACTS, DIAGNOSES, REPEAT_DAYS, Measured, W
 from selfcare.pilot.sql_texts import (
     ACCEPTED_SQL,
     CLASSIFIED_SQL,
+    EVENTS_SQL,
     MONTHLY_SQL,
     OUTCOMES_SQL,
+    PAIRS_SQL,
     TASK_SQL,
     month_case,
     readers,
@@ -189,11 +191,14 @@ def _measure(
         "CREATE TEMP TABLE assigned AS "
         "SELECT customer_id, CAST(row_number() OVER () AS INTEGER) AS cid FROM assigned_frame"
     )
-    end = window.instant(window.end)
-    _load_events(con, end.to_pydatetime(), unique_ids=unique_ids)
-    _check_times(con, source)
-    con.register("verdicts", _verdicts(con, program))
     params = _params(program, window, complaint_codes)
+    con.register("verdict_frame", _verdicts(con, program))
+    con.execute(
+        "CREATE TEMP TABLE verdicts AS "
+        "SELECT hash(text, code) AS vkey, text, code, category, topic_counts FROM verdict_frame"
+    )
+    _load_events(con, params, unique_ids=unique_ids)
+    _check_times(con, source)
     starts = _month_starts(window)
     params |= {f"m{k}": moment for k, moment in enumerate(starts)}
     classified = CLASSIFIED_SQL.replace("{month}", month_case(len(starts)))
@@ -206,24 +211,20 @@ def _measure(
     return _assemble(assignments, outcomes, tasks, monthly, window)
 
 
-def _load_events(con: duckdb.DuckDBPyConnection, end: object, *, unique_ids: bool) -> None:
-    """The assigned customers' events before the end, each event id once (a re-sent id is
-    a no-op). Hashes are taken during the scan: of the id (to look for repeats) and of the
-    (text, reason code) pair (the verdict's join key). Counting distinct id hashes is cheap;
-    the window that drops repeats is not, so it runs only when there are repeats (a hash
-    collision only sends us down that exact path). A database's ids are unique already."""
-    select = (
-        "CREATE OR REPLACE TEMP TABLE ev AS SELECT a.cid, r.* EXCLUDE (customer_id), "
-        "hash(r.event_id) AS eid, hash(coalesce(r.text, ''), coalesce(r.reason_code, '')) AS vkey "
-        "FROM raw r JOIN assigned a USING (customer_id) "
-        "WHERE r.occurred_at IS NULL OR r.occurred_at < ?"
-    )
-    con.execute(select, [end])
+def _load_events(
+    con: duckdb.DuckDBPyConnection, params: dict[str, Any], *, unique_ids: bool
+) -> None:
+    """The events kept for counting (EVENTS_SQL), each event id once (a re-sent id is a
+    no-op). Counting distinct id hashes is cheap; the window that drops repeats is not, so
+    it runs only when there are repeats (a hash collision only sends us down that exact
+    path). A database's ids are unique already (its primary key)."""
+    con.execute(EVENTS_SQL, _used(EVENTS_SQL, params))
     if unique_ids:
         return
     repeated = con.execute("SELECT count(*) > count(DISTINCT eid) FROM ev").fetchone()
     if repeated is not None and repeated[0]:
-        con.execute(f"{select} QUALIFY row_number() OVER (PARTITION BY r.event_id) = 1", [end])
+        once = f"{EVENTS_SQL} QUALIFY row_number() OVER (PARTITION BY r.event_id) = 1"
+        con.execute(once, _used(once, params))
 
 
 def _check_times(con: duckdb.DuckDBPyConnection, source: str) -> None:
@@ -233,25 +234,21 @@ def _check_times(con: duckdb.DuckDBPyConnection, source: str) -> None:
 
 
 def _verdicts(con: duckdb.DuckDBPyConnection, program: Program) -> pd.DataFrame:
-    """Each distinct (text, reason code) of a contact, classified once."""
-    distinct = con.execute(
-        "SELECT DISTINCT vkey, coalesce(text, '') AS text, coalesce(reason_code, '') AS code "
-        "FROM ev WHERE list_contains(?, type)",
-        [CONTACTS],
-    ).fetchall()
+    """Each distinct (text, reason code) of a contact in the source, classified once (a
+    first pass that reads only those columns of a Parquet file)."""
+    distinct = con.execute(PAIRS_SQL, {"contacts": CONTACTS}).fetchall()
     verdicts = [
         classify_text(text or None, reason_code=code or None, rules=program.calls)
-        for _, text, code in distinct
+        for text, code in distinct
     ]
     return pd.DataFrame(
         {
-            "vkey": pd.array([int(k) for k, _, _ in distinct], dtype="UInt64"),
-            "text": [str(t) for _, t, _ in distinct],
-            "code": [str(c) for _, _, c in distinct],
+            "text": [str(t) for t, _ in distinct],
+            "code": [str(c) for _, c in distinct],
             "category": [v.category for v in verdicts],
             "topic_counts": [bool(v.counts) for v in verdicts],
         },
-        columns=["vkey", "text", "code", "category", "topic_counts"],
+        columns=["text", "code", "category", "topic_counts"],
     ).astype({"text": "object", "code": "object", "category": "object", "topic_counts": "bool"})
 
 

@@ -20,6 +20,32 @@ def readers(suffix: str, quoted_path: str) -> str:
     return f"read_csv({quoted_path}, all_varchar = true, header = true)"
 
 
+# The events kept for counting: the assigned customers' (by an integer key) before the end,
+# each with what counting needs of its text, reason code and call fields as flags (the
+# verdict joined by the pair's hash, the texts compared only where it matches), so the
+# long texts are read once and never held.
+EVENTS_SQL = """
+CREATE OR REPLACE TEMP TABLE ev AS
+SELECT a.cid, r.event_id, hash(r.event_id) AS eid, r.type, r.occurred_at,
+       coalesce(r.direction, 'inbound') = 'outbound' AS outbound,
+       coalesce(r.reached_agent, true) AS reached,
+       coalesce(list_contains($codes, upper(r.reason_code)), false) AS complaint,
+       v.category = 'reception_problem' AS reception, v.topic_counts
+FROM raw r
+JOIN assigned a USING (customer_id)
+LEFT JOIN verdicts v
+  ON list_contains($contacts, r.type)
+ AND v.vkey = hash(coalesce(r.text, ''), coalesce(r.reason_code, ''))
+ AND v.text = coalesce(r.text, '') AND v.code = coalesce(r.reason_code, '')
+WHERE r.occurred_at IS NULL OR r.occurred_at < $end
+"""
+
+# The distinct (text, reason code) pairs of contacts, each to be classified once.
+PAIRS_SQL = """
+SELECT DISTINCT coalesce(text, '') AS text, coalesce(reason_code, '') AS code
+FROM raw WHERE list_contains($contacts, type)
+"""
+
 # Contacts with their verdict, whether they count (the program's rules and the hotline pass
 # after a verified diagnosis, as an as-of join: the latest diagnosis at or before the call,
 # its pass ending at the same local clock time `pass_days` calendar days later), whether
@@ -27,14 +53,10 @@ def readers(suffix: str, quoted_path: str) -> str:
 CLASSIFIED_SQL = """
 CREATE TEMP TABLE classified AS
 WITH contacts AS (
-    SELECT ev.rowid AS rid, ev.event_id, ev.cid, ev.type, ev.occurred_at AS moment,
-           ev.reason_code, coalesce(ev.direction, 'inbound') = 'outbound' AS outbound,
-           coalesce(ev.reached_agent, true) AS reached,
-           v.category, v.topic_counts
-    FROM ev JOIN verdicts v  -- by the pair's hash; the texts compared only where it matches
-      ON ev.vkey = v.vkey
-     AND coalesce(ev.text, '') = v.text AND coalesce(ev.reason_code, '') = v.code
-    WHERE list_contains($contacts, ev.type)
+    SELECT ev.rowid AS rid, ev.cid, ev.type, ev.occurred_at AS moment, ev.outbound,
+           ev.reached, ev.complaint, ev.reception,
+           ev.topic_counts
+    FROM ev WHERE list_contains($contacts, ev.type)
 ), diagnosed AS (
     -- the few diagnoses carry their pass's end, so the time zone is consulted per diagnosis
     SELECT cid, occurred_at AS diagnosed_at,
@@ -42,7 +64,7 @@ WITH contacts AS (
                            + to_days(CAST($pass_days AS INTEGER))) AS pass_end
     FROM ev WHERE list_contains($diagnoses, type)
 )
-SELECT c.*,
+SELECT c.rid, c.cid, c.type, c.moment, c.complaint, c.reception,
        c.topic_counts AND list_contains($counted_types, c.type) AND NOT c.outbound
          AND (c.reached OR $count_unanswered)
          AND NOT coalesce($pass_days > 0 AND p.covered, false) AS counts,
@@ -75,18 +97,17 @@ WITH per AS (
            count(*) FILTER (counts AND during) AS counted,
            count(*) FILTER (counts AND before) AS counted_pre,
            count(*) FILTER (during AND list_contains($counted_types, type)) AS contacts,
-           count(*) FILTER (during AND list_contains($codes, upper(reason_code))) AS complaints
+           count(*) FILTER (during AND complaint) AS complaints
     FROM classified GROUP BY cid
 ), ordered AS (
     -- only customers with a reception problem in the pilot can have a repeat contact
-    SELECT cid, category, moment,
-           lead(moment) OVER (PARTITION BY cid ORDER BY moment, event_id) AS next_at
-    FROM classified
-    WHERE during AND cid IN (
-        SELECT cid FROM classified WHERE during AND category = 'reception_problem')
+    SELECT c.cid, c.reception, c.moment,
+           lead(c.moment) OVER (PARTITION BY c.cid ORDER BY c.moment, e.event_id) AS next_at
+    FROM classified c JOIN ev e ON e.rowid = c.rid
+    WHERE c.during AND c.cid IN (SELECT cid FROM classified WHERE during AND reception)
 ), repeated AS (
     SELECT cid,
-           count(*) FILTER (category = 'reception_problem'
+           count(*) FILTER (reception
                             AND next_at - moment <= to_days(CAST($repeat_days AS INTEGER)))
              AS repeat_reception
     FROM ordered GROUP BY cid
