@@ -139,7 +139,8 @@ def run_pilot(args: argparse.Namespace) -> dict[str, Any]:
     """Pilot analysis from files (bench/pilot.py): simulate, then time `analyze`."""
     from bench import pilot
 
-    return {"benchmark": "pilot", "results": pilot.measure(args.pilot_customers)}
+    data = Path(args.pilot_data) if args.pilot_data else None
+    return {"benchmark": "pilot", "results": pilot.measure(args.pilot_customers, data)}
 
 
 BENCHMARKS: dict[str, Callable[[argparse.Namespace], dict[str, Any] | None]] = {
@@ -188,6 +189,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--before", default=None, help="growth, lookup: also measure this earlier revision (commit)"
     )
+    parser.add_argument("--pilot-data", default="", help="keep/reuse the simulated pilot here")
     args = parser.parse_args(argv)
     unknown = [n for n in args.names if n not in BENCHMARKS]
     if unknown:

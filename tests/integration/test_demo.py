@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from selfcare.bootstrap import build
 from selfcare.cli import app
+from selfcare.config import Settings
+from selfcare.demo.pilot_story import DEMO_SECRET
 from selfcare.demo.story import run_demo
+from selfcare.grants.charging import FakeChargingClient
+from selfcare.pilot.acceptance import accept_invitation
+from selfcare.pilot.invitations import Outcome
 
 pytestmark = pytest.mark.integration
+JOIN_LINE = r"/join as (\S+), invited but not yet accepted, with the code (\S+):"
 
 
 def test_the_demo_ledger_matches_the_reference_evaluator_and_the_charging_system(
@@ -70,3 +78,22 @@ def test_the_demo_pilot_runs_through_the_service_and_prints_where_its_report_is(
     # every accepter signed up through the acceptance service, which recorded the event
     assert f"sign-ups through /join: {{'accepted': {customers['accepted']}}}" in outcome.stdout
     assert customers["accepted"] > 0
+    found = re.search(
+        r"/join as (\S+), invited but not yet accepted, with the code (\S+):", outcome.stdout
+    )
+    assert found is not None, outcome.stdout
+    customer, code = found.groups()
+    served = build(
+        Settings(
+            database_url=f"sqlite:///{tmp_path / 'selfcare.db'}",
+            invitation_secret=DEMO_SECRET.decode(),
+        ),
+        charging=FakeChargingClient(),
+    )
+    try:
+        invitations = served.invitations()
+        assert invitations is not None
+        answer = accept_invitation(invitations, customer_id=customer, code=code, client="test")
+    finally:
+        served.close()
+    assert answer.outcome is Outcome.ACCEPTED  # the printed code works at /join

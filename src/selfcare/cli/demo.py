@@ -28,6 +28,7 @@ def demo_command(
 ) -> None:
     """Run the real case ("Online statt Hotline") end to end and write a report; then a
     simulated pilot on the same database: assign, invite, sign up, ingest, grant, analyse."""
+    from selfcare.demo.pilot_story import DEMO_SECRET
     from selfcare.demo.report import service_label
     from selfcare.demo.story import run_demo  # lazily: every command starts faster
     from selfcare.program.load import bundled_example
@@ -70,6 +71,16 @@ def demo_command(
         for key, value in result.pilot.summary.items():
             console.print(f"{key.removeprefix('pilot: ')}: {value}")
         console.print(f"\n{words['pilot_report']}: [bold]{result.pilot.report_path.resolve()}[/]")
+        if result.pilot.sign_up is not None:
+            customer, code = result.pilot.sign_up
+            console.print(
+                f"{words['join'].format(customer=customer, code=code)}:\n"
+                f"  SELFCARE_DATABASE_URL=sqlite:///{database} "
+                f"SELFCARE_INVITATION_SECRET={DEMO_SECRET.decode()} "
+                f"selfcare serve --no-relay --login-link {customer}",
+                soft_wrap=True,
+                markup=False,
+            )
 
 
 DEMO_WORDS = {
@@ -80,6 +91,8 @@ DEMO_WORDS = {
         "pages": "A customer's pages (my bonus, my contacts, before you call) on this database",
         "pilot": "pilot: simulated customers, assigned, invited, signed up, analysed",
         "pilot_report": "Pilot report",
+        "join": "Sign up at /join as {customer}, invited but not yet accepted, with the code "
+        "{code}",
     },
     "de": {
         "service": "Dienst: SQLite-Hauptbuch, Versand, Abrechnungssystem",
@@ -89,5 +102,7 @@ DEMO_WORDS = {
         "dieser Datenbank",
         "pilot": "Pilot: simulierte Kunden, zugeteilt, eingeladen, angemeldet, ausgewertet",
         "pilot_report": "Pilot-Bericht",
+        "join": "Unter /join als {customer} teilnehmen (eingeladen, noch nicht angenommen) "
+        "mit dem Code {code}",
     },
 }

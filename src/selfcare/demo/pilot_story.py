@@ -27,6 +27,7 @@ from selfcare.grants.ledger import list_grants
 from selfcare.ingest.service import ingest_file
 from selfcare.pilot.acceptance import Invitations, accept_invitation
 from selfcare.pilot.assignment import Design
+from selfcare.pilot.invitations import issue
 from selfcare.pilot.pilot_store import PilotStore
 from selfcare.pilot.service import analyze_database, assign_customers, invite
 from selfcare.pilot.simulate import Scenario, simulate
@@ -49,10 +50,12 @@ class HandClock:
 
 @dataclass(frozen=True)
 class PilotResult:
-    """Where the pilot report is and what the story did on the way."""
+    """Where the pilot report is and what the story did on the way; `sign_up` is an
+    invited customer who has not accepted yet, with a code to try at `/join`."""
 
     report_path: Path
     summary: dict[str, object] = field(default_factory=dict)
+    sign_up: tuple[str, str] | None = None
 
 
 def scenario(customers: int) -> Scenario:
@@ -80,6 +83,7 @@ def run_pilot(folder: Path, *, database: Path, customers: int, lang: str) -> Pil
             store=store,
         )
         signed_up = _sign_up(app, clock, work / "invitations.csv", accepters)
+        late = _late_invitation(store, work / "invitations.csv", accepters)
         clock.now = datetime.combine(_end(), datetime.min.time(), tzinfo=UTC) + timedelta(days=1)
         ingested = ingest_file(app.ingestor, work / "events.jsonl")
         app.tick()
@@ -109,6 +113,7 @@ def run_pilot(folder: Path, *, database: Path, customers: int, lang: str) -> Pil
             document=document,
             truth=truth,
         ),
+        late,
     )
 
 
@@ -168,6 +173,24 @@ def _sign_up(
         )
         outcomes[answer.outcome.value] = outcomes.get(answer.outcome.value, 0) + 1
     return outcomes
+
+
+def _late_invitation(
+    store: PilotStore, codes_csv: Path, accepters: list[tuple[str, datetime]]
+) -> tuple[str, str] | None:
+    """A fresh code, valid for a month from today, for the first invited customer who never
+    accepted: with `selfcare serve` on the demo's database one can sign up at /join."""
+    codes = pd.read_csv(codes_csv, dtype=str)
+    accepted = {customer for customer, _ in accepters}
+    waiting = codes.loc[~codes["customer_id"].isin(accepted), "customer_id"]
+    if waiting.empty:
+        return None
+    customer = str(waiting.iloc[0])
+    until = datetime.now(UTC).date() + timedelta(days=30)
+    code = issue(secret=DEMO_SECRET, customer_id=customer, expires_on=until)
+    frame = pd.DataFrame({"customer_id": [customer], "code": [code], "expires_on": [until]})
+    store.save_invitations(frame.astype({"expires_on": str}))
+    return customer, code
 
 
 def _summary(

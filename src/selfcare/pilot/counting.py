@@ -11,6 +11,7 @@ memory.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,8 +29,10 @@ from selfcare.pilot.metrics import CONTACTS, DIAGNOSES, REPEAT_DAYS, Measured, W
 from selfcare.pilot.sql_texts import (
     ACCEPTED_SQL,
     CLASSIFIED_SQL,
+    EVENTS_SQL,
     MONTHLY_SQL,
     OUTCOMES_SQL,
+    PAIRS_SQL,
     TASK_SQL,
     month_case,
     readers,
@@ -126,6 +129,7 @@ def measure_rows(
         return _measure(
             con,
             "database",
+            unique_ids=True,  # the events table's primary key
             assignments=assignments,
             program=program,
             window=window,
@@ -138,8 +142,9 @@ def _connect(limits: Limits) -> duckdb.DuckDBPyConnection:
     con.execute("SET TimeZone = 'UTC'")  # ICU is built in, but loads after the config
     if limits.threads:
         con.execute(f"SET threads = {int(limits.threads)}")
-    if limits.spill is not None:
-        con.execute("SET temp_directory = ?", [str(limits.spill)])
+    # spill beside the other temporary files, never into the working folder (DuckDB's default)
+    spill = limits.spill or Path(tempfile.gettempdir()) / "selfcare-duckdb"
+    con.execute("SET temp_directory = ?", [str(spill)])
     return con
 
 
@@ -159,7 +164,7 @@ def _columns(con: duckdb.DuckDBPyConnection, path: Path) -> set[str]:
 
 def _cast(name: str) -> str:
     if name == "occurred_at":
-        return "TRY_CAST(occurred_at AS TIMESTAMPTZ) AS occurred_at, occurred_at AS occurred_text"
+        return "TRY_CAST(occurred_at AS TIMESTAMPTZ) AS occurred_at"
     if name == "reached_agent":
         return (
             "CASE WHEN reached_agent IS NULL THEN NULL "
@@ -173,6 +178,7 @@ def _measure(
     con: duckdb.DuckDBPyConnection,
     source: str,
     *,
+    unique_ids: bool = False,
     assignments: pd.DataFrame,
     program: Program,
     window: Window,
@@ -180,12 +186,19 @@ def _measure(
 ) -> Measured:
     assigned = pd.DataFrame({"customer_id": assignments["customer_id"].astype(str).to_numpy()})
     con.register("assigned_frame", assigned)
-    con.execute("CREATE TEMP TABLE assigned AS SELECT customer_id FROM assigned_frame")
-    end = window.instant(window.end)
-    _load_events(con, end.to_pydatetime())
-    _check_times(con, source)
-    con.register("verdicts", _verdicts(con, program))
+    # customers by a small integer from here on: joins, groups and windows on integers
+    con.execute(
+        "CREATE TEMP TABLE assigned AS "
+        "SELECT customer_id, CAST(row_number() OVER () AS INTEGER) AS cid FROM assigned_frame"
+    )
     params = _params(program, window, complaint_codes)
+    con.register("verdict_frame", _verdicts(con, program))
+    con.execute(
+        "CREATE TEMP TABLE verdicts AS "
+        "SELECT hash(text, code) AS vkey, text, code, category, topic_counts FROM verdict_frame"
+    )
+    _load_events(con, params, unique_ids=unique_ids)
+    _check_times(con, source)
     starts = _month_starts(window)
     params |= {f"m{k}": moment for k, moment in enumerate(starts)}
     classified = CLASSIFIED_SQL.replace("{month}", month_case(len(starts)))
@@ -198,19 +211,20 @@ def _measure(
     return _assemble(assignments, outcomes, tasks, monthly, window)
 
 
-def _load_events(con: duckdb.DuckDBPyConnection, end: object) -> None:
-    """The assigned customers' events before the end, each event id once (a re-sent id is
-    a no-op). Counting distinct ids is cheap; the window that drops repeats is not, so it
-    runs only when there are repeats."""
-    select = (
-        "CREATE OR REPLACE TEMP TABLE ev AS SELECT r.* FROM raw r "
-        "SEMI JOIN assigned a USING (customer_id) "
-        "WHERE r.occurred_at IS NULL OR r.occurred_at < ?"
-    )
-    con.execute(select, [end])
-    repeated = con.execute("SELECT count(*) > count(DISTINCT event_id) FROM ev").fetchone()
+def _load_events(
+    con: duckdb.DuckDBPyConnection, params: dict[str, Any], *, unique_ids: bool
+) -> None:
+    """The events kept for counting (EVENTS_SQL), each event id once (a re-sent id is a
+    no-op). Counting distinct id hashes is cheap; the window that drops repeats is not, so
+    it runs only when there are repeats (a hash collision only sends us down that exact
+    path). A database's ids are unique already (its primary key)."""
+    con.execute(EVENTS_SQL, _used(EVENTS_SQL, params))
+    if unique_ids:
+        return
+    repeated = con.execute("SELECT count(*) > count(DISTINCT eid) FROM ev").fetchone()
     if repeated is not None and repeated[0]:
-        con.execute(f"{select} QUALIFY row_number() OVER (PARTITION BY r.event_id) = 1", [end])
+        once = f"{EVENTS_SQL} QUALIFY row_number() OVER (PARTITION BY r.event_id) = 1"
+        con.execute(once, _used(once, params))
 
 
 def _check_times(con: duckdb.DuckDBPyConnection, source: str) -> None:
@@ -220,12 +234,9 @@ def _check_times(con: duckdb.DuckDBPyConnection, source: str) -> None:
 
 
 def _verdicts(con: duckdb.DuckDBPyConnection, program: Program) -> pd.DataFrame:
-    """Each distinct (text, reason code) of a contact, classified once."""
-    distinct = con.execute(
-        "SELECT DISTINCT coalesce(text, '') AS text, coalesce(reason_code, '') AS code "
-        "FROM ev WHERE type IN (SELECT unnest(?))",
-        [CONTACTS],
-    ).fetchall()
+    """Each distinct (text, reason code) of a contact in the source, classified once (a
+    first pass that reads only those columns of a Parquet file)."""
+    distinct = con.execute(PAIRS_SQL, {"contacts": CONTACTS}).fetchall()
     verdicts = [
         classify_text(text or None, reason_code=code or None, rules=program.calls)
         for text, code in distinct

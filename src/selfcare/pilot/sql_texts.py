@@ -20,6 +20,32 @@ def readers(suffix: str, quoted_path: str) -> str:
     return f"read_csv({quoted_path}, all_varchar = true, header = true)"
 
 
+# The events kept for counting: the assigned customers' (by an integer key) before the end,
+# each with what counting needs of its text, reason code and call fields as flags (the
+# verdict joined by the pair's hash, the texts compared only where it matches), so the
+# long texts are read once and never held.
+EVENTS_SQL = """
+CREATE OR REPLACE TEMP TABLE ev AS
+SELECT a.cid, r.event_id, hash(r.event_id) AS eid, r.type, r.occurred_at,
+       coalesce(r.direction, 'inbound') = 'outbound' AS outbound,
+       coalesce(r.reached_agent, true) AS reached,
+       coalesce(list_contains($codes, upper(r.reason_code)), false) AS complaint,
+       v.category = 'reception_problem' AS reception, v.topic_counts
+FROM raw r
+JOIN assigned a USING (customer_id)
+LEFT JOIN verdicts v
+  ON list_contains($contacts, r.type)
+ AND v.vkey = hash(coalesce(r.text, ''), coalesce(r.reason_code, ''))
+ AND v.text = coalesce(r.text, '') AND v.code = coalesce(r.reason_code, '')
+WHERE r.occurred_at IS NULL OR r.occurred_at < $end
+"""
+
+# The distinct (text, reason code) pairs of contacts, each to be classified once.
+PAIRS_SQL = """
+SELECT DISTINCT coalesce(text, '') AS text, coalesce(reason_code, '') AS code
+FROM raw WHERE list_contains($contacts, type)
+"""
+
 # Contacts with their verdict, whether they count (the program's rules and the hotline pass
 # after a verified diagnosis, as an as-of join: the latest diagnosis at or before the call,
 # its pass ending at the same local clock time `pass_days` calendar days later), whether
@@ -27,29 +53,28 @@ def readers(suffix: str, quoted_path: str) -> str:
 CLASSIFIED_SQL = """
 CREATE TEMP TABLE classified AS
 WITH contacts AS (
-    SELECT ev.event_id, ev.customer_id, ev.type, ev.occurred_at AS moment, ev.reason_code,
-           coalesce(ev.direction, 'inbound') = 'outbound' AS outbound,
-           coalesce(ev.reached_agent, true) AS reached,
-           v.category, v.topic_counts
-    FROM ev JOIN verdicts v
-      ON coalesce(ev.text, '') = v.text AND coalesce(ev.reason_code, '') = v.code
-    WHERE list_contains($contacts, ev.type)
+    SELECT ev.rowid AS rid, ev.cid, ev.type, ev.occurred_at AS moment, ev.outbound,
+           ev.reached, ev.complaint, ev.reception,
+           ev.topic_counts
+    FROM ev WHERE list_contains($contacts, ev.type)
 ), diagnosed AS (
     -- the few diagnoses carry their pass's end, so the time zone is consulted per diagnosis
-    SELECT customer_id, occurred_at AS diagnosed_at,
+    SELECT cid, occurred_at AS diagnosed_at,
            timezone($zone, timezone($zone, occurred_at)
                            + to_days(CAST($pass_days AS INTEGER))) AS pass_end
     FROM ev WHERE list_contains($diagnoses, type)
 )
-SELECT c.*,
+SELECT c.rid, c.cid, c.type, c.moment, c.complaint, c.reception,
        c.topic_counts AND list_contains($counted_types, c.type) AND NOT c.outbound
          AND (c.reached OR $count_unanswered)
-         AND NOT coalesce($pass_days > 0 AND c.moment <= d.pass_end, false) AS counts,
+         AND NOT coalesce($pass_days > 0 AND p.covered, false) AS counts,
        c.moment >= $start AND c.moment < $end AS during,
        c.moment >= $pre_start AND c.moment < $start AS before,
        {month} AS month
-FROM contacts c ASOF LEFT JOIN diagnosed d
-  ON c.customer_id = d.customer_id AND c.moment >= d.diagnosed_at
+FROM contacts c LEFT JOIN (
+    SELECT DISTINCT c.rid, true AS covered FROM contacts c JOIN diagnosed d
+      ON c.cid = d.cid AND c.moment >= d.diagnosed_at AND c.moment <= d.pass_end
+) p USING (rid)
 """
 
 
@@ -62,38 +87,37 @@ def month_case(boundaries: int) -> str:
 
 ACCEPTED_SQL = """
 CREATE TEMP TABLE accepted AS
-SELECT customer_id, min(occurred_at) AS accepted_at FROM ev
-WHERE type = 'invitation_accepted' GROUP BY customer_id
+SELECT cid, min(occurred_at) AS accepted_at FROM ev
+WHERE type = 'invitation_accepted' GROUP BY cid
 """
 
 OUTCOMES_SQL = """
 WITH per AS (
-    SELECT customer_id,
+    SELECT cid,
            count(*) FILTER (counts AND during) AS counted,
            count(*) FILTER (counts AND before) AS counted_pre,
            count(*) FILTER (during AND list_contains($counted_types, type)) AS contacts,
-           count(*) FILTER (during AND list_contains($codes, upper(reason_code))) AS complaints
-    FROM classified GROUP BY customer_id
+           count(*) FILTER (during AND complaint) AS complaints
+    FROM classified GROUP BY cid
 ), ordered AS (
     -- only customers with a reception problem in the pilot can have a repeat contact
-    SELECT customer_id, category, moment,
-           lead(moment) OVER (PARTITION BY customer_id ORDER BY moment, event_id) AS next_at
-    FROM classified
-    WHERE during AND customer_id IN (
-        SELECT customer_id FROM classified WHERE during AND category = 'reception_problem')
+    SELECT c.cid, c.reception, c.moment,
+           lead(c.moment) OVER (PARTITION BY c.cid ORDER BY c.moment, e.event_id) AS next_at
+    FROM classified c JOIN ev e ON e.rowid = c.rid
+    WHERE c.during AND c.cid IN (SELECT cid FROM classified WHERE during AND reception)
 ), repeated AS (
-    SELECT customer_id,
-           count(*) FILTER (category = 'reception_problem'
+    SELECT cid,
+           count(*) FILTER (reception
                             AND next_at - moment <= to_days(CAST($repeat_days AS INTEGER)))
              AS repeat_reception
-    FROM ordered GROUP BY customer_id
+    FROM ordered GROUP BY cid
 ), churn AS (
-    SELECT DISTINCT customer_id, true AS churned FROM ev
+    SELECT DISTINCT cid, true AS churned FROM ev
     WHERE type = 'contract_ended' AND occurred_at >= $start AND occurred_at < $end
 ), broken AS (
-    SELECT c.customer_id, min(c.moment) AS first_counted_after_acceptance
-    FROM classified c JOIN accepted a USING (customer_id)
-    WHERE c.counts AND c.moment >= a.accepted_at GROUP BY c.customer_id
+    SELECT c.cid, min(c.moment) AS first_counted_after_acceptance
+    FROM classified c JOIN accepted a USING (cid)
+    WHERE c.counts AND c.moment >= a.accepted_at GROUP BY c.cid
 )
 SELECT a.customer_id,
        coalesce(per.counted, 0) AS counted, coalesce(per.counted_pre, 0) AS counted_pre,
@@ -102,17 +126,17 @@ SELECT a.customer_id,
        accepted.accepted_at, coalesce(churn.churned, false) AS churned,
        broken.first_counted_after_acceptance
 FROM assigned a
-LEFT JOIN per USING (customer_id) LEFT JOIN repeated USING (customer_id)
-LEFT JOIN accepted USING (customer_id) LEFT JOIN churn USING (customer_id)
-LEFT JOIN broken USING (customer_id)
+LEFT JOIN per USING (cid) LEFT JOIN repeated USING (cid)
+LEFT JOIN accepted USING (cid) LEFT JOIN churn USING (cid)
+LEFT JOIN broken USING (cid)
 """
 
 MONTHLY_SQL = """
-SELECT customer_id, month, count(*) AS n FROM classified
-WHERE counts AND during GROUP BY customer_id, month
+SELECT a.customer_id, c.month, count(*) AS n FROM classified c JOIN assigned a USING (cid)
+WHERE c.counts AND c.during GROUP BY a.customer_id, c.month
 """
 
 TASK_SQL = """
-SELECT DISTINCT e.customer_id FROM ev e JOIN accepted a USING (customer_id)
+SELECT DISTINCT s.customer_id FROM ev e JOIN accepted a USING (cid) JOIN assigned s USING (cid)
 WHERE e.type = $event AND ($prior OR e.occurred_at >= a.accepted_at)
 """

@@ -17,7 +17,7 @@ from selfcare.web.deps import BodyLimits, WebContext
 from selfcare.web.guard import Guard
 from selfcare.web.headers import SecurityHeaders
 from selfcare.web.observe import RequestTelemetry
-from selfcare.web.pages import customer, customer_auth
+from selfcare.web.pages import customer, customer_auth, join
 from selfcare.web.pages.operator_console import mount_console
 from selfcare.web.pages.speedtest import mount_speedcheck
 from selfcare.web.ratelimit import RateLimits
@@ -72,6 +72,7 @@ def create_app(
     mount_console(api)
     api.include_router(customer_auth.router)
     api.include_router(customer.router)
+    api.include_router(join.router)
     openapi.install(api)
     api.add_middleware(RequestTelemetry, metrics=wired.metrics)
     return api

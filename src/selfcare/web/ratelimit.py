@@ -40,6 +40,8 @@ class RateLimits:
     transfer_per_customer: Rate = Rate(300, 0.5)
     operator_login_per_client: Rate = Rate(20, 6.0)
     operator_login_per_account: Rate = Rate(5, 60.0)
+    join_per_client: Rate = Rate(10, 30.0)  # invitation codes typed at /join
+    join_per_code: Rate = Rate(5, 120.0)
 
 
 class RateLimited(SelfcareHTTPError):

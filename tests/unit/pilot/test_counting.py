@@ -149,25 +149,34 @@ EDGE_ASSIGNMENTS = pd.DataFrame(
 )
 
 
-def test_the_edges_count_alike_pass_dst_months_direction_duplicates_and_strangers() -> None:
+def test_the_edges_count_alike_pass_dst_months_direction_duplicates_and_strangers(
+    tmp_path: Path,
+) -> None:
     events = pd.DataFrame(EDGE_ROWS, columns=list(FIELDS))
+    theirs = reference(events.drop_duplicates("event_id"), EDGE_ASSIGNMENTS)
+    path = tmp_path / "edges.jsonl"  # c2 sent twice: the file's repeat is dropped
+    events.to_json(path, orient="records", lines=True, force_ascii=False)
+    from_file = measure_file(
+        path, assignments=EDGE_ASSIGNMENTS, program=PROGRAM, window=WINDOW, complaint_codes=CODES
+    )
     stamps = pd.to_datetime(events["occurred_at"], utc=True, format="ISO8601")
-    rows: list[tuple[object, ...]] = [
+    rows: list[tuple[object, ...]] = [  # a database holds each id once
         (*row[:3], stamp.to_pydatetime(), *row[4:])
-        for row, stamp in zip(EDGE_ROWS, stamps, strict=True)
+        for number, (row, stamp) in enumerate(zip(EDGE_ROWS, stamps, strict=True))
+        if number != 14  # c2's second copy
     ]
-    ours = measure_rows(
+    from_rows = measure_rows(
         [rows], assignments=EDGE_ASSIGNMENTS, program=PROGRAM, window=WINDOW, complaint_codes=CODES
     )
-    theirs = reference(events.drop_duplicates("event_id"), EDGE_ASSIGNMENTS)
-    assert_same(ours, theirs)
-    # hand-counted: a1 counts (Feb); a4 is 30 minutes after a3's pass ends (14 local days,
-    # across the DST change), a5 within it
-    assert ours.customers.loc["a", "counted"] == 2
-    assert ours.monthly.loc["a"].tolist() == [0.0, 1.0, 1.0]
-    assert ours.customers.loc["c", "counted"] == 1  # c2 once (re-sent), c1 is before, c3 after
-    assert ours.customers.loc["b", "complaints"] == 1
-    assert ours.customers.loc["b", "churned"] == 1
+    for ours in (from_file, from_rows):
+        assert_same(ours, theirs)
+        # hand-counted: a1 counts (Feb); a4 is 30 minutes after a3's pass ends (14 local
+        # days, across the DST change), a5 within it
+        assert ours.customers.loc["a", "counted"] == 2
+        assert ours.monthly.loc["a"].tolist() == [0.0, 1.0, 1.0]
+        assert ours.customers.loc["c", "counted"] == 1  # c2 once, c1 is before, c3 after
+        assert ours.customers.loc["b", "complaints"] == 1
+        assert ours.customers.loc["b", "churned"] == 1
 
 
 def test_a_file_without_a_required_field_is_refused_in_one_line(tmp_path: Path) -> None:

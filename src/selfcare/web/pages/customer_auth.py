@@ -47,7 +47,7 @@ from selfcare.web.pages.session import (
 )
 from selfcare.web.pages.speedtest_auth import LoginRequired, customer_token, limit_login
 
-NEXT_PAGES = frozenset({BONUS_PATH, CONTACTS_PATH, CHECK_PATH, SPEED_PATH})
+NEXT_PAGES = frozenset({BONUS_PATH, CONTACTS_PATH, CHECK_PATH, SPEED_PATH, "/join"})
 PageLang = Annotated[Lang, Depends(page_language)]
 router = APIRouter(include_in_schema=False)
 
