@@ -14,6 +14,7 @@ from typing import Any
 import ibis
 import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
+import pyarrow as pa
 
 UTC_TS = dt.Timestamp(timezone="UTC")
 WALL = dt.Timestamp()
@@ -58,6 +59,13 @@ class Engine:
     con: Any
     dialect: Dialect
     session: Any = None  # the SparkSession on Spark
+
+    def to_arrow(self, table: ir.Table) -> pa.Table:
+        """A result as Arrow (Spark's own Arrow export: ibis would go through pandas)."""
+        if self.name == "duckdb":
+            return table.to_pyarrow()
+        self.con._run_pre_execute_hooks(table)
+        return self.session.sql(self.con.compile(table)).toArrow()
 
     def close(self) -> None:
         if self.name == "duckdb":

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 import ibis
 import ibis.expr.types as ir
+import pyarrow as pa
 
 from selfcare.domain.calls import classify_text
 from selfcare.domain.program import CallRules
@@ -19,11 +20,14 @@ from selfcare.domain.program import CallRules
 Classifier = Callable[[ir.Table], ir.Table]
 
 
-def python_classifier(rules: CallRules) -> Classifier:
+Fetch = Callable[[ir.Table], pa.Table]
+
+
+def python_classifier(rules: CallRules, fetch: Fetch) -> Classifier:
     """Classify the distinct texts in Python, once each, and hand the table back."""
 
     def classify(distinct_texts: ir.Table) -> ir.Table:
-        texts = distinct_texts.to_pyarrow().column("text").to_pylist()
+        texts = fetch(distinct_texts).column("text").to_pylist()
         verdicts = [classify_text(text, rules=rules) for text in texts]
         return ibis.memtable(
             {
@@ -37,15 +41,15 @@ def python_classifier(rules: CallRules) -> Classifier:
     return classify
 
 
-def text_classifier(rules: CallRules) -> Classifier:
+def text_classifier(rules: CallRules, fetch: Fetch) -> Classifier:
     """The SQL lexicon when it is installed (it must answer what the Python one answers),
     else the Python classifier over distinct texts."""
     try:
         module = importlib.import_module("selfcare.bulk.lexicon_sql")
     except ModuleNotFoundError:
-        return python_classifier(rules)
+        return python_classifier(rules, fetch)
     factory = getattr(module, "classifier", None)
     if factory is None:
-        return python_classifier(rules)
+        return python_classifier(rules, fetch)
     sql: Classifier = factory(rules)
     return sql

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from itertools import count
 from pathlib import Path
+from typing import Any
 
 import ibis.expr.types as ir
 import pyarrow as pa
@@ -35,7 +36,7 @@ def evaluate_table(
     scratch = Scratch(engine)
     try:
         facts = compute(engine, events, program, as_of, scratch)
-        fetched = fetch(facts)
+        fetched = fetch(engine, facts)
     finally:
         scratch.drop()
     if run is not None:
@@ -49,7 +50,7 @@ def evaluate_path(
     """The same for an event file or Parquet lake; refused rows are counted in `run`."""
     source: Source = read(engine, path)
     if run is not None:
-        run.refused = int(source.refused.to_pyarrow().as_py())
+        run.refused = int(engine.to_arrow(source.refused.as_table()).column(0)[0].as_py())
     yield from evaluate_table(engine, source.events, program, as_of, run)
 
 
@@ -61,8 +62,11 @@ def compute(
         program,
         as_of,
         dialect=engine.dialect,
-        classify=text_classifier(program.calls),
+        classify=text_classifier(program.calls, engine.to_arrow),
         materialise=scratch.keep,
+        count_rows=lambda table: int(
+            engine.to_arrow(table.count().as_table()).column(0)[0].as_py()
+        ),
     )
 
 
@@ -75,30 +79,38 @@ class Scratch:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self._prefix = f"_bulk_{next(self._runs)}_{id(self):x}"
-        self._kept: list[ir.Table] = []
+        self._kept: list[Any] = []
         self._names: list[str] = []
 
     def keep(self, table: ir.Table) -> ir.Table:
+        name = f"{self._prefix}_{len(self._names)}"
+        self._names.append(name)
+        con = self._engine.con
         if self._engine.name == "duckdb":
-            name = f"{self._prefix}_{len(self._names)}"
-            self._names.append(name)
-            return self._engine.con.create_table(name, table, temp=True)
-        cached = table.cache()
-        self._kept.append(cached)
-        return cached
+            return con.create_table(name, table, temp=True)
+        # Spark: checkpointed on the executors, so the plans of later rounds stay short;
+        # in-memory tables (reason codes, classified texts) are registered first.
+        con._run_pre_execute_hooks(table)
+        frame = self._engine.session.sql(con.compile(table)).localCheckpoint(eager=True)
+        frame.createOrReplaceTempView(name)
+        self._kept.append(frame)
+        return con.table(name)
 
     def drop(self) -> None:
-        for name in self._names:  # raw SQL: ibis 12's DROP loses the name under sqlglot 30
-            self._engine.con.raw_sql(f'DROP TABLE IF EXISTS "{name}"')
-        for table in self._kept:
-            table.release()
+        for name in self._names:
+            if self._engine.name == "duckdb":  # raw SQL: ibis 12's DROP loses the name
+                self._engine.con.raw_sql(f'DROP TABLE IF EXISTS "{name}"')
+            else:
+                self._engine.session.catalog.dropTempView(name)
+        for frame in self._kept:
+            frame.unpersist()
 
 
-def fetch(facts: Facts) -> FactTables:
+def fetch(engine: Engine, facts: Facts) -> FactTables:
     """Bring the facts over as Arrow, sorted by customer (the assembly walks them in step)."""
 
     def sorted_arrow(table: ir.Table) -> pa.Table:
-        return table.order_by("customer_id").to_pyarrow()
+        return engine.to_arrow(table.order_by("customer_id"))
 
     return FactTables(
         customers=sorted_arrow(facts.customers),

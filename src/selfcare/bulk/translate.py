@@ -75,6 +75,7 @@ def translate(
     dialect: Dialect,
     classify: Classifier,
     materialise: Callable[[ir.Table], ir.Table],
+    count_rows: Callable[[ir.Table], int],
 ) -> Facts:
     """All facts of all customers as of a day (events known by its end)."""
     cal = Calendar(dialect, program.timezone)
@@ -108,6 +109,7 @@ def translate(
             as_of=as_of,
             cal=cal,
             materialise=materialise,
+            count_rows=count_rows,
         )
         for order, reward in enumerate(program.rewards)
         if isinstance(reward, StreakReward)
@@ -130,7 +132,10 @@ def _tidy(joined: ir.Table) -> ir.Table:
 
 
 def _union(tables: list[ir.Table | None], *, empty: ir.Table) -> ir.Table:
-    present = [t for t in tables if t is not None]
+    """The tables stacked, each cast to the empty one's schema (Spark reads a literal
+    integer back from a checkpoint as a 32-bit one)."""
+    schema = empty.schema()
+    present = [t.cast(schema) for t in tables if t is not None]
     if not present:
         return empty
     result = present[0]
@@ -383,6 +388,7 @@ def _walk(
     as_of: date,
     cal: Calendar,
     materialise: Callable[[ir.Table], ir.Table],
+    count_rows: Callable[[ir.Table], int],
 ) -> Walk:
     """Walk every enrolled customer's windows of one streak, one window per round."""
     enrolled = people.filter(people.enr_at.notnull())
@@ -414,7 +420,7 @@ def _walk(
         )
         rounds += 1
         state = materialise(going)
-        if state.count().to_pyarrow().as_py() == 0:
+        if count_rows(state) == 0:
             break
     return Walk(
         outcome=_union(list(finished), empty=_no_streaks()),
