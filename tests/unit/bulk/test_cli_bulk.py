@@ -82,7 +82,10 @@ def test_results_as_parquet_equal_the_python_engines(tmp_path: Path) -> None:
 def test_invalid_rows_are_counted_and_strict_refuses(tmp_path: Path) -> None:
     path = tmp_path / "events.jsonl"
     good = (EXAMPLES / "events.jsonl").read_text(encoding="utf-8")
-    bad = '{"event_id": "x", "customer_id": "c", "type": "nonsense", "occurred_at": "2025-06-01T10:00:00Z"}\n'
+    bad = (
+        '{"event_id": "x", "customer_id": "c", "type": "nonsense", '
+        '"occurred_at": "2025-06-01T10:00:00Z"}\n'
+    )
     path.write_text(good + bad, encoding="utf-8")
     code, _, err = run(
         "evaluate",
