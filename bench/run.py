@@ -7,6 +7,7 @@
     python -m bench.run api_latency         # bench/api_latency.py, by the web layer
     python -m bench.run evaluate --evaluate-events 200000,1000000  # streaming vs whole
     python -m bench.run pilot --pilot-customers 1000000  # pilot analysis from files
+    python -m bench.run bulk --bulk-events 2000000,20000000  # DuckDB/Spark vs reference
 
 PostgreSQL measurements use SELFCARE_BENCH_PG_URL (else SELFCARE_TEST_PG_URL) and are
 left out, with a note in the JSON, when neither is set.
@@ -89,6 +90,28 @@ def run_evaluate(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def run_bulk(args: argparse.Namespace) -> dict[str, Any]:
+    """The bulk engine (bench/bulk.py): DuckDB Parquet in to Parquet out at each size, the
+    reference on a sample (scaled), Spark local for the record; all in one run."""
+    from bench import bulk
+
+    sizes = [int(n) for n in args.bulk_events.split(",")]
+    spark = args.bulk_spark_events or None
+    with tempfile.TemporaryDirectory(dir=args.bulk_dir) as folder:
+        results = bulk.measure(sizes, args.bulk_reference_events, spark, Path(folder))
+    largest = results["duckdb"][-1]
+    return {
+        "benchmark": "bulk",
+        "results": results,
+        "targets": {
+            "duckdb_events_per_s": {"target": 10_000_000, "measured": largest["events_per_s"]},
+            "times_reference": {"target": 50, "measured": results["duckdb_vs_reference"]},
+            "peak_rss_mb": {"target": 4096, "measured": largest["peak_rss_mb"]},
+            "scaling_exponent": {"target": "near 1", "measured": results["scaling_exponent"]},
+        },
+    }
+
+
 def run_api_latency(_args: argparse.Namespace) -> None:
     """Single-event ingest and progress lookup latency (bench/api_latency.py writes its own
     JSON; it starts `selfcare serve`, so it needs the web layer)."""
@@ -111,6 +134,7 @@ BENCHMARKS: dict[str, Callable[[argparse.Namespace], dict[str, Any] | None]] = {
     "api_latency": run_api_latency,
     "evaluate": run_evaluate,
     "pilot": run_pilot,
+    "bulk": run_bulk,
 }
 
 
@@ -140,6 +164,18 @@ def main(argv: list[str] | None = None) -> int:
         help="event counts for `evaluate`, comma-separated (the first also runs the old way)",
     )
     parser.add_argument("--pilot-customers", type=int, default=100_000, help="pilot size")
+    parser.add_argument(
+        "--bulk-events",
+        default="2000000,20000000,100000000",
+        help="event counts for `bulk` on DuckDB, comma-separated (20 events per customer)",
+    )
+    parser.add_argument(
+        "--bulk-reference-events", type=int, default=1_000_000, help="the reference's sample"
+    )
+    parser.add_argument(
+        "--bulk-spark-events", type=int, default=2_000_000, help="Spark local (0: leave out)"
+    )
+    parser.add_argument("--bulk-dir", default=None, help="where the generated lakes go")
     args = parser.parse_args(argv)
     unknown = [n for n in args.names if n not in BENCHMARKS]
     if unknown:
