@@ -106,16 +106,35 @@ class Scratch:
             frame.unpersist()
 
 
+CONTACT_FACTS = (
+    "customer_id",
+    "event_id",
+    "type",
+    "occurred_at",
+    "occurred_at_text",
+    "reason_code",
+    "text",
+    "direction",
+    "reached_agent",
+    "d_id",
+    "d_type",
+    "d_at",
+    "d_end",
+)
+"""What the words of a contact's verdict are rendered from (the rest stays in the engine)."""
+
+
 def fetch(engine: Engine, facts: Facts) -> FactTables:
     """Bring the facts over as Arrow, sorted by customer (the assembly walks them in step)."""
 
     def sorted_arrow(table: ir.Table) -> pa.Table:
         return engine.to_arrow(table.order_by("customer_id"))
 
+    contacts = facts.contacts.select(*CONTACT_FACTS)
     return FactTables(
         customers=sorted_arrow(facts.customers),
         conflicts=sorted_arrow(facts.conflicts),
-        contacts=sorted_arrow(facts.contacts),
+        contacts=sorted_arrow(contacts),
         due=sorted_arrow(facts.due),
         streaks=sorted_arrow(facts.streaks),
         late=sorted_arrow(facts.late),
