@@ -91,8 +91,8 @@ def evaluate_command(
 ) -> None:
     """Evaluate a program over an event history as of a day, customer by customer.
 
-    --events may be a file (.jsonl, .csv, .parquet) or, for --engine duckdb|spark, a folder
-    of Parquet files (a data lake, hive partitions such as month=2025-06/ allowed).
+    --events may be a file (.jsonl, .csv, .parquet) or a folder (a data lake; on
+    duckdb|spark a Parquet lake, hive partitions such as month=2025-06/ allowed).
     """
     if spark_master is not None and engine is not EvaluateEngine.SPARK:
         fail("--spark-master: only with --engine spark")
@@ -119,8 +119,6 @@ def _run(
     rules: Program, events: Path, day: date, *, shown: bool
 ) -> tuple[Iterator[CustomerProgress], int]:
     """Read, group and evaluate as a stream; every row is read before the first customer."""
-    if events.is_dir():
-        fail(f"--events: {events} is a folder; the python engine reads one file (use duckdb)")
     tally = Tally()
     with _reading_progress(events, tally, shown=shown) as advance:
         stream = valid_events(events, tally=tally, on_problem=_skip(advance))
