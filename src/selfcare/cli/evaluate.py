@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import date
 from enum import StrEnum
 from itertools import chain
@@ -21,7 +21,7 @@ from selfcare.domain.events import Event
 from selfcare.domain.program import Program
 from selfcare.domain.progress import CustomerProgress
 from selfcare.errors import SelfcareError
-from selfcare.evaluation.output import write_document, write_lines
+from selfcare.evaluation.output import ParquetSink, write_document, write_lines
 from selfcare.evaluation.service import Tally, evaluate_stream, valid_events
 from selfcare.ingest.rows import RowProblem
 from selfcare.program.load import bundled_example, load_program
@@ -45,6 +45,14 @@ class EvaluateFormat(StrEnum):
     JSONL = "jsonl"
 
 
+class EvaluateEngine(StrEnum):
+    """Which engine evaluates: the reference, or one of the bulk engines."""
+
+    PYTHON = "python"
+    DUCKDB = "duckdb"
+    SPARK = "spark"
+
+
 def evaluate_command(
     events: Annotated[
         Path,
@@ -63,35 +71,92 @@ def evaluate_command(
     ] = None,
     output: Annotated[EvaluateFormat, typer.Option("--format")] = EvaluateFormat.TABLE,
     strict: Annotated[bool, typer.Option(help="Exit 2 if any row is invalid.")] = False,
-    engine: Annotated[str, typer.Option(help="python (reference evaluator).")] = "python",
+    engine: Annotated[
+        EvaluateEngine,
+        typer.Option(
+            help="python (reference evaluator), duckdb (embedded bulk engine) or spark "
+            "(local, or the cluster at --spark-master); all give the same answers."
+        ),
+    ] = EvaluateEngine.PYTHON,
+    spark_master: Annotated[
+        str | None,
+        typer.Option(
+            "--spark-master", help="Spark master URL, e.g. spark://host:7077 (--engine spark)."
+        ),
+    ] = None,
+    results: Annotated[
+        Path | None,
+        typer.Option("--output", help="Also write the results as Parquet (one row per customer)."),
+    ] = None,
 ) -> None:
-    """Evaluate a program over an event history as of a day, customer by customer."""
-    if engine != "python":
-        fail(f"--engine: {engine!r} is not available; use python")
+    """Evaluate a program over an event history as of a day, customer by customer.
+
+    --events may be a file (.jsonl, .csv, .parquet) or a folder (a data lake; on
+    duckdb|spark a Parquet lake, hive partitions such as month=2025-06/ allowed).
+    """
+    if spark_master is not None and engine is not EvaluateEngine.SPARK:
+        fail("--spark-master: only with --engine spark")
+    if results is not None and results.suffix.lower() not in (".parquet", ".pq"):
+        fail(f"--output: {str(results)!r} must end in .parquet")
     day = date.fromisoformat(as_of)  # checked by its option's callback
     try:
         rules = load_program(program) if program else bundled_example()
-        _run(rules, events, day, output=output, strict=strict)
+        if engine is EvaluateEngine.PYTHON:
+            everyone, skipped = _run(rules, events, day, shown=output is EvaluateFormat.TABLE)
+        else:
+            everyone, skipped = _run_bulk(rules, events, day, engine.value, spark_master)
+        if skipped and strict:
+            fail(f"{events}: {skipped} invalid row(s); nothing evaluated (--strict)")
+        with ParquetSink(results) if results else nullcontext(None) as sink:
+            _write(
+                sink.passing(everyone) if sink else everyone, day, output=output, skipped=skipped
+            )
     except SelfcareError as exc:
         fail(str(exc))
 
 
-def _run(rules: Program, events: Path, day: date, *, output: EvaluateFormat, strict: bool) -> None:
+def _run(
+    rules: Program, events: Path, day: date, *, shown: bool
+) -> tuple[Iterator[CustomerProgress], int]:
     """Read, group and evaluate as a stream; every row is read before the first customer."""
     tally = Tally()
-    with _reading_progress(events, tally, shown=output is EvaluateFormat.TABLE) as advance:
+    with _reading_progress(events, tally, shown=shown) as advance:
         stream = valid_events(events, tally=tally, on_problem=_skip(advance))
         customers = evaluate_stream(rules, _counted(stream, advance), day, tally=tally)
         first = next(customers, None)
-    if tally.problems and strict:
-        fail(f"{events}: {tally.problems} invalid row(s); nothing evaluated (--strict)")
     everyone = chain([first], customers) if first is not None else iter(())
+    return everyone, tally.problems
+
+
+def _run_bulk(
+    rules: Program, events: Path, day: date, engine: str, spark_master: str | None
+) -> tuple[Iterator[CustomerProgress], int]:
+    """The bulk engine computes everything before the first customer is written."""
+    from selfcare.bulk.backends import connect
+    from selfcare.bulk.run import BulkRun, evaluate_path
+
+    connection = connect(engine, spark_master=spark_master)
+    run = BulkRun()
+    customers = evaluate_path(connection, events, rules, day, run)
+    first = next(customers, None)
+    if run.refused:
+        sys.stderr.write(
+            f"skipped: {run.refused} invalid row(s) in {events} "
+            "(--engine python names each row and field)\n"
+        )
+    everyone = chain([first], customers) if first is not None else iter(())
+    return everyone, run.refused
+
+
+def _write(
+    everyone: Iterator[CustomerProgress], day: date, *, output: EvaluateFormat, skipped: int
+) -> None:
     if output is EvaluateFormat.JSON:
         write_document(day, everyone, sys.stdout)
     elif output is EvaluateFormat.JSONL:
         write_lines(everyone, sys.stdout)
     else:
-        print_progress(day, everyone, skipped=tally.problems)
+        print_progress(day, everyone, skipped=skipped)
 
 
 @contextmanager

@@ -37,7 +37,11 @@ def contact_verdict(
     if passing is not None:
         return passing
     verdict = classify_text(event.text, reason_code=event.reason_code, rules=rules)
-    reason = _not_counted_reason(event, rules)
+    return excluded(verdict, not_counted_reason(event, rules))
+
+
+def excluded(verdict: CallVerdict, reason: tuple[str, str] | None) -> CallVerdict:
+    """A counting topic on a contact that does not count (outbound, unanswered, channel)."""
     if reason is None or not verdict.counts:
         return verdict
     rule, why = reason
@@ -46,14 +50,51 @@ def contact_verdict(
     )
 
 
-def _not_counted_reason(event: Event, rules: CallRules) -> tuple[str, str] | None:
-    if event.direction is Direction.OUTBOUND:
+def not_counted_reason(event: Event, rules: CallRules) -> tuple[str, str] | None:
+    """Why a contact cannot count whatever its topic, as (rule, sentence); None if it can."""
+    return contact_exclusion(
+        outbound=event.direction is Direction.OUTBOUND,
+        reached_agent=event.reached_agent,
+        channel=event.type.value,
+        rules=rules,
+    )
+
+
+def contact_exclusion(
+    *, outbound: bool, reached_agent: bool, channel: str, rules: CallRules
+) -> tuple[str, str] | None:
+    """The same from a contact's facts (the bulk engine hands them over as columns)."""
+    if outbound:
         return "outbound", "The operator started this contact (outbound), so it does not count."
-    if not event.reached_agent and not rules.count_unanswered:
+    if not reached_agent and not rules.count_unanswered:
         return "not_reached_agent", "The call never reached an agent, so it does not count."
-    if event.type.value not in rules.counted_types:
-        return "channel_not_counted", f"Contacts by {event.type.value} do not count."
+    if channel not in rules.counted_types:
+        return "channel_not_counted", f"Contacts by {channel} do not count."
     return None
+
+
+def pass_verdict(
+    diagnosis_type: str,
+    diagnosis_id: str,
+    *,
+    diagnosed_at: datetime,
+    end: datetime,
+    days: int,
+    zone: ZoneInfo,
+) -> CallVerdict:
+    """The verdict on a call a hotline pass covers, in words from the pass's facts."""
+    return CallVerdict(
+        category=RECEPTION_PROBLEM,
+        counts=False,
+        rule="hotline_pass",
+        explanation=(
+            f"Hotline pass: {diagnosis_type} {diagnosis_id!r} on "
+            f"{local_clock(diagnosed_at, zone)} covers calls until "
+            f"{local_clock(end, zone)} ({zone.key} time, {days} calendar "
+            f"day{'' if days == 1 else 's'} later), so this call does not count."
+        ),
+        matched=(diagnosis_id,),
+    )
 
 
 class HotlinePasses:
@@ -84,16 +125,11 @@ class HotlinePasses:
         if first == len(self._reach) or self._starts[first] > at:
             return None
         diagnosis, end = self._diagnoses[first], self._ends[first]
-        zone = self._zone
-        return CallVerdict(
-            category=RECEPTION_PROBLEM,
-            counts=False,
-            rule="hotline_pass",
-            explanation=(
-                f"Hotline pass: {diagnosis.type.value} {diagnosis.event_id!r} on "
-                f"{local_clock(diagnosis.occurred_at, zone)} covers calls until "
-                f"{local_clock(end, zone)} ({zone.key} time, {self._days} calendar "
-                f"day{'' if self._days == 1 else 's'} later), so this call does not count."
-            ),
-            matched=(diagnosis.event_id,),
+        return pass_verdict(
+            diagnosis.type.value,
+            diagnosis.event_id,
+            diagnosed_at=diagnosis.occurred_at,
+            end=end,
+            days=self._days,
+            zone=self._zone,
         )

@@ -138,14 +138,7 @@ def project_carried(
                 if outcome.carry is not None:
                     carried[reward.id] = outcome.carry
     else:
-        streaks = [
-            StreakProgress(
-                reward=r.id,
-                status=StreakStatus.NOT_ENROLLED,
-                explanation="Not enrolled: the invitation was not accepted.",
-            )
-            for r in program.streaks
-        ]
+        streaks = not_enrolled_streaks(program)
     payout = apply_caps(due, program.caps, as_of)
     progress = CustomerProgress(
         customer_id=state.customer_id,
@@ -158,6 +151,18 @@ def project_carried(
         conflicting_event_ids=state.conflicting_event_ids,
     )
     return progress, carried
+
+
+def not_enrolled_streaks(program: Program) -> list[StreakProgress]:
+    """The streaks of a customer who never accepted the invitation."""
+    return [
+        StreakProgress(
+            reward=r.id,
+            status=StreakStatus.NOT_ENROLLED,
+            explanation="Not enrolled: the invitation was not accepted.",
+        )
+        for r in program.streaks
+    ]
 
 
 def _first_known(events: list[Event], kind: EventType) -> Event | None:
@@ -237,17 +242,35 @@ def _after_contract_end(
 def _call_results(
     calls: list[tuple[Event, CallVerdict]], enrollment: Event | None, late: dict[str, str]
 ) -> list[CallResult]:
-    results = []
-    for event, verdict in calls:
-        data = verdict.model_dump()
-        if data["counts"] and (enrollment is None or event.occurred_at < enrollment.occurred_at):
-            data["counts"] = False
-            data["rule"] = "before_enrollment"
-            data["explanation"] = (
-                "Not enrolled in the program at the time, so it does not count. "
-                f"(Topic: {data['category']}.)"
-            )
-        if event.event_id in late:
-            data["explanation"] = f"{data['explanation']} {late[event.event_id]}"
-        results.append(CallResult(event_id=event.event_id, occurred_at=event.occurred_at, **data))
-    return results
+    return [
+        call_result(
+            event.event_id,
+            event.occurred_at,
+            verdict,
+            before_enrollment=enrollment is None or event.occurred_at < enrollment.occurred_at,
+            late_note=late.get(event.event_id),
+        )
+        for event, verdict in calls
+    ]
+
+
+def call_result(
+    event_id: str,
+    occurred_at: datetime,
+    verdict: CallVerdict,
+    *,
+    before_enrollment: bool,
+    late_note: str | None,
+) -> CallResult:
+    """One contact's line in the result (shared with the bulk engine, which hands in facts)."""
+    data = verdict.model_dump()
+    if data["counts"] and before_enrollment:
+        data["counts"] = False
+        data["rule"] = "before_enrollment"
+        data["explanation"] = (
+            "Not enrolled in the program at the time, so it does not count. "
+            f"(Topic: {data['category']}.)"
+        )
+    if late_note is not None:
+        data["explanation"] = f"{data['explanation']} {late_note}"
+    return CallResult(event_id=event_id, occurred_at=occurred_at, **data)

@@ -240,13 +240,7 @@ def _broken(
     walk.last_breaker = breaker.event_id
     walk.after_break = True
     if reward.on_break == "forfeit":
-        return _progress(
-            reward,
-            StreakStatus.FORFEITED,
-            broken_by=walk.last_breaker,
-            done=walk.completed,
-            why=f"Counted call {walk.last_breaker!r} broke the window; this bonus is forfeited.",
-        )
+        return forfeited_by_call(reward, walk.last_breaker, walk.completed)
     next_day = local_date(breaker.occurred_at, facts.zone) + timedelta(days=1)
     walk.start = start_of_day(next_day, facts.zone)
     if walk.start >= facts.horizon:
@@ -263,11 +257,16 @@ def _first_breaker(calls: tuple[Event, ...], window: Window) -> Event | None:
 def _note_late_calls(outcome: StreakOutcome, calls: tuple[Event, ...], window: Window) -> None:
     for call in calls:
         if window.holds(call.occurred_at) and call.known_at >= window.settle:
-            outcome.late_calls[call.event_id] = (
-                "Recorded only after the streak bonus was settled on "
-                f"{window.grant_day.isoformat()}: the bonus stands; reconciliation reports "
-                "this call."
-            )
+            outcome.late_calls[call.event_id] = late_call_note(window.grant_day)
+
+
+def late_call_note(grant_day: date) -> str:
+    """What a call recorded after its window was settled adds to its explanation (shared
+    with the bulk engine, which finds such calls and renders the note here)."""
+    return (
+        "Recorded only after the streak bonus was settled on "
+        f"{grant_day.isoformat()}: the bonus stands; reconciliation reports this call."
+    )
 
 
 def _contract_end(contract_end: Event | None, window: Window) -> Event | None:
@@ -281,18 +280,53 @@ def _contract_end(contract_end: Event | None, window: Window) -> Event | None:
 def _completed(
     reward: StreakReward, window: Window, walk: _Walk, window_day: date
 ) -> StreakProgress:
+    return completed(
+        reward,
+        window_day,
+        window.completes,
+        grant_day=window.grant_day,
+        breaker=walk.last_breaker,
+        done=walk.completed,
+    )
+
+
+# The words of each way a streak walk ends, rendered from its facts: the reference walk
+# below and the bulk engine (which computes the same facts in SQL) both call these.
+
+
+def forfeited_by_call(reward: StreakReward, breaker: str, done: int) -> StreakProgress:
+    """A counted call broke a window of a streak that is forfeited on a break."""
+    return _progress(
+        reward,
+        StreakStatus.FORFEITED,
+        broken_by=breaker,
+        done=done,
+        why=f"Counted call {breaker!r} broke the window; this bonus is forfeited.",
+    )
+
+
+def completed(
+    reward: StreakReward,
+    window_day: date,
+    completes: date,
+    *,
+    grant_day: date,
+    breaker: str | None,
+    done: int,
+) -> StreakProgress:
+    """A once-only streak whose window completed (the grant falls due on `grant_day`)."""
     return _progress(
         reward,
         StreakStatus.COMPLETED,
         start=window_day,
-        completes=window.completes,
-        broken_by=walk.last_breaker,
-        done=walk.completed,
+        completes=completes,
+        broken_by=breaker,
+        done=done,
         why=(
             f"Completed {_plural(reward.months, 'month')} without a counted call on "
-            f"{window.completes.isoformat()}; paid after "
+            f"{completes.isoformat()}; paid after "
             f"{_plural(reward.settlement_grace_days, 'day')} of settlement on "
-            f"{window.grant_day.isoformat()}."
+            f"{grant_day.isoformat()}."
         ),
     )
 
@@ -326,12 +360,18 @@ def _progress(
 def _running(
     reward: StreakReward, window: Window, *, breaker: str | None, done: int, zone: ZoneInfo
 ) -> StreakProgress:
-    start, completes = window.start, window.completes
+    return running(reward, local_date(window.start, zone), window.completes, breaker, done)
+
+
+def running(
+    reward: StreakReward, start: date, completes: date, breaker: str | None, done: int
+) -> StreakProgress:
+    """A window still open at the horizon."""
     after = f" (restarted after counted call {breaker!r})" if breaker else ""
     return _progress(
         reward,
         StreakStatus.RUNNING,
-        start=local_date(start, zone),
+        start=start,
         completes=completes,
         broken_by=breaker,
         done=done,
@@ -342,7 +382,11 @@ def _running(
 def _restarting(
     reward: StreakReward, start: datetime, zone: ZoneInfo, breaker: str, done: int
 ) -> StreakProgress:
-    day = local_date(start, zone)
+    return restarting(reward, local_date(start, zone), breaker, done)
+
+
+def restarting(reward: StreakReward, day: date, breaker: str, done: int) -> StreakProgress:
+    """A counted call broke the window and the next one starts after the horizon."""
     completes = add_months(day, reward.months)
     return _progress(
         reward,
@@ -361,13 +405,19 @@ def _restarting(
 def _ended(
     reward: StreakReward, window: Window, *, ender: Event, done: int, zone: ZoneInfo
 ) -> StreakProgress:
-    start, completes = window.start, window.completes
+    return ended(reward, local_date(window.start, zone), window.completes, ender.event_id, done)
+
+
+def ended(
+    reward: StreakReward, start: date, completes: date, ender: str, done: int
+) -> StreakProgress:
+    """The contract ended before the window completed."""
     return _progress(
         reward,
         StreakStatus.FORFEITED,
-        start=local_date(start, zone),
+        start=start,
         completes=completes,
-        broken_by=ender.event_id,
+        broken_by=ender,
         done=done,
         why="The contract ended before the window completed; this bonus is forfeited.",
     )

@@ -114,9 +114,12 @@ def evaluate_file(
 
 
 def _load_bulk_engines() -> None:
-    """Import the bulk package's engines, which register themselves in `ENGINES`."""
+    """Take the bulk package's engines (`selfcare.bulk.engines.ENGINES`, by name); the bulk
+    package sits below the features, so it offers them and this registry takes them."""
     try:
-        importlib.import_module("selfcare.bulk.engines")
+        module = importlib.import_module("selfcare.bulk.engines")
     except ModuleNotFoundError as exc:
         if exc.name is None or not exc.name.startswith("selfcare.bulk"):
             raise
+        return
+    ENGINES.update(getattr(module, "ENGINES", {}))

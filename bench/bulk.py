@@ -1,0 +1,190 @@
+"""The bulk engine at scale: generated Parquet in, results Parquet out (issue 13).
+
+Each engine runs as its own process on the same generated data in one run: DuckDB end to
+end, the reference evaluator on a sample (its throughput scaled), Spark local for the
+record; wall time, events/s and peak RSS (`os.wait4`). The DuckDB run at several sizes
+gives the exponent of time ~ events^k (1 is linear).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+AS_OF = "2026-06-01"
+EVENTS_PER_CUSTOMER = 20
+TYPES = np.array(
+    ["portal_registered", "app_first_login", "bill_video_completed", "hotline_call",
+     "chat_contact", "speedcheck_deviation", "network_outage", "contract_ended"]
+)  # fmt: skip
+WEIGHTS = np.array([0.06, 0.06, 0.04, 0.55, 0.2, 0.06, 0.02, 0.01])
+CODES = np.array(["", "", "", "VVL", "MAHNUNG", "NETZ", "KUENDIGUNG", "TARIF"])
+TEXTS = np.array(
+    ["", "Frage zu meiner Rechnung", "Ich möchte kündigen", "Kein Empfang seit gestern",
+     "Vertragsverlängerung bitte", "Wie ändere ich meinen Tarif?", "Mahnung erhalten",
+     "Das Internet ist langsam", "Ich will nicht kündigen", "Roaming in Italien"]
+)  # fmt: skip
+START = np.datetime64("2024-06-01T00:00:00", "s")
+SPAN_S = 700 * 86_400
+
+
+def generate(events: int, folder: Path, *, seed: int = 13, files: int = 8) -> Path:
+    """`events` events of events/20 customers as a Parquet lake (one enrollment each, tasks,
+    calls with reason codes and texts, diagnoses, a few contract ends), shuffled by time."""
+    rng = np.random.default_rng(seed)
+    customers = max(1, events // EVENTS_PER_CUSTOMER)
+    folder.mkdir(parents=True, exist_ok=True)
+    per_file = math.ceil(events / files)
+    for part in range(files):
+        lo, hi = part * per_file, min(events, (part + 1) * per_file)
+        if lo >= hi:
+            break
+        index = np.arange(lo, hi)
+        who = index % customers
+        kind = TYPES[rng.choice(len(TYPES), size=hi - lo, p=WEIGHTS)]
+        kind = np.where(index < customers, "invitation_accepted", kind)
+        at = START + rng.integers(0, SPAN_S, size=hi - lo).astype("timedelta64[s]")
+        delay = rng.choice([0, 0, 0, 300, 3 * 86_400], size=hi - lo).astype("timedelta64[s]")
+        contact = np.isin(kind, ["hotline_call", "chat_contact"])
+        table = pa.table(
+            {
+                "event_id": pa.array(np.char.add("e", index.astype(str))),
+                "customer_id": pa.array(np.char.add("c", who.astype(str))),
+                "type": pa.array(kind),
+                "occurred_at": pa.array(at, pa.timestamp("s", tz="UTC")),
+                "recorded_at": pa.array(at + delay, pa.timestamp("s", tz="UTC")),
+                "reason_code": _sometimes(rng, CODES, contact),
+                "text": _sometimes(rng, TEXTS, contact),
+                "direction": pa.array(
+                    np.where(contact & (rng.random(hi - lo) < 0.1), "outbound", "inbound")
+                ),
+                "reached_agent": pa.array(~contact | (rng.random(hi - lo) > 0.05)),
+            }
+        )
+        pq.write_table(table, folder / f"part-{part:03d}.parquet")
+    return folder
+
+
+def _sometimes(rng: np.random.Generator, pool: np.ndarray, where: np.ndarray) -> pa.Array:
+    values = pool[rng.integers(0, len(pool), size=len(where))]
+    return pa.array(values, mask=~(where & (values != "")))
+
+
+BULK = (
+    "import sys, json, time\n"
+    "from datetime import date\n"
+    "from pathlib import Path\n"
+    "from selfcare.bulk.backends import connect\n"
+    "from selfcare.bulk.run import BulkRun, evaluate_path\n"
+    "from selfcare.evaluation.output import write_parquet\n"
+    "from selfcare.program.load import bundled_example\n"
+    "engine = connect(sys.argv[1])\n"
+    "run = BulkRun()\n"
+    "started = time.perf_counter()\n"
+    "customers = evaluate_path(engine, Path(sys.argv[2]), bundled_example(),\n"
+    "                          date.fromisoformat(sys.argv[3]), run)\n"
+    "first = next(customers)\n"
+    "facts = time.perf_counter() - started\n"
+    "import itertools\n"
+    "count = write_parquet(itertools.chain([first], customers), Path(sys.argv[4]))\n"
+    "print(json.dumps({'engine_facts_s': round(facts, 2), 'customers': count,\n"
+    "                  'rounds': run.rounds, 'refused': run.refused}))\n"
+)
+REFERENCE = (
+    "import sys\n"
+    "from datetime import date\n"
+    "from pathlib import Path\n"
+    "from selfcare.evaluation.output import write_parquet\n"
+    "from selfcare.evaluation.service import Tally, evaluate_stream, valid_events\n"
+    "from selfcare.program.load import bundled_example\n"
+    "tally = Tally()\n"
+    "stream = valid_events(Path(sys.argv[1]), tally=tally, on_problem=lambda p: None)\n"
+    "customers = evaluate_stream(bundled_example(), stream, date.fromisoformat(sys.argv[2]))\n"
+    "write_parquet(customers, Path(sys.argv[3]))\n"
+)
+
+
+def peak_rss(command: list[str]) -> dict[str, Any]:
+    """Like `timed`, with the process's peak RSS read from `os.wait4`."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    assert process.stdout is not None
+    out = process.stdout.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        raise RuntimeError(f"{command[:4]} exited with {code}")
+    result: dict[str, Any] = {
+        "seconds": round(seconds, 2),
+        "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
+    }
+    lines = out.decode().strip().splitlines()
+    if lines and lines[-1].startswith("{"):
+        result |= json.loads(lines[-1])
+    return result
+
+
+def engine_run(engine: str, lake: Path, output: Path, events: int) -> dict[str, Any]:
+    result = peak_rss([sys.executable, "-c", BULK, engine, str(lake), AS_OF, str(output)])
+    result["events"] = events
+    result["events_per_s"] = round(events / result["seconds"])
+    return result
+
+
+def reference_run(lake: Path, folder: Path, events: int) -> dict[str, Any]:
+    """The reference evaluator reads one file: the lake's rows as one Parquet file."""
+    single = folder / "sample.parquet"
+    pq.write_table(pq.read_table(lake), single)
+    command = [sys.executable, "-c", REFERENCE, str(single), AS_OF, str(folder / "ref.parquet")]
+    result = peak_rss(command)
+    result["events"] = events
+    result["events_per_s"] = round(events / result["seconds"])
+    return result
+
+
+def exponent(points: list[tuple[int, float]]) -> float | None:
+    """The slope of log(seconds) over log(events): 1.0 is linear."""
+    if len(points) < 2:
+        return None
+    xs = np.log([p[0] for p in points])
+    ys = np.log([p[1] for p in points])
+    return round(float(np.polyfit(xs, ys, 1)[0]), 3)
+
+
+def measure(
+    sizes: list[int], reference_events: int, spark_events: int | None, folder: Path
+) -> dict[str, Any]:
+    """DuckDB at each size, the reference and Spark on their samples, in one run."""
+    duckdb_runs = []
+    for size in sizes:
+        lake = generate(size, folder / f"lake-{size}")
+        duckdb_runs.append(engine_run("duckdb", lake, folder / f"duckdb-{size}.parquet", size))
+        print(json.dumps(duckdb_runs[-1]), flush=True)
+    sample = generate(reference_events, folder / f"lake-{reference_events}")
+    reference = reference_run(sample, folder, reference_events)
+    print(json.dumps({"reference": reference}), flush=True)
+    spark = None
+    if spark_events:
+        lake = generate(spark_events, folder / f"lake-{spark_events}")
+        spark = engine_run("spark", lake, folder / f"spark-{spark_events}.parquet", spark_events)
+        print(json.dumps({"spark": spark}), flush=True)
+    largest = duckdb_runs[-1]
+    return {
+        "sizes": sizes,
+        "duckdb": duckdb_runs,
+        "reference_sample": reference,
+        "spark_local": spark,
+        "scaling_exponent": exponent([(r["events"], r["seconds"]) for r in duckdb_runs]),
+        "duckdb_vs_reference": round(largest["events_per_s"] / reference["events_per_s"], 1),
+    }
