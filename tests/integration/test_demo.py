@@ -74,7 +74,7 @@ def test_the_demo_pilot_runs_through_the_service_and_prints_where_its_report_is(
     assert analysis["source"] == "database, pilot demo"
     customers = analysis["customers"]
     assert customers["control"] + customers["treatment"] == 400
-    assert "arms as the simulator drew them: True" in outcome.stdout
+    assert "arms as the simulator drew them: yes" in outcome.stdout
     # every accepter signed up through the acceptance service, which recorded the event
     assert f"sign-ups through /join: {{'accepted': {customers['accepted']}}}" in outcome.stdout
     assert customers["accepted"] > 0

@@ -71,14 +71,16 @@ def test_the_german_demo_shows_no_english_template_text(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("COLUMNS", "300")  # no wrapped lines: a piece stays on one line
-    outcome = CliRunner().invoke(app, ["demo", "--folder", str(tmp_path), "--lang", "de"])
+    outcome = CliRunner().invoke(
+        app, ["demo", "--folder", str(tmp_path), "--lang", "de", "--pilot-customers", "400"]
+    )
     assert outcome.exit_code == 0, outcome.output
     report = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert fragments_in(outcome.stdout, english_catalogue()) == []
     assert fragments_in(" ".join(visible_texts(report)), english_catalogue()) == []
 
     program = bundled_example()
-    english = run_demo(tmp_path / "en")
+    english = run_demo(tmp_path / "en", pilot_customers=0)
     english_report = render_report(
         ReportInputs(program, english.progress, service=english.service), "en"
     )
@@ -98,5 +100,6 @@ def test_the_german_demo_shows_no_english_template_text(
     assert "Thema Vertragsverlängerung, erkannt an den Worten „verlängern“" in report
     assert "einmalig" in report
     assert "keine Abweichung" in report
+    assert "Wirkung der Einladung (95-%-Bereich)" in outcome.stdout  # the pilot's summary
     # The demo quiets the relay's line per attempt for its own run only.
     assert logging.getLogger("selfcare.grants.outbox").level == logging.NOTSET

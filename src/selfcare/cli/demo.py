@@ -69,7 +69,7 @@ def demo_command(
     if result.pilot is not None:
         console.rule(words["pilot"], align="left")
         for key, value in result.pilot.summary.items():
-            console.print(f"{key.removeprefix('pilot: ')}: {value}")
+            console.print(f"{key}: {value}")
         console.print(f"\n{words['pilot_report']}: [bold]{result.pilot.report_path.resolve()}[/]")
         if result.pilot.sign_up is not None:
             customer, code = result.pilot.sign_up

@@ -29,6 +29,7 @@ from selfcare.pilot.acceptance import Invitations, accept_invitation
 from selfcare.pilot.assignment import Design
 from selfcare.pilot.invitations import issue
 from selfcare.pilot.pilot_store import PilotStore
+from selfcare.pilot.report_texts import TEXTS
 from selfcare.pilot.service import analyze_database, assign_customers, invite
 from selfcare.pilot.simulate import Scenario, simulate
 
@@ -112,6 +113,7 @@ def run_pilot(folder: Path, *, database: Path, customers: int, lang: str) -> Pil
             applied=len(charging.list_applied()),
             document=document,
             truth=truth,
+            lang=lang,
         ),
         late,
     )
@@ -193,6 +195,44 @@ def _late_invitation(
     return customer, code
 
 
+SUMMARY_WORDS: dict[str, dict[str, str]] = {
+    "customers": {"de": "Kunden je Gruppe", "en": "customers per arm"},
+    "as_simulated": {
+        "de": "Gruppen wie vom Simulator gezogen",
+        "en": "arms as the simulator drew them",
+    },
+    "invited": {"de": "Einladungen verschickt", "en": "invitations sent"},
+    "signed_up": {"de": "Anmeldungen über /join", "en": "sign-ups through /join"},
+    "ingested": {"de": "Ereignisse gespeichert", "en": "events ingested"},
+    "grants": {
+        "de": "Gutschriften / MB / Aufladungen bestätigt",
+        "en": "grants / MB / top-ups confirmed",
+    },
+    "applied": {
+        "de": "vom Abrechnungssystem ausgeführte Aufladungen",
+        "en": "top-ups applied by the charging system",
+    },
+    "effect": {"de": "Wirkung der Einladung (95-%-Bereich)", "en": "invitation effect (95 % CI)"},
+    "effect_value": {
+        "de": "{effect} ({low} bis {high}) Anrufe pro Kunde und Monat; wahr {true}",
+        "en": "{effect} ({low} to {high}) calls per customer-month; true {true}",
+    },
+    "decision": {"de": "Entscheidung", "en": "decision"},
+    "yes": {"de": "ja", "en": "yes"},
+    "no": {"de": "nein", "en": "no"},
+    "control": {"de": "Kontrolle", "en": "control"},
+    "treatment": {"de": "eingeladen", "en": "invited"},
+    "accepted": {"de": "angenommen", "en": "accepted"},
+}
+
+
+def _counts(counts: dict[str, Any], lang: str) -> str:
+    """`{"control": 2969, …}` as "Kontrolle 2969, …" (outcome names the table lacks stay)."""
+    return ", ".join(
+        f"{SUMMARY_WORDS.get(name, {}).get(lang, name)} {value}" for name, value in counts.items()
+    )
+
+
 def _summary(
     *,
     assigned: dict[str, Any],
@@ -203,19 +243,25 @@ def _summary(
     applied: int,
     document: dict[str, Any],
     truth: dict[str, float],
+    lang: str,
 ) -> dict[str, object]:
+    """What the console prints after the pilot, labelled and worded in the demo's language."""
     itt = document["itt"]
+    words = {key: text[lang] for key, text in SUMMARY_WORDS.items()}
+    decision = TEXTS[document["rollout"]["decision"]][lang]  # "Decision: roll out. Why…"
     return {
-        "pilot: customers per arm": document["customers"],
-        "pilot: arms as the simulator drew them": assigned["arms_as_simulated"],
-        "pilot: invitations sent": invited,
-        "pilot: sign-ups through /join": signed_up,
-        "pilot: events ingested": ingested,
-        "pilot: grants / MB / top-ups confirmed": f"{grants[0]} / {grants[1]} / {grants[2]}",
-        "pilot: top-ups applied by the charging system": applied,
-        "pilot: invitation effect (95 % CI)": (
-            f"{itt['effect']:+.4f} ({itt['ci_low']:+.4f} to {itt['ci_high']:+.4f}) calls per "
-            f"customer-month; true {truth['itt_effect']:+.4f}"
+        words["customers"]: _counts(document["customers"], lang),
+        words["as_simulated"]: words["yes" if assigned["arms_as_simulated"] else "no"],
+        words["invited"]: invited,
+        words["signed_up"]: _counts(signed_up, lang),
+        words["ingested"]: ingested,
+        words["grants"]: f"{grants[0]} / {grants[1]} / {grants[2]}",
+        words["applied"]: applied,
+        words["effect"]: words["effect_value"].format(
+            effect=f"{itt['effect']:+.4f}",
+            low=f"{itt['ci_low']:+.4f}",
+            high=f"{itt['ci_high']:+.4f}",
+            true=f"{truth['itt_effect']:+.4f}",
         ),
-        "pilot: decision": document["rollout"]["decision"],
+        words["decision"]: decision.split(". ", 1)[0].split(": ", 1)[-1],
     }
