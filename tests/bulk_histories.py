@@ -93,7 +93,7 @@ def customer_history(draw: st.DrawFn, customer: str, months: int) -> list[Event]
     counter = iter(range(1000))
 
     def add(kind: str, at: datetime, **fields: object) -> None:
-        delay = draw(st.sampled_from([0, 0, 0, 5, 60 * 24 * 3, 60 * 24 * 40]))
+        delay = draw(st.sampled_from([0, 0, 0, 5, 60 * 24 * 3, 60 * 24 * 5, 60 * 24 * 40]))
         known = at + timedelta(minutes=delay)
         recorded = None if delay == 0 and draw(st.booleans()) else known
         out.append(
