@@ -87,7 +87,7 @@ def profile_ingest(count: int, pg: str | None) -> dict[str, Any]:
 
 
 def profile_evaluate(count: int) -> dict[str, Any]:
-    from selfcare.cli.evaluate import EvaluateFormat, _run
+    from selfcare.cli.evaluate import EvaluateFormat, _run, _write
     from selfcare.program.load import bundled_example
 
     with tempfile.TemporaryDirectory() as folder:
@@ -97,12 +97,8 @@ def profile_evaluate(count: int) -> dict[str, Any]:
         profile = cProfile.Profile()
         with (Path(folder) / "out.json").open("w", encoding="utf-8") as out, redirect_stdout(out):
             profile.enable()
-            _run(
-                bundled_example(),
-                source,
-                date.fromisoformat(AS_OF),
-                output=EvaluateFormat.JSON,
-                strict=False,
-            )
+            day = date.fromisoformat(AS_OF)
+            everyone, skipped = _run(bundled_example(), source, day, shown=False)
+            _write(everyone, day, output=EvaluateFormat.JSON, skipped=skipped)
             profile.disable()
     return {"events": count} | _shares(profile, EVALUATE_STAGES)
