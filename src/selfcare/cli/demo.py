@@ -66,6 +66,12 @@ def demo_command(
         soft_wrap=True,
         markup=False,
     )
+    console.print(
+        f"{words['console']}:\n  SELFCARE_DATABASE_URL=sqlite:///{database} "
+        "selfcare operator create --name demo --role admin",
+        soft_wrap=True,
+        markup=False,
+    )
     if result.pilot is not None:
         console.rule(words["pilot"], align="left")
         for key, value in result.pilot.summary.items():
@@ -89,6 +95,8 @@ DEMO_WORDS = {
         "report": "Report",
         "beside": "progress.json, program.toml, events.jsonl and the database beside it",
         "pages": "A customer's pages (my bonus, my contacts, before you call) on this database",
+        "console": "The operator console (http://127.0.0.1:8000/operator, the demo programme) "
+        "after an account on this database",
         "pilot": "pilot: simulated customers, assigned, invited, signed up, analysed",
         "pilot_report": "Pilot report",
         "join": "Sign up at /join as {customer}, invited but not yet accepted, with the code "
@@ -100,6 +108,8 @@ DEMO_WORDS = {
         "beside": "daneben progress.json, program.toml, events.jsonl und die Datenbank",
         "pages": "Die Seiten einer Kundin (Mein Bonus, Meine Kontakte, Vor dem Anruf) auf "
         "dieser Datenbank",
+        "console": "Die Betreiberkonsole (http://127.0.0.1:8000/operator, das Demo-Programm) "
+        "nach einem Konto auf dieser Datenbank",
         "pilot": "Pilot: simulierte Kunden, zugeteilt, eingeladen, angemeldet, ausgewertet",
         "pilot_report": "Pilot-Bericht",
         "join": "Unter /join als {customer} teilnehmen (eingeladen, noch nicht angenommen) "
