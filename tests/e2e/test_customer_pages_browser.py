@@ -26,7 +26,7 @@ from selfcare.web.app import create_app
 from tests.builders import make_program
 from tests.customer_pages import ALPHA, BETA, tell_stories
 from tests.e2e.artefacts import screenshot_dir
-from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, needs_chromium
+from tests.e2e.browser import needs_chromium
 from tests.integration.api_fixtures import live_server
 
 if TYPE_CHECKING:
@@ -66,17 +66,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
             yield Site(base, app)
     finally:
         app.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
 
 
 @pytest.fixture(params=[True, False], ids=["javascript", "no-javascript"])

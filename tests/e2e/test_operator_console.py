@@ -14,7 +14,7 @@ import pytest
 
 from selfcare.domain.operators import Role
 from tests.e2e.artefacts import screenshot_dir
-from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, needs_chromium
+from tests.e2e.browser import needs_chromium
 from tests.integration.console_data import PROGRAM_ID, Seeded, served_console
 from tests.integration.console_fixtures import PASSWORD
 
@@ -28,16 +28,6 @@ SERIOUS = {"serious", "critical"}
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
     yield from served_console(tmp_path_factory.mktemp("console-e2e"))
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
 
 
 def log_in(
