@@ -93,12 +93,14 @@ def test_each_outcome_has_its_own_message_and_the_own_code_is_accepted_once(site
     with site.browser("anna") as http:
         answers = {
             "mistyped": submit(http, codes.anna[:-2]),
+            "pasted": submit(http, codes.anna * 10),
             "forged": submit(http, codes.forged),
             "not_yours": submit(http, codes.ben),
             "expired": submit(http, codes.expired),
             "accepted": submit(http, codes.anna.lower().replace("-", " ")),
             "already_used": submit(http, codes.anna),
         }
+    assert outcome_of(answers.pop("pasted")) == "mistyped"  # a long paste: a message
     for expected, page in answers.items():
         assert outcome_of(page) == expected
         assert MESSAGES[Outcome(expected)]["de"] in page.text

@@ -126,16 +126,25 @@ class SqlPilotRepository:
 
     def event_rows(self, pilot_id: str, *, before: datetime) -> Iterator[list[tuple[object, ...]]]:
         """The assigned customers' events before `before`, in chunks of rows with the fields
-        of EVENT_COLUMNS: the database filters, the pilot's counting aggregates."""
+        of EVENT_COLUMNS: the database filters, the pilot's counting aggregates. Pages by
+        event id (the primary key), so no server-side cursor or long transaction is needed."""
         assigned = select(PilotAssignmentRow.customer_id).where(
             PilotAssignmentRow.pilot_id == pilot_id
         )
-        query = select(*(getattr(EventRow, name) for name in EVENT_COLUMNS)).where(
-            EventRow.customer_id.in_(assigned), EventRow.occurred_at < before
+        query = (
+            select(*(getattr(EventRow, name) for name in EVENT_COLUMNS))
+            .where(EventRow.customer_id.in_(assigned), EventRow.occurred_at < before)
+            .order_by(EventRow.event_id)
+            .limit(CHUNK)
         )
-        result = self.session.execute(query.execution_options(yield_per=CHUNK))
-        for chunk in result.partitions():
-            yield [tuple(row) for row in chunk]
+        last: str | None = None
+        while True:
+            page = query if last is None else query.where(EventRow.event_id > last)
+            rows = [tuple(row) for row in self.session.execute(page)]
+            if not rows:
+                return
+            yield rows
+            last = str(rows[-1][0])
 
 
 def _assignment(row: PilotAssignmentRow) -> AssignmentRecord:

@@ -32,7 +32,10 @@ from selfcare.web.pages.layout import (
 )
 
 JOIN_PATH = "/join"
-MAX_CODE = 64  # far above the 17 characters of a code with dashes; longer input is a paste
+# Far above the 17 characters of a code with dashes: a longer paste is judged (mistyped) on
+# its first characters, so the customer reads the page's message, not a validation error.
+MAX_CODE = 64
+MAX_FORM_FIELD = 4096
 PageLang = Annotated[Lang, Depends(page_language)]
 router = APIRouter(include_in_schema=False)
 
@@ -71,7 +74,7 @@ async def join_submit(
     request: Request,
     ctx: Ctx,
     lang: PageLang,
-    code: Annotated[str, Form(max_length=MAX_CODE)] = "",
+    code: Annotated[str, Form(max_length=MAX_FORM_FIELD)] = "",
     csrf: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     """Judge the code for the session's customer; redirect to the page with the outcome."""
@@ -85,7 +88,7 @@ async def join_submit(
         return RedirectResponse(with_lang(JOIN_PATH, lang), status_code=303)
     client = request.client.host if request.client else "unknown"
     answer = await ctx.write(
-        accept_invitation, invitations, customer_id=customer_id, code=code, client=client
+        accept_invitation, invitations, customer_id=customer_id, code=code[:MAX_CODE], client=client
     )
     return RedirectResponse(
         with_lang(JOIN_PATH, lang, result=answer.outcome.value), status_code=303
