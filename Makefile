@@ -4,7 +4,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 export SELFCARE_CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: install demo test lint bench chromium clean
+.PHONY: install demo test lint bench chromium docs clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -40,5 +40,10 @@ bench: install
 	$(PY) -m bench.run
 	@git diff --stat -- bench/results 2>/dev/null || true
 
+# The docs site: Sphinx reads docs/*.md (MyST); warnings (broken links, orphan pages) fail it.
+docs: install
+	$(VENV)/bin/sphinx-build -W --keep-going -q -b html docs docs/_build/html
+	@echo "docs: open docs/_build/html/index.html"
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache selfcare-demo
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache selfcare-demo docs/_build
