@@ -16,6 +16,10 @@ What the test fills in, and only this:
   second of imports per command; the long-running commands start cold from
   `.venv/bin/selfcare`, so the console script itself runs too.
 The folder holds the repository's `examples/` and `.venv` as links, nothing else.
+
+The reference sections moved out of the README into docs/ go on in the same session, after
+the README's blocks, in the order of `MOVED_PAGES` (their blocks use the README's database,
+`$KEY`, `$API` and the servers still running).
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ LONG_RUNNING = re.compile(r"^selfcare (serve|fake-charging)\b")
 BACKGROUND = re.compile(r"^selfcare relay\b(?!.*--drain)")
 WARM = Path(__file__).with_name("warm_selfcare.py")
 SKIPPED = {"make install", "make test"}
+MOVED_PAGES = ["bulk", "speedcheck", "console", "pilot", "security", "benchmarks", "layout"]
 PRELUDE = """set -euo pipefail
 trap 'kill $(jobs -p) 2>/dev/null || true' EXIT
 selfcare() { "$WARM_PYTHON" -S -E "$WARM_SCRIPT" "$WARM_SOCKET" "$@"; }
@@ -56,6 +61,12 @@ def sh_blocks(markdown: str) -> list[str]:
         indent = len(match["indent"])
         blocks.append("".join(line[indent:] for line in match["body"].splitlines(True)))
     return blocks
+
+
+def session_blocks() -> list[str]:
+    """The README's `sh` blocks, then those of each moved docs page, in that order."""
+    pages = [ROOT / "README.md", *(ROOT / "docs" / f"{name}.md" for name in MOVED_PAGES)]
+    return [block for page in pages for block in sh_blocks(page.read_text(encoding="utf-8"))]
 
 
 def free_port() -> int:
@@ -127,7 +138,7 @@ def warm_selfcare(folder: Path, env: dict[str, str]) -> Iterator[dict[str, str]]
 
 
 def test_the_readme_blocks_all_run_in_order_on_a_fresh_database(tmp_path: Path) -> None:
-    blocks = sh_blocks((ROOT / "README.md").read_text(encoding="utf-8"))
+    blocks = session_blocks()
     assert len(blocks) >= 10, "the README lost its shell blocks"
     (tmp_path / "examples").symlink_to(ROOT / "examples")
     (tmp_path / ".venv").symlink_to(Path(sys.prefix))
@@ -160,3 +171,12 @@ def test_the_readme_blocks_all_run_in_order_on_a_fresh_database(tmp_path: Path) 
 def test_sh_blocks_are_found_also_inside_list_items() -> None:
     text = "a\n```sh\necho 1\n```\n1. item\n   ```sh\n   echo 2\n   ```\n```text\nno\n```\n"
     assert sh_blocks(text) == ["echo 1\n", "echo 2\n"]
+
+
+def test_every_moved_page_exists_and_the_session_runs_their_blocks() -> None:
+    readme = sh_blocks((ROOT / "README.md").read_text(encoding="utf-8"))
+    blocks = session_blocks()
+    assert blocks[: len(readme)] == readme
+    for name in MOVED_PAGES:
+        assert (ROOT / "docs" / f"{name}.md").is_file(), name
+    assert any("selfcare operator create" in block for block in blocks[len(readme) :])

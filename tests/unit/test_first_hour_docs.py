@@ -140,9 +140,13 @@ SAMPLE = re.compile(r"^```\n\$ (selfcare [^\n]*)\n(.*?)^```", re.M | re.S)
 
 
 def readme_samples() -> list[tuple[str, str]]:
-    """The README's sample sessions (`$ selfcare …` and what it prints) in plain blocks."""
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    return [(found[1], found[2]) for found in SAMPLE.finditer(text)]
+    """The sample sessions (`$ selfcare …` and what it prints) in plain blocks of the README
+    and of the docs pages (the speed check's and the pilot's moved there)."""
+    return [
+        (found[1], found[2])
+        for document in DOCUMENTS
+        for found in SAMPLE.finditer(document.read_text(encoding="utf-8"))
+    ]
 
 
 def test_the_readme_shows_samples() -> None:

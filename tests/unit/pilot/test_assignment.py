@@ -16,7 +16,7 @@ from selfcare.pilot.balance import balance_check
 from selfcare.pilot.hashing import bucket, buckets
 from selfcare.pilot.srm import srm_by, srm_test
 
-# Test vectors of the README recipe, checked independently with `printf ... | sha256sum`.
+# Test vectors of the recipe in docs/pilot.md, checked independently with `printf ... | sha256sum`.
 VECTORS = [
     ("pilot-2025", "sample", "4915112345678", 0.8427303090866307),
     ("pilot-2025", "arm", "4915112345678", 0.6937074616629278),
