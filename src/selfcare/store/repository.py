@@ -83,6 +83,9 @@ def event_from_row(row: EventRow) -> Event:
     )
 
 
+EVENT_PAGE = 2_000  # events per page of `all()`
+
+
 class SqlEventRepository:
     """Accepted events, keyed by event_id."""
 
@@ -124,10 +127,19 @@ class SqlEventRepository:
         return found
 
     def all(self) -> Iterator[Event]:
-        """The whole stored history (reference evaluation, reconciliation, tests)."""
-        query = select(EventRow).order_by(EventRow.event_id).execution_options(yield_per=2000)
-        for row in self.session.scalars(query):
-            yield event_from_row(row)
+        """The whole stored history (reference evaluation, reconciliation, tests), read page
+        by page on the event id: read-only units run without a transaction on PostgreSQL,
+        where a server-side cursor (`yield_per`) cannot be declared."""
+        after: str | None = None
+        while True:
+            query = select(EventRow).order_by(EventRow.event_id).limit(EVENT_PAGE)
+            if after is not None:
+                query = query.where(EventRow.event_id > after)
+            rows = list(self.session.scalars(query))
+            yield from (event_from_row(row) for row in rows)
+            if len(rows) < EVENT_PAGE:
+                return
+            after = rows[-1].event_id
 
     def count(self) -> int:
         return self.session.scalar(select(func.count()).select_from(EventRow)) or 0
