@@ -1,9 +1,10 @@
 """The bulk engine at scale: generated Parquet in, results Parquet out (issue 13).
 
 Each engine runs as its own process on the same generated data in one run: DuckDB end to
-end, the reference evaluator on a sample (its throughput scaled), Spark local for the
-record; wall time, events/s and peak RSS (`os.wait4`). The DuckDB run at several sizes
-gives the exponent of time ~ events^k (1 is linear).
+end (call texts by the SQL lexicon, and at the largest size once more by the Python
+classifier, side by side), the reference evaluator on a sample (its throughput scaled),
+Spark local for the record; wall time, events/s and peak RSS (`os.wait4`). The DuckDB run at
+several sizes gives the exponent of time ~ events^k (1 is linear).
 """
 
 from __future__ import annotations
@@ -89,7 +90,7 @@ BULK = (
     "from selfcare.evaluation.output import write_parquet\n"
     "from selfcare.program.load import bundled_example\n"
     "engine = connect(sys.argv[1])\n"
-    "run = BulkRun()\n"
+    "run = BulkRun(text_seam=sys.argv[5])\n"
     "started = time.perf_counter()\n"
     "customers = evaluate_path(engine, Path(sys.argv[2]), bundled_example(),\n"
     "                          date.fromisoformat(sys.argv[3]), run)\n"
@@ -98,7 +99,8 @@ BULK = (
     "import itertools\n"
     "count = write_parquet(itertools.chain([first], customers), Path(sys.argv[4]))\n"
     "print(json.dumps({'engine_facts_s': round(facts, 2), 'customers': count,\n"
-    "                  'rounds': run.rounds, 'refused': run.refused}))\n"
+    "                  'rounds': run.rounds, 'refused': run.refused,\n"
+    "                  'text_seam': run.text_seam, 'texts': run.texts.as_json()}))\n"
 )
 REFERENCE = (
     "import sys\n"
@@ -135,8 +137,12 @@ def peak_rss(command: list[str]) -> dict[str, Any]:
     return result
 
 
-def engine_run(engine: str, lake: Path, output: Path, events: int) -> dict[str, Any]:
-    result = peak_rss([sys.executable, "-c", BULK, engine, str(lake), AS_OF, str(output)])
+def engine_run(
+    engine: str, lake: Path, output: Path, events: int, seam: str = "sql"
+) -> dict[str, Any]:
+    """One engine in its own process; `seam` picks the text classifier (sql or python)."""
+    command = [sys.executable, "-c", BULK, engine, str(lake), AS_OF, str(output), seam]
+    result = peak_rss(command)
     result["events"] = events
     result["events_per_s"] = round(events / result["seconds"])
     return result
@@ -171,6 +177,15 @@ def measure(
         lake = generate(size, folder / f"lake-{size}")
         duckdb_runs.append(engine_run("duckdb", lake, folder / f"duckdb-{size}.parquet", size))
         print(json.dumps(duckdb_runs[-1]), flush=True)
+    largest_size = sizes[-1]
+    python_seam = engine_run(
+        "duckdb",
+        folder / f"lake-{largest_size}",
+        folder / f"duckdb-python-{largest_size}.parquet",
+        largest_size,
+        seam="python",
+    )
+    print(json.dumps({"duckdb_python_seam": python_seam}), flush=True)
     sample = generate(reference_events, folder / f"lake-{reference_events}")
     reference = reference_run(sample, folder, reference_events)
     print(json.dumps({"reference": reference}), flush=True)
@@ -183,6 +198,7 @@ def measure(
     return {
         "sizes": sizes,
         "duckdb": duckdb_runs,
+        "duckdb_python_seam": python_seam,
         "reference_sample": reference,
         "spark_local": spark,
         "scaling_exponent": exponent([(r["events"], r["seconds"]) for r in duckdb_runs]),

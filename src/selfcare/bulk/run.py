@@ -14,7 +14,7 @@ import pyarrow as pa
 
 from selfcare.bulk.assemble import FactTables, customers
 from selfcare.bulk.backends import Engine
-from selfcare.bulk.classify import text_classifier
+from selfcare.bulk.classify import TextFallbacks, text_classifier
 from selfcare.bulk.source import Source, read
 from selfcare.bulk.translate import Facts, translate
 from selfcare.domain.program import Program
@@ -27,6 +27,8 @@ class BulkRun:
 
     refused: int = 0
     rounds: dict[str, int] = field(default_factory=dict)
+    text_seam: str = "sql"  # "python": classify every distinct text in Python (benchmark)
+    texts: TextFallbacks = field(default_factory=TextFallbacks)
 
 
 def evaluate_table(
@@ -34,13 +36,13 @@ def evaluate_table(
 ) -> Iterator[CustomerProgress]:
     """Each customer's progress from an Ibis table already in the normalised schema."""
     scratch = Scratch(engine)
+    run = run if run is not None else BulkRun()
     try:
-        facts = compute(engine, events, program, as_of, scratch)
+        facts = compute(engine, events, program, as_of, scratch, run=run)
         fetched = fetch(engine, facts)
     finally:
         scratch.drop()
-    if run is not None:
-        run.rounds = facts.rounds
+    run.rounds = facts.rounds
     yield from customers(program, fetched, as_of)
 
 
@@ -55,14 +57,26 @@ def evaluate_path(
 
 
 def compute(
-    engine: Engine, events: ir.Table, program: Program, as_of: date, scratch: Scratch
+    engine: Engine,
+    events: ir.Table,
+    program: Program,
+    as_of: date,
+    scratch: Scratch,
+    *,
+    run: BulkRun,
 ) -> Facts:
     return translate(
         events,
         program,
         as_of,
         dialect=engine.dialect,
-        classify=text_classifier(program.calls, engine.to_arrow),
+        classify=text_classifier(
+            program.calls,
+            engine.to_arrow,
+            engine=engine.name,
+            fallbacks=run.texts,
+            seam=run.text_seam,
+        ),
         materialise=scratch.keep,
         count_rows=lambda table: int(
             engine.to_arrow(table.count().as_table()).column(0)[0].as_py()

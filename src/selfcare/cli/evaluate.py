@@ -144,6 +144,8 @@ def _run_bulk(
             f"skipped: {run.refused} invalid row(s) in {events} "
             "(--engine python names each row and field)\n"
         )
+    if run.texts.python:  # the explicit fallback: never silent, never on stdout
+        sys.stderr.write(run.texts.line() + "\n")
     everyone = chain([first], customers) if first is not None else iter(())
     return everyone, run.refused
 

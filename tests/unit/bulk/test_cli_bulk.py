@@ -124,3 +124,33 @@ def test_wrong_combinations_are_refused_in_one_line(args: tuple[str, ...], messa
     )
     assert code == 2
     assert message in err
+
+
+def test_texts_classified_in_python_are_reported_on_stderr_only(tmp_path: Path) -> None:
+    """A negation beside a lexicon match is decided by the Python classifier: the bulk
+    engine says so in one stderr line, and stdout stays the python engine's bytes."""
+    path = tmp_path / "events.jsonl"
+    negated = (
+        '{"event_id": "neg-1", "customer_id": "anna", "type": "hotline_call", '
+        '"occurred_at": "2025-12-01T10:00:00+01:00", "text": "Ich will nicht kündigen"}\n'
+    )
+    path.write_text((EXAMPLES / "events.jsonl").read_text(encoding="utf-8") + negated, "utf-8")
+    code, out, err = run(
+        "evaluate", "--events", str(path), "--as-of", AS_OF, "--format", "json",
+        "--engine", "duckdb",
+    )  # fmt: skip
+    assert code == 0, err
+    assert out == evaluate(path, "python")
+    lines = [line for line in err.splitlines() if line.startswith("call texts:")]
+    assert lines == [
+        "call texts: 1 of 7 distinct text(s) classified in Python (negation_beside_match=1)"
+    ]
+
+
+def test_no_line_when_sql_decided_every_text() -> None:
+    code, _, err = run(
+        "evaluate", "--events", str(EXAMPLES / "events.jsonl"), "--as-of", AS_OF,
+        "--format", "json", "--engine", "duckdb",
+    )  # fmt: skip
+    assert code == 0, err
+    assert "call texts:" not in err
