@@ -199,6 +199,10 @@ def measure(
         "sizes": sizes,
         "duckdb": duckdb_runs,
         "duckdb_python_seam": python_seam,
+        "text_seams_at_largest": {
+            seam: {k: run[k] for k in ("seconds", "engine_facts_s", "texts")}
+            for seam, run in (("sql", duckdb_runs[-1]), ("python", python_seam))
+        },
         "reference_sample": reference,
         "spark_local": spark,
         "scaling_exponent": exponent([(r["events"], r["seconds"]) for r in duckdb_runs]),

@@ -25,7 +25,7 @@ from selfcare.domain.program import Program, StreakReward, TaskReward
 
 Classifier = Callable[[ir.Table], ir.Table]
 """The seam for free text: takes a table of distinct `text` values, returns `text`,
-`category` and `counts` for each (Python classifier today, SQL lexicon when it lands)."""
+`category` and `counts` for each (`bulk/classify.py`: SQL lexicon on DuckDB, Python on Spark)."""
 
 CONTACTS = sorted(t.value for t in CONTACT_TYPES)
 DIAGNOSES = sorted(t.value for t in DIAGNOSIS_TYPES)
