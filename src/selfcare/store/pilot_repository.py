@@ -22,6 +22,7 @@ from selfcare.domain.pilot_records import (
     PilotCounts,
 )
 from selfcare.store.bulk_insert import insert_ignoring_conflicts
+from selfcare.store.repository import pages_by_event_id
 from selfcare.store.tables import (
     EventRow,
     PilotAnalysisRow,
@@ -131,20 +132,11 @@ class SqlPilotRepository:
         assigned = select(PilotAssignmentRow.customer_id).where(
             PilotAssignmentRow.pilot_id == pilot_id
         )
-        query = (
-            select(*(getattr(EventRow, name) for name in EVENT_COLUMNS))
-            .where(EventRow.customer_id.in_(assigned), EventRow.occurred_at < before)
-            .order_by(EventRow.event_id)
-            .limit(CHUNK)
+        query = select(*(getattr(EventRow, name) for name in EVENT_COLUMNS)).where(
+            EventRow.customer_id.in_(assigned), EventRow.occurred_at < before
         )
-        last: str | None = None
-        while True:
-            page = query if last is None else query.where(EventRow.event_id > last)
-            rows = [tuple(row) for row in self.session.execute(page)]
-            if not rows:
-                return
-            yield rows
-            last = str(rows[-1][0])
+        for rows in pages_by_event_id(self.session, query, lambda row: str(row[0]), CHUNK):
+            yield [tuple(row) for row in rows]
 
 
 def _assignment(row: PilotAssignmentRow) -> AssignmentRecord:

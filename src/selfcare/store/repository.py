@@ -10,7 +10,19 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import ARRAY, String, Table, bindparam, delete, func, select, true, update
+from sqlalchemy import (
+    ARRAY,
+    Row,
+    Select,
+    String,
+    Table,
+    bindparam,
+    delete,
+    func,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from selfcare.domain.events import Event
@@ -83,7 +95,28 @@ def event_from_row(row: EventRow) -> Event:
     )
 
 
-EVENT_PAGE = 2_000  # events per page of `all()`
+EVENT_PAGE = 2_000  # events per page when a whole history is read
+
+
+def pages_by_event_id(
+    session: Session,
+    query: Select[Any],
+    event_id: Callable[[Row[Any]], str],
+    size: int = EVENT_PAGE,
+) -> Iterator[list[Row[Any]]]:
+    """The rows of an events query page by page, keyed on the event id (the primary key):
+    read-only units run without a transaction on PostgreSQL, where a server-side cursor
+    (`yield_per`) cannot be declared, and no page holds a long transaction open."""
+    ordered = query.order_by(EventRow.event_id).limit(size)
+    last: str | None = None
+    while True:
+        page = ordered if last is None else ordered.where(EventRow.event_id > last)
+        rows = list(session.execute(page))
+        if rows:
+            yield rows
+        if len(rows) < size:
+            return
+        last = event_id(rows[-1])
 
 
 class SqlEventRepository:
@@ -127,19 +160,9 @@ class SqlEventRepository:
         return found
 
     def all(self) -> Iterator[Event]:
-        """The whole stored history (reference evaluation, reconciliation, tests), read page
-        by page on the event id: read-only units run without a transaction on PostgreSQL,
-        where a server-side cursor (`yield_per`) cannot be declared."""
-        after: str | None = None
-        while True:
-            query = select(EventRow).order_by(EventRow.event_id).limit(EVENT_PAGE)
-            if after is not None:
-                query = query.where(EventRow.event_id > after)
-            rows = list(self.session.scalars(query))
-            yield from (event_from_row(row) for row in rows)
-            if len(rows) < EVENT_PAGE:
-                return
-            after = rows[-1].event_id
+        """The whole stored history (reference evaluation, reconciliation, tests)."""
+        for rows in pages_by_event_id(self.session, select(EventRow), lambda row: row[0].event_id):
+            yield from (event_from_row(row[0]) for row in rows)
 
     def count(self) -> int:
         return self.session.scalar(select(func.count()).select_from(EventRow)) or 0
