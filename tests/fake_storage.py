@@ -38,6 +38,7 @@ from selfcare.domain.pilot_records import (
     PilotCounts,
 )
 from selfcare.domain.records import (
+    LOGIN_LINK,
     ApiKeyRecord,
     CustomerSessionRecord,
     CustomerStateRecord,
@@ -479,6 +480,17 @@ class FakeCredentialRepository(_Repository):
             if session.token_id == token_id and session.ended_at is None:
                 self.t.sessions[session_id] = session.model_copy(update={"ended_at": now})
         return True
+
+    def use_login_link(self, token_hash: str, now: datetime) -> CustomerTokenRecord | None:
+        token = self.token_by_hash(token_hash)
+        live = token is not None and token.expires_at is not None and token.expires_at > now
+        if not live or token is None or token.purpose != LOGIN_LINK:
+            return None
+        if token.used_at is not None or token.revoked_at is not None:
+            return None
+        used = token.model_copy(update={"used_at": now})
+        self.t.tokens[token.id] = used
+        return used
 
     def add_session(self, session: CustomerSessionRecord) -> None:
         self.t.sessions[session.id] = session

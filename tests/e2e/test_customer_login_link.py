@@ -1,7 +1,7 @@
 """After `make demo`, the commands the demo prints — `selfcare serve --login-link anna` on
-the demo's database, a real subprocess — print a link with which a browser reaches anna's
-bonus page, as the README says, and an operator account made as printed opens the console
-on the demo's programme."""
+the demo's database, a real subprocess — print a one-time link with which a browser reaches
+anna's bonus page (once: a second browser is told the link was used), as the README says,
+and an operator account made as printed opens the console on the demo's programme."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from tests.e2e.test_serve import serving
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 COMMAND = re.compile(r"SELFCARE_DATABASE_URL=(?P<url>\S+) selfcare serve (?P<args>.+)$", re.M)
 CONSOLE = re.compile(r"SELFCARE_DATABASE_URL=\S+ selfcare (?P<args>operator create .+)$", re.M)
-LINK = re.compile(r"customer pages of anna: open (?P<path>/login\?token=sct_\S+) \(valid until")
+LINK = re.compile(r"customer pages of anna: open (?P<path>/login\?token=scl_\S+) \(one login")
 
 
 def test_serve_prints_a_login_link_to_a_demo_customers_pages(tmp_path: Path) -> None:
@@ -70,9 +70,15 @@ def test_serve_prints_a_login_link_to_a_demo_customers_pages(tmp_path: Path) -> 
                 data={"name": "demo", "password": "a long demo password", "csrf": csrf_of(login)},
             )
             programs = http.get("/operator/programs", params={"lang": "en"})
+        with httpx.Client(base_url=served.url, timeout=30, headers={"Accept": "text/html"}) as http:
+            reopened = http.get(found["path"])
+            page = http.get(reopened.headers["location"])
+            second = http.post("/login", data={"csrf": csrf_of(page), "next": "/me", "lang": "en"})
     assert parked.status_code == 303
     assert landed.headers["location"] == "/me"
     assert bonus.status_code == 200
+    assert second.status_code == 401  # the link is spent: one login only
+    assert "This login link was already used" in second.text
     assert '<span id="customer">anna</span>' in bonus.text
     assert "have reached you" in bonus.text
     assert "recognised by the agent" in contacts.text

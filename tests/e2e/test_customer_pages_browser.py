@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from selfcare.auth.service import create_customer_token
+from selfcare.auth.service import create_login_link
 from selfcare.bootstrap import App, build
 from selfcare.config import Settings
 from selfcare.grants.charging import FakeChargingClient
@@ -47,7 +47,7 @@ class Site:
 
     def link(self, customer_id: str, next_page: str = "/me", lang: str = "de") -> str:
         """A one-time login link as `selfcare serve --login-link` prints it."""
-        token = create_customer_token(uow=self.app.uow, customer_id=customer_id).token
+        token = create_login_link(uow=self.app.uow, customer_id=customer_id).token
         return f"{self.base}/login?token={token}&next={next_page}&lang={lang}"
 
 

@@ -22,7 +22,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from selfcare.auth.scopes import Scope
-from selfcare.auth.service import create_api_key, create_customer_token
+from selfcare.auth.service import create_api_key, create_customer_token, create_login_link
 from selfcare.bootstrap import App
 from selfcare.web.app import create_app
 from selfcare.web.deps import BodyLimits
@@ -68,6 +68,10 @@ class Api:
 
     def customer_token(self, customer_id: str) -> str:
         return create_customer_token(uow=self.app.uow, customer_id=customer_id).token
+
+    def login_link(self, customer_id: str) -> str:
+        """The secret of a fresh one-time login link (`scl_…`), as `serve --login-link`."""
+        return create_login_link(uow=self.app.uow, customer_id=customer_id).token
 
     def client(self, secret: str | None = None) -> httpx.Client:
         headers = {"Authorization": f"Bearer {secret}"} if secret else {}

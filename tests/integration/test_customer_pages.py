@@ -30,7 +30,7 @@ def browser(api: Api, customer_id: str | None = None, **headers: str) -> Iterato
     """A cookie-keeping client, logged in as `customer_id` with a fresh login link."""
     with httpx.Client(base_url=api.url, timeout=30, headers=HTML | headers) as http:
         if customer_id is not None:
-            log_in(http, api.customer_token(customer_id))
+            log_in(http, api.login_link(customer_id))
         yield http
 
 

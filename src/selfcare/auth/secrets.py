@@ -19,6 +19,7 @@ class SecretKind(StrEnum):
 
     API_KEY = "sck"
     CUSTOMER_TOKEN = "sct"  # noqa: S105 (a prefix, not a secret)
+    LOGIN_LINK = "scl"  # one browser login, once; never a bearer credential
 
 
 def new_secret(kind: SecretKind) -> str:

@@ -10,11 +10,21 @@ from selfcare.auth.principals import CustomerToken, NotAuthenticated, OperatorKe
 from selfcare.auth.scopes import Scope, format_scopes
 from selfcare.auth.secrets import SecretKind, digest, kind_of, new_secret
 from selfcare.domain.events import MAX_ID_LENGTH
-from selfcare.domain.records import ApiKeyRecord, CustomerTokenRecord
+from selfcare.domain.records import (
+    ACCESS_TOKEN,
+    LOGIN_LINK,
+    ApiKeyRecord,
+    CustomerTokenRecord,
+)
 from selfcare.errors import InvalidInput
 from selfcare.store.ports import UnitOfWorkFactory
 
 DEFAULT_TOKEN_TTL = timedelta(days=30)
+# A login link is printed on the operator's terminal (`serve --login-link`) or sent in a
+# message; until it is used, whoever reads it can log in. One day covers "open it today"
+# (a demo started in the morning, a message read in the evening) and bounds how long an
+# unread copy in a scrollback or a mailbox is worth anything; once used, it is spent.
+LOGIN_LINK_TTL = timedelta(hours=24)
 MAX_NAME_LENGTH = 200
 
 
@@ -69,12 +79,36 @@ def create_customer_token(
     now: datetime | None = None,
 ) -> IssuedToken:
     """Issue a token that reads one customer's own progress, grants and timeline."""
+    return _issue(uow, customer_id, ttl, now, kind=SecretKind.CUSTOMER_TOKEN, purpose=ACCESS_TOKEN)
+
+
+def create_login_link(
+    *,
+    uow: UnitOfWorkFactory,
+    customer_id: str,
+    ttl: timedelta = LOGIN_LINK_TTL,
+    now: datetime | None = None,
+) -> IssuedToken:
+    """Issue a one-time login link's secret (`scl_…`): it opens one browser session of
+    this customer, once (`auth/sessions.py`), and is refused everywhere else."""
+    return _issue(uow, customer_id, ttl, now, kind=SecretKind.LOGIN_LINK, purpose=LOGIN_LINK)
+
+
+def _issue(
+    uow: UnitOfWorkFactory,
+    customer_id: str,
+    ttl: timedelta,
+    now: datetime | None,
+    *,
+    kind: SecretKind,
+    purpose: str,
+) -> IssuedToken:
     customer_id = customer_id.strip()
     if not customer_id or len(customer_id) > MAX_ID_LENGTH:
         raise InvalidInput(f"customer id: give 1 to {MAX_ID_LENGTH} characters")
     if ttl <= timedelta(0):
         raise InvalidInput("token lifetime must be positive")
-    token = new_secret(SecretKind.CUSTOMER_TOKEN)
+    token = new_secret(kind)
     issued_at = now or datetime.now(UTC)
     record = CustomerTokenRecord(
         id=str(uuid.uuid4()),
@@ -82,6 +116,7 @@ def create_customer_token(
         token_hash=digest(token),
         created_at=issued_at,
         expires_at=issued_at + ttl,
+        purpose=purpose,
     )
     with uow() as work:
         work.credentials.add_token(record)
@@ -95,6 +130,8 @@ def authenticate(*, uow: UnitOfWorkFactory, secret: str, now: datetime | None = 
     kind = kind_of(secret)
     if kind is None:
         raise NotAuthenticated("unknown credentials")
+    if kind is SecretKind.LOGIN_LINK:
+        raise NotAuthenticated("a login link opens the customer pages once; it is no API token")
     with uow(read_only=True) as work:
         repository = work.credentials
         if kind is SecretKind.API_KEY:
@@ -110,7 +147,7 @@ def authenticate(*, uow: UnitOfWorkFactory, secret: str, now: datetime | None = 
 
 
 def _usable(token: CustomerTokenRecord, now: datetime) -> bool:
-    if token.revoked_at is not None:
+    if token.revoked_at is not None or token.purpose != ACCESS_TOKEN:
         return False
     return token.expires_at is None or token.expires_at > now
 

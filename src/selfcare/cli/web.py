@@ -60,8 +60,9 @@ def serve_command(
     login_link: Annotated[
         str | None,
         typer.Option(
-            help="Print a login link for this customer's pages (/me), valid for one day, "
-            "e.g. 'anna' after `make demo`."
+            help="Print a one-time login link for this customer's pages (/me): it opens "
+            "one browser session, once, within 24 hours, and is no API token; e.g. 'anna' "
+            "after `make demo`."
         ),
     ] = None,
 ) -> None:
@@ -104,20 +105,14 @@ def serve_command(
         app.close()
 
 
-LOGIN_LINK_TTL_HOURS = 24
-
-
 def _login_link(app: Any, customer_id: str, host: str, port: int) -> str:
-    """A fresh customer token as a link to the customer login (shown once, stored hashed);
-    the browser that opens it confirms the login and lands on the customer's bonus page."""
-    from datetime import timedelta
-
-    from selfcare.auth.service import create_customer_token
+    """A one-time login link to the customer login (shown once, stored hashed, valid for
+    `auth.service.LOGIN_LINK_TTL`); the browser that opens it confirms the login, which
+    spends the link, and lands on the customer's bonus page."""
+    from selfcare.auth.service import create_login_link
 
     try:
-        issued = create_customer_token(
-            uow=app.uow, customer_id=customer_id, ttl=timedelta(hours=LOGIN_LINK_TTL_HOURS)
-        )
+        issued = create_login_link(uow=app.uow, customer_id=customer_id)
     except SelfcareError as exc:
         fail(str(exc))
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104 - compared, not bound
@@ -126,7 +121,7 @@ def _login_link(app: Any, customer_id: str, host: str, port: int) -> str:
     return (
         f"selfcare: customer pages of {issued.customer_id}: open "
         f"{base}/login?token={issued.token} "
-        f"(valid until {issued.expires_at:%Y-%m-%d %H:%M} UTC; shown only now)\n"
+        f"(one login, until {issued.expires_at:%Y-%m-%d %H:%M} UTC; shown only now)\n"
     )
 
 

@@ -106,8 +106,14 @@ class ApiKeyRecord(_Record):
     revoked_at: datetime | None = None
 
 
+ACCESS_TOKEN = "access"  # noqa: S105 (a purpose, not a secret)
+LOGIN_LINK = "login_link"
+
+
 class CustomerTokenRecord(_Record):
-    """A customer token as stored: its hash, bound to one customer."""
+    """A customer token as stored: its hash, bound to one customer; `purpose` says whether
+    it reads the API (`access`) or opens one browser session once (`login_link`, spent
+    at `used_at`)."""
 
     id: str
     customer_id: str
@@ -115,6 +121,8 @@ class CustomerTokenRecord(_Record):
     created_at: datetime
     expires_at: datetime | None = None
     revoked_at: datetime | None = None
+    purpose: str = ACCESS_TOKEN
+    used_at: datetime | None = None
 
 
 class CustomerSessionRecord(_Record):

@@ -8,7 +8,12 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from selfcare.domain.records import ApiKeyRecord, CustomerSessionRecord, CustomerTokenRecord
+from selfcare.domain.records import (
+    LOGIN_LINK,
+    ApiKeyRecord,
+    CustomerSessionRecord,
+    CustomerTokenRecord,
+)
 from selfcare.store.tables import ApiKeyRow, CustomerSessionRow, CustomerTokenRow
 
 
@@ -73,6 +78,27 @@ class SqlCredentialRepository:
             .values(ended_at=now)
         )
         return True
+
+    def use_login_link(self, token_hash: str, now: datetime) -> CustomerTokenRecord | None:
+        """Spend a login link: one conditional UPDATE, so of two confirmations at the same
+        moment exactly one sees a row changed (PostgreSQL makes the second wait for the
+        first's row lock, then re-checks `used_at`; SQLite writes one at a time). None
+        when the link is unknown, used, revoked or expired (the caller says which)."""
+        spent = self.session.execute(
+            update(CustomerTokenRow)
+            .where(
+                CustomerTokenRow.token_hash == token_hash,
+                CustomerTokenRow.purpose == LOGIN_LINK,
+                CustomerTokenRow.used_at.is_(None),
+                CustomerTokenRow.revoked_at.is_(None),
+                CustomerTokenRow.expires_at > now,
+            )
+            .values(used_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if getattr(spent, "rowcount", 0) != 1:
+            return None
+        return self.token_by_hash(token_hash)
 
     def add_session(self, session: CustomerSessionRecord) -> None:
         self.session.add(CustomerSessionRow(**session.model_dump()))

@@ -249,7 +249,11 @@ class ApiKeyRow(Base):
 
 
 class CustomerTokenRow(Base):
-    """A customer's access token (hashed), bound to exactly one customer."""
+    """A customer's token (hashed), bound to exactly one customer.
+
+    `purpose` is `access` (the API, the pasted access code) or `login_link` (one browser
+    session, once: `used_at` is set when the login is confirmed).
+    """
 
     __tablename__ = "customer_tokens"
 
@@ -259,6 +263,8 @@ class CustomerTokenRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    purpose: Mapped[str] = mapped_column(String(16), server_default=text("'access'"))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class CustomerSessionRow(Base):

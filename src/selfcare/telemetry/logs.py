@@ -4,8 +4,8 @@ The standard library's logging, with two formatters: `JsonLines` (one JSON objec
 when stderr is not a terminal: systemd, containers, files) and `Readable` (a terminal).
 A record's structured fields travel in `extra={"fields": {...}}` (see `fields`). Every
 line goes through `mask` last, whatever logger wrote it (uvicorn's included): API keys,
-customer tokens and session secrets (`sck_…`, `sct_…`, `scs_…`), bearer credentials and
-database passwords never reach a log.
+customer tokens, login links and session secrets (`sck_…`, `sct_…`, `scl_…`, `scs_…`),
+bearer credentials and database passwords never reach a log.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import sys
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
-SECRET = re.compile(r"\b(sc[kts])_[A-Za-z0-9_\-]+")
+SECRET = re.compile(r"\b(sc[klts])_[A-Za-z0-9_\-]+")
 BEARER = re.compile(r"(?i)\b(bearer\s+)[^\s\"',;]+")
 URL_PASSWORD = re.compile(r"(://[^:/@\s]+:)[^@\s]+@")
 HIDDEN = "***"

@@ -1,8 +1,8 @@
 """Access logs without secrets: customer tokens in a URL are masked before they are logged.
 
-The login link carries the customer token in its query (`?token=sct_…`); uvicorn's access
+The login link carries its one-time secret in its query (`?token=scl_…`); uvicorn's access
 log writes every request line. A filter on the `uvicorn.access` logger replaces any
-`sct_…`, `sck_…` or `scs_…` secret in the logged arguments with `sct_***`, so log files,
+`sct_…`, `scl_…`, `sck_…` or `scs_…` secret in the logged arguments with `sct_***`, so log files,
 their backups and whoever reads them never hold a usable credential. The masking itself is
 the one every log line goes through (`selfcare.telemetry.logs.mask`); `selfcare serve`
 writes its own request line instead of uvicorn's, and this filter stays in case uvicorn's

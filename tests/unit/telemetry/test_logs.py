@@ -14,6 +14,7 @@ from selfcare.telemetry.logs import configure_logging, fields, mask
 KEY = "sck_Zx9-Q_abcdefghijklmnopqrstuvwxyz012345"
 TOKEN = "sct_Tk-42_abcdefghijklmnopqrstuvwxyz0123"
 SESSION = "scs_Se_ss-ion0123456789abcdefghijklmnop"
+LINK = "scl_Li-nk_abcdefghijklmnopqrstuvwxyz01234"
 
 
 class Terminal(io.StringIO):
@@ -38,6 +39,7 @@ def restore_root_logging() -> Iterator[None]:
     ("text", "expected"),
     [
         (f"GET /login?token={TOKEN}&lang=en", "GET /login?token=sct_***&lang=en"),
+        (f"GET /login?token={LINK}", "GET /login?token=scl_***"),
         (f"Authorization: Bearer {KEY}", "Authorization: Bearer ***"),
         (f"authorization: bearer opaque-secret-{KEY}", "authorization: bearer ***"),
         (f"cookie session={SESSION}; lang=de", "cookie session=scs_***; lang=de"),

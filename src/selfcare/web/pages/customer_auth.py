@@ -2,24 +2,26 @@
 check): `GET/POST /login` and `POST /logout`.
 
 The same exchange as the speed check's own login (`speedtest_auth.py`): opening the
-one-time link (`/login?token=…`) moves the token into a short-lived cookie of the login
-path and out of the address bar; the customer confirms with a POST carrying the form's
-CSRF token, which opens a server-side session (cookie on path `/`) and leads to the page
-asked for (`next`, one of the customer pages) or to my bonus. The login page also
+one-time link (`/login?token=scl_…`) moves its secret into a short-lived cookie of the
+login path and out of the address bar; the customer confirms with a POST carrying the
+form's CSRF token, which spends the link and opens a server-side session (cookie on path
+`/`) in one transaction and leads to the page asked for (`next`, one of the customer
+pages) or to my bonus. Confirming a spent link again shows that it was used. The login page also
 explains where the link comes from, since `/me` without a session lands here.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from selfcare.auth.principals import NotAuthenticated
 from selfcare.auth.secrets import MAX_SECRET_LENGTH
-from selfcare.auth.sessions import end_session, open_session, same_secret
+from selfcare.auth.sessions import end_session, same_secret
 from selfcare.web.deps import get_context
 from selfcare.web.pages.customer_texts import TEXTS
 from selfcare.web.pages.language import Lang, page_language
@@ -45,7 +47,7 @@ from selfcare.web.pages.session import (
     set_link_cookie,
     set_session_cookie,
 )
-from selfcare.web.pages.speedtest_auth import LoginRequired, customer_token, limit_login
+from selfcare.web.pages.speedtest_auth import LINK_ERRORS, limit_login, login_error, sign_in
 
 NEXT_PAGES = frozenset({BONUS_PATH, CONTACTS_PATH, CHECK_PATH, SPEED_PATH, "/join"})
 PageLang = Annotated[Lang, Depends(page_language)]
@@ -87,7 +89,8 @@ def login_form(
     token = FormToken(csrf, fresh=request.cookies.get(CSRF_COOKIE) != csrf)
     t = TEXTS[lang]
     statuses = {None: 200, "login_empty": 400, "login_csrf": 403}
-    return render_customer_page(
+    dropped = error in LINK_ERRORS.values()  # a spent or stale link: ask for a code instead
+    response = render_customer_page(
         request,
         "customer_login.html",
         lang=lang,
@@ -95,11 +98,14 @@ def login_form(
         t=t,
         token=token,
         error=t[error] if error else None,
-        pending=bool(request.cookies.get(LINK_COOKIE)),
+        pending=bool(request.cookies.get(LINK_COOKIE)) and not dropped,
         next_path=next_path,
         check_url=with_lang(CHECK_PATH, lang),
         status_code=statuses.get(error, 401),
     )
+    if dropped:
+        clear_cookie(response, LINK_COOKIE, LOGIN_PATH)
+    return response
 
 
 @router.post("/login", name="customer_login_submit")
@@ -119,18 +125,11 @@ def login_submit(
     secret = token.strip() or request.cookies.get(LINK_COOKIE, "")
     if not secret:
         return login_form(request, chosen, next_path=next_path, error="login_empty")
-    try:
-        principal = customer_token(request, secret)
-    except LoginRequired:
-        return login_form(request, chosen, next_path=next_path, error="login_failed")
-    ctx = get_context(request)
     now = datetime.now(UTC)  # wall time, like the tokens' expiry (not the program's clock)
-    opened = open_session(
-        uow=ctx.app.uow,
-        token=principal,
-        ttl=timedelta(seconds=ctx.app.settings.session_ttl_s),
-        now=now,
-    )
+    try:
+        opened = sign_in(request, secret, now)
+    except NotAuthenticated as exc:
+        return login_form(request, chosen, next_path=next_path, error=login_error(exc))
     response = RedirectResponse(_target(next_path, lang), status_code=303, headers=PRIVATE)
     set_session_cookie(response, request, opened.secret, opened.session.expires_at, now)
     clear_cookie(response, LINK_COOKIE, LOGIN_PATH)

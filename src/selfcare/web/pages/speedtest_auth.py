@@ -1,5 +1,9 @@
 """Customer login for the speed check pages: a link or a pasted token, then a session.
 
+A login link (`scl_…`) opens one session, once (`auth/sessions.py`); a pasted access
+token (`sct_…`) opens one each time until it expires. A spent or expired link is told
+apart from an unknown code, so the customer knows to ask for a new link.
+
 An old computer with Internet Explorer cannot be asked to send an `Authorization` header,
 so the customer opens a link with their token (`/speedtest/login?token=…`) or pastes it
 into a plain form; both work without JavaScript. Opening the link logs no one in: the
@@ -24,7 +28,16 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from selfcare.auth.principals import CustomerToken, NotAuthenticated
 from selfcare.auth.secrets import MAX_SECRET_LENGTH
-from selfcare.auth.sessions import end_session, open_session, same_secret
+from selfcare.auth.sessions import (
+    LinkAlreadyUsed,
+    LinkExpired,
+    OpenedSession,
+    end_session,
+    is_login_link,
+    open_link_session,
+    open_session,
+    same_secret,
+)
 from selfcare.web.deps import get_context
 from selfcare.web.errors import problem_response
 from selfcare.web.pages.language import Lang, page_language
@@ -76,25 +89,58 @@ def customer_token(request: Request, secret: str) -> CustomerToken:
     return principal
 
 
+LINK_ERRORS: dict[type[NotAuthenticated], str] = {
+    LinkAlreadyUsed: "login_link_used",
+    LinkExpired: "login_link_expired",
+}
+
+
+def sign_in(request: Request, secret: str, now: datetime) -> OpenedSession:
+    """Open a session with a login link (spent now, once) or a pasted access token.
+
+    LinkAlreadyUsed / LinkExpired for a spent or stale link (`login_error` words them),
+    LoginRequired for anything else."""
+    ctx = get_context(request)
+    ttl = timedelta(seconds=ctx.app.settings.session_ttl_s)
+    if is_login_link(secret):
+        try:
+            return open_link_session(uow=ctx.app.uow, secret=secret, ttl=ttl, now=now)
+        except (LinkAlreadyUsed, LinkExpired):
+            raise
+        except NotAuthenticated as exc:
+            raise LoginRequired("unknown or revoked login link") from exc
+    return open_session(uow=ctx.app.uow, token=customer_token(request, secret), ttl=ttl, now=now)
+
+
+def login_error(exc: NotAuthenticated) -> str:
+    """The text key of a failed login: a spent or stale link says so, the rest is one
+    message that never tells which part was wrong."""
+    return LINK_ERRORS.get(type(exc), "login_failed")
+
+
 def _lang_query(lang: str | None) -> str:
     return f"?{urlencode({'lang': lang})}" if lang else ""
 
 
 def login_form(request: Request, lang: Lang, *, error: str | None = None) -> HTMLResponse:
-    """The login page (a confirmation when a link was just opened); 4xx after a failure."""
+    """The login page (a confirmation when a link was just opened); 4xx after a failure.
+    After a spent or stale link the parked link is dropped: the page asks for a code."""
     csrf = login_csrf(request)
+    dropped = error in LINK_ERRORS.values()
     html = ENV.get_template("speedtest_login.html").render(
         **layout_context(request, lang, active="speed", logged_in=False, csrf=csrf),
         t=TEXTS[lang],
         error=TEXTS[lang][error] if error else None,
         title=TEXTS[lang]["login_title"],
-        pending=bool(request.cookies.get(LINK_COOKIE)),
+        pending=bool(request.cookies.get(LINK_COOKIE)) and not dropped,
         form_url=request.url_for("speedtest_login").path,
     )
     statuses = {None: 200, "login_empty": 400, "login_csrf": 403}
     response = HTMLResponse(html, status_code=statuses.get(error, 401), headers=PRIVATE)
     if request.cookies.get(CSRF_COOKIE) != csrf:
         set_csrf_cookie(response, request, csrf)
+    if dropped:
+        clear_cookie(response, LINK_COOKIE, LOGIN_PATH)
     return response
 
 
@@ -103,18 +149,11 @@ def log_in(request: Request, lang: Lang, token: str, *, explicit_lang: bool) -> 
     token = token.strip() or request.cookies.get(LINK_COOKIE, "")
     if not token:
         return login_form(request, lang, error="login_empty")
-    try:
-        principal = customer_token(request, token)
-    except LoginRequired:
-        return login_form(request, lang, error="login_failed")
-    ctx = get_context(request)
     now = datetime.now(UTC)  # wall time, like the tokens' expiry (not the program's clock)
-    opened = open_session(
-        uow=ctx.app.uow,
-        token=principal,
-        ttl=timedelta(seconds=ctx.app.settings.session_ttl_s),
-        now=now,
-    )
+    try:
+        opened = sign_in(request, token, now)
+    except NotAuthenticated as exc:
+        return login_form(request, lang, error=login_error(exc))
     target = request.url_for("speedtest_series").path + _lang_query(lang if explicit_lang else None)
     response = RedirectResponse(target, status_code=303, headers=PRIVATE)
     set_session_cookie(response, request, opened.secret, opened.session.expires_at, now)

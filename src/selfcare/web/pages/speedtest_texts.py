@@ -12,6 +12,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "login_failed": "Dieser Zugangscode ist unbekannt oder abgelaufen. Bitte prüfen Sie ihn "
         "oder fragen Sie nach einem neuen.",
         "login_empty": "Bitte den Zugangscode einfügen.",
+        "login_link_used": "Dieser Anmeldelink wurde schon benutzt; er gilt nur für eine "
+        "Anmeldung. Bitte fragen Sie nach einem neuen Link.",
+        "login_link_expired": "Dieser Anmeldelink ist abgelaufen. Bitte fragen Sie nach einem "
+        "neuen Link.",
         "login_link": "Sie haben Ihren Anmeldelink geöffnet. Bitte bestätigen Sie die Anmeldung.",
         "login_csrf": "Die Anmeldung ist abgelaufen. Bitte versuchen Sie es noch einmal.",
         "cookie_note": "Nach der Anmeldung merkt sich dieser Browser Sie mit einem Cookie, bis "
@@ -61,6 +65,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "login_failed": "This access code is unknown or has expired. Please check it or ask "
         "for a new one.",
         "login_empty": "Please paste your access code.",
+        "login_link_used": "This login link was already used; it works for one login only. "
+        "Please ask for a new link.",
+        "login_link_expired": "This login link has expired. Please ask for a new link.",
         "login_link": "You opened your login link. Please confirm the login.",
         "login_csrf": "This form has expired. Please try again.",
         "cookie_note": "After logging in, this browser remembers you with a cookie until you "
