@@ -577,6 +577,16 @@ class FakeConsoleRepository(_Repository):
         ordered = sorted(self.t.program_versions, key=lambda v: (v.published_at, v.version))
         return ordered[-1] if ordered else None
 
+    def latest_head(self) -> tuple[str, int, str] | None:
+        latest = self.latest_version()
+        return None if latest is None else (latest.program_id, latest.version, latest.digest)
+
+    def version(self, program_id: str, version: int) -> ProgramVersionRecord | None:
+        found = (
+            v for v in self.t.program_versions if (v.program_id, v.version) == (program_id, version)
+        )
+        return next(found, None)
+
 
 class FakePilotRepository(_Repository):
     def add_assignments(self, rows: Sequence[AssignmentRecord]) -> int:

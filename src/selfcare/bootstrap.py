@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from selfcare.config import Settings, get_settings
-from selfcare.console.programs import newest_published
+from selfcare.console.current import CurrentProgram
 from selfcare.customers.tick import Tick
 from selfcare.domain.calendar import local_date
 from selfcare.domain.program import Program
@@ -45,7 +45,7 @@ class App:
     settings: Settings
     engine: Engine
     uow: SqlUnitOfWorkFactory
-    program: Program
+    programs: CurrentProgram
     charging: ChargingClient
     clock: Callable[[], datetime]
     ingestor: Ingestor
@@ -53,6 +53,17 @@ class App:
     metrics: Metrics
     _tick: Tick = field(repr=False)
     _closers: list[Callable[[], None]] = field(default_factory=list, repr=False)
+
+    @property
+    def program(self) -> Program:
+        """The program in use now: the newest published version, taken up without a
+        restart (console/current.py), or the pinned file."""
+        return self.programs()
+
+    @program.setter
+    def program(self, program: Program) -> None:
+        """Pin a program from now on (tests that run under another program)."""
+        self.programs.pin(program)
 
     def today(self) -> date:
         """Today in the program's time zone (the `as_of` of live progress)."""
@@ -120,8 +131,6 @@ def build(
     engine = engine or make_engine(settings.database_url)
     if run_migrations:
         _checked(engine, migrate)
-    if program is None:
-        program = _program(settings, engine, published=run_migrations)
     closers: list[Callable[[], None]] = []
     if charging is None:
         from selfcare.grants.http_charging import HttpChargingClient
@@ -131,18 +140,22 @@ def build(
         charging = http
     clock = clock or utc_now
     uow = SqlUnitOfWorkFactory(engine)
+    programs = _programs(settings, uow, program, published=run_migrations)
+    program = programs()
     limits = Limits(
         max_batch=settings.max_batch_events,
         tolerance=timedelta(seconds=settings.future_tolerance_s),
         earliest=settings.earliest_event_date,
     )
     metrics = Metrics()
-    ingestor = Ingestor(uow=uow, program=program, clock=clock, limits=limits, metrics=metrics)
+    ingestor = Ingestor(
+        uow=uow, program=program, clock=clock, limits=limits, metrics=metrics, programs=programs
+    )
     wired = App(
         settings=settings,
         engine=engine,
         uow=uow,
-        program=program,
+        programs=programs,
         charging=charging,
         clock=clock,
         ingestor=ingestor,
@@ -155,14 +168,19 @@ def build(
     return wired
 
 
-def _program(settings: Settings, engine: Engine, *, published: bool) -> Program:
-    """The program file when one is configured; else the newest published version (the
-    console's or `selfcare program publish`; only on a schema this build migrated), else
-    the bundled example."""
+def _programs(
+    settings: Settings, uow: SqlUnitOfWorkFactory, program: Program | None, *, published: bool
+) -> CurrentProgram:
+    """A given program or the configured file, pinned; else the newest published version
+    (the console's or `selfcare program publish`; only on a schema this build migrated),
+    followed while running, and the bundled example while none is published."""
+    if program is not None:
+        return CurrentProgram(program)
     if settings.program_path:
-        return load_program(settings.program_path)
-    newest = newest_published(uow=SqlUnitOfWorkFactory(engine)) if published else None
-    return newest if newest is not None else bundled_example()
+        return CurrentProgram(load_program(settings.program_path))
+    if not published:
+        return CurrentProgram(bundled_example())
+    return CurrentProgram(bundled_example(), uow=uow, ttl_s=settings.program_refresh_s)
 
 
 def _speedcheck(

@@ -54,6 +54,7 @@ class Settings(BaseSettings):
     metrics_port: int | None = None  # also serve /metrics unauthenticated on this port…
     metrics_host: str = "127.0.0.1"  # …bound to this (internal) address
     invitation_secret: str | None = None  # HMAC key of the pilot's invitation codes (/join)
+    program_refresh_s: float = 2.0  # how soon a version published elsewhere is taken up
 
     @field_validator("database_url")
     @classmethod

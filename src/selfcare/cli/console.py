@@ -97,7 +97,8 @@ def program_publish(
     file: Annotated[Path, typer.Argument(help="The program TOML file.")],
     note: Annotated[str, typer.Option("--note", help="Why it changed (kept with it).")] = "",
 ) -> None:
-    """Store a changed program as its next version (the service runs it from its next start)."""
+    """Store a changed program as its next version; a running service (without
+    SELFCARE_PROGRAM_PATH) evaluates events by it within SELFCARE_PROGRAM_REFRESH_S."""
     from selfcare.console.programs import publish_program
 
     try:

@@ -4,8 +4,8 @@ A version is the program file as published plus the digest of its rules
 (`program/digest.py`). Publishing a file whose rules equal the newest version's is no
 new version (a comment changed, nothing else). Versions are never changed or deleted,
 and grants carry the digest of the program that made them, so every past grant keeps
-naming its version. The running service reads the newest published version when it
-starts (`bootstrap.build` without SELFCARE_PROGRAM_PATH).
+naming its version. A running service without SELFCARE_PROGRAM_PATH takes the newest
+published version up without a restart (`console/current.py`).
 
 The diff compares the rules as `selfcare program explain` words them: each reward by
 its id (added, removed, changed: old sentence, new sentence), then caps, budget, call

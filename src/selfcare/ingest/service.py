@@ -13,7 +13,7 @@ import json
 import logging
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -89,6 +89,17 @@ class Ingestor:
     clock: Callable[[], datetime]
     limits: Limits = Limits()
     metrics: Metrics = field(default_factory=Metrics, compare=False, repr=False)
+    # the program in use now, when it can change while running (a newly published
+    # version, console/current.py); None: `program` for good
+    programs: Callable[[], Program] | None = field(default=None, compare=False, repr=False)
+
+    def pinned(self) -> Ingestor:
+        """This ingestor with the program in use now, fixed for one batch: every event of a
+        batch is evaluated by one version, whatever is published meanwhile."""
+        if self.programs is None:
+            return self
+        current = self.programs()
+        return self if current is self.program else replace(self, program=current)
 
     @property
     def earliest(self) -> datetime:
@@ -101,6 +112,7 @@ class Ingestor:
 def ingest_rows(ingestor: Ingestor, rows: Iterable[RawRow], *, source: str) -> IngestReport:
     """Ingest one batch of raw rows (at most `limits.max_batch`) in one transaction."""
     batch = list(rows)
+    ingestor = ingestor.pinned()
     if len(batch) > ingestor.limits.max_batch:
         raise InvalidInput(
             f"{source}: {len(batch)} events in one batch; at most "

@@ -75,7 +75,7 @@ def accept_invitation(
     if wait > 0:
         return Acceptance(Outcome.RATE_LIMITED, wait)
     now = invitations.ingestor.clock()
-    today = local_date(now, invitations.ingestor.program.zone)
+    today = local_date(now, invitations.ingestor.pinned().program.zone)
     digest = code_hash(code)
     with invitations.uow(read_only=True) as work:
         stored = work.pilots.invitation(digest)

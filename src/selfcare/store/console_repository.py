@@ -21,6 +21,8 @@ from selfcare.store.tables import (
     ProgramVersionRow,
 )
 
+NEWEST_FIRST = (ProgramVersionRow.published_at.desc(), ProgramVersionRow.version.desc())
+
 
 class SqlConsoleRepository:
     """Operators, console sessions, audit entries and program versions."""
@@ -93,8 +95,21 @@ class SqlConsoleRepository:
         return [ProgramVersionRecord.model_validate(row) for row in self.session.scalars(query)]
 
     def latest_version(self) -> ProgramVersionRecord | None:
-        query = select(ProgramVersionRow).order_by(
-            ProgramVersionRow.published_at.desc(), ProgramVersionRow.version.desc()
-        )
+        query = select(ProgramVersionRow).order_by(*NEWEST_FIRST)
         row = self.session.scalars(query.limit(1)).first()
+        return None if row is None else ProgramVersionRecord.model_validate(row)
+
+    def latest_head(self) -> tuple[str, int, str] | None:
+        """Program id, version and digest of the newest version, without its file: what a
+        running service compares to learn whether something newer was published."""
+        columns = (
+            ProgramVersionRow.program_id,
+            ProgramVersionRow.version,
+            ProgramVersionRow.digest,
+        )
+        row = self.session.execute(select(*columns).order_by(*NEWEST_FIRST).limit(1)).first()
+        return None if row is None else (row[0], row[1], row[2])
+
+    def version(self, program_id: str, version: int) -> ProgramVersionRecord | None:
+        row = self.session.get(ProgramVersionRow, (program_id, version))
         return None if row is None else ProgramVersionRecord.model_validate(row)

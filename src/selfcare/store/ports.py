@@ -292,6 +292,12 @@ class ConsoleRepository(Protocol):
         """The most recently published version of any program."""
         ...
 
+    def latest_head(self) -> tuple[str, int, str] | None:
+        """Program id, version and digest of `latest_version`, without reading its file."""
+        ...
+
+    def version(self, program_id: str, version: int) -> ProgramVersionRecord | None: ...
+
 
 class PilotRepository(Protocol):
     """Pilots' arms and invitation codes (by hash). A customer stays in the arm first

@@ -67,7 +67,8 @@ def _programs_page(
     t = TEXTS[lang]
     notice = None
     if published is not None:
-        notice = t["published"].format(version=published, id=program.id)
+        key = "published" if ctx.app.programs.follows_published else "published_pinned"
+        notice = t[key].format(version=published, id=program.id)
     elif unchanged is not None:
         notice = t["unchanged"].format(version=unchanged)
     return render(
@@ -142,6 +143,7 @@ async def publish(
         )
     except SelfcareError as exc:
         return _programs_page(request, ctx, operator, lang, error=str(exc), text=text)
+    ctx.app.programs.refresh()  # this process takes the new version up at once
     key = "published" if done.created else "unchanged"
     target = f"{PREFIX}/programs?lang={lang}&{key}={done.version.version}"
     return RedirectResponse(target, status_code=303, headers=PRIVATE)

@@ -78,14 +78,18 @@ TEXTS: dict[str, dict[str, str]] = {
         "diff_prev": "Unterschied zur Vorversion",
         "publish_title": "Geänderte Fassung veröffentlichen",
         "publish_intro": "Fügen Sie die Programmdatei (TOML) ein oder laden Sie sie hoch. "
-        "Eine Fassung mit geänderten Regeln wird zur nächsten Version; der Dienst übernimmt "
-        "sie beim nächsten Start. Bisherige Gutschriften behalten ihre Version.",
+        "Eine Fassung mit geänderten Regeln wird zur nächsten Version; der Dienst bewertet "
+        "Ereignisse ab sofort danach (weitere Prozesse des Dienstes nach wenigen Sekunden). "
+        "Bisherige Gutschriften behalten ihre Version.",
         "program_text": "Programmdatei (TOML)",
         "program_file": "oder Datei hochladen",
         "note": "Anmerkung (warum geändert)",
         "publish": "Veröffentlichen",
-        "published": "Version {version} von {id} veröffentlicht; der Dienst übernimmt sie "
-        "beim nächsten Start.",
+        "published": "Version {version} von {id} veröffentlicht; der Dienst bewertet neue "
+        "Ereignisse ab sofort danach.",
+        "published_pinned": "Version {version} von {id} veröffentlicht. Der Dienst läuft mit "
+        "einem fest eingestellten Programm und übernimmt die Version erst, wenn er ohne diese "
+        "Einstellung startet.",
         "from_file": "Der Dienst liest sein Programm aus der Datei {file} "
         "(SELFCARE_PROGRAM_PATH oder --program); veröffentlichte Versionen übernimmt er erst, "
         "wenn er ohne diese Einstellung startet.",
@@ -243,14 +247,16 @@ TEXTS: dict[str, dict[str, str]] = {
         "diff_prev": "Difference to the version before",
         "publish_title": "Publish a changed programme",
         "publish_intro": "Paste the programme file (TOML) or upload it. A file with changed "
-        "rules becomes the next version; the service takes it up at its next start. Past "
-        "grants keep their version.",
+        "rules becomes the next version; the service evaluates events by it from then on "
+        "(its other processes within a few seconds). Past grants keep their version.",
         "program_text": "Programme file (TOML)",
         "program_file": "or upload a file",
         "note": "Note (why it changed)",
         "publish": "Publish",
-        "published": "Published version {version} of {id}; the service takes it up at its "
-        "next start.",
+        "published": "Published version {version} of {id}; the service evaluates new events by "
+        "it from now on.",
+        "published_pinned": "Published version {version} of {id}. The service runs a fixed "
+        "programme and takes the version up only when started without that setting.",
         "from_file": "The service reads its programme from the file {file} "
         "(SELFCARE_PROGRAM_PATH or --program); it takes up published versions only when "
         "started without that setting.",
