@@ -158,6 +158,35 @@ def test_the_call_checker_logged_out_and_in(site: Site, context: BrowserContext,
     assert "It would restart your period without a hotline call" in page.inner_text("#result")
 
 
+def test_a_login_link_works_once(
+    site: Site, browser: Browser, context: BrowserContext, js: bool
+) -> None:
+    """A second browser confirming the same link reads that it was used, on an accessible
+    page that offers the access code field instead; it is not logged in."""
+    axe = pytest.importorskip("axe_playwright_python.sync_playwright").Axe()
+    link = site.link(ALPHA, "/me", "en")
+    first = context.new_page()
+    first.goto(link)
+    first.click("#login-submit")
+    first.wait_for_url("**/me*")
+    other = browser.new_context(java_script_enabled=js, viewport=DESKTOP)
+    try:
+        page = other.new_page()
+        page.goto(link)
+        page.click("#login-submit")
+        page.wait_for_load_state()
+        error = page.inner_text("#login-error")
+        assert error.startswith("This login link was already used; it works for one login")
+        assert page.locator("#token").is_visible()
+        shoot(page, f"login-link-used-en-{_label(js)}")
+        if js:  # axe runs as a script in the page: only where scripts may run
+            assert _blocking(axe.run(page).response) == []
+        page.goto(f"{site.base}/me")
+        assert "/login?next=%2Fme" in page.url
+    finally:
+        other.close()
+
+
 def test_the_skip_link_and_navigation_work_by_keyboard(site: Site, browser: Browser) -> None:
     context = browser.new_context(viewport=DESKTOP)
     try:
