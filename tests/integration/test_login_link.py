@@ -5,10 +5,12 @@ SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import httpx
 import pytest
@@ -28,6 +30,7 @@ from selfcare.auth.sessions import (
 )
 from selfcare.bootstrap import App
 from selfcare.store.tables import CustomerSessionRow
+from tests.commands import selfcare_json
 from tests.customer_pages import ALPHA, csrf_of
 from tests.integration.api_fixtures import Api, api, browser_login, problem
 
@@ -185,3 +188,22 @@ def test_an_access_token_is_not_a_login_link(app: App) -> None:
         open_link_session(uow=app.uow, secret=token)
     assert not isinstance(refused.value, LinkAlreadyUsed)
     assert authenticate(uow=app.uow, secret=token).customer_id == "c1"  # type: ignore[union-attr]
+
+
+def test_token_link_issues_a_new_one_time_link_while_the_service_runs(
+    database_url: str, app: App, tmp_path: Path
+) -> None:
+    """`selfcare token link` (another process) makes the link to hand out after one was
+    used: it opens one session on the running service's database, once."""
+    issued = selfcare_json(
+        *("token", "link", "--customer", "anna", "--base-url", "https://selfcare.example/"),
+        env=os.environ | {"SELFCARE_DATABASE_URL": database_url},
+        cwd=tmp_path,
+    )
+    prefix = "https://selfcare.example/login?token="
+    assert issued["link"].startswith(prefix + "scl_")
+    assert issued["customer_id"] == "anna"
+    secret = issued["link"].removeprefix(prefix)
+    assert open_link_session(uow=app.uow, secret=secret).session.customer_id == "anna"
+    with pytest.raises(LinkAlreadyUsed):
+        open_link_session(uow=app.uow, secret=secret)

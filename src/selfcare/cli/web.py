@@ -1,4 +1,4 @@
-"""`selfcare serve`, `selfcare apikey create`, `selfcare token create`: the API and its keys.
+"""`selfcare serve`, `selfcare apikey create`, `selfcare token create|link`: the API and its keys.
 
 `serve` migrates the database, starts the grants relay in a background thread and serves
 the API with uvicorn until stopped. Keys and tokens are printed once and stored hashed.
@@ -25,7 +25,9 @@ from selfcare.cli.common import (
 from selfcare.errors import SelfcareError
 
 apikey_app = typer.Typer(no_args_is_help=True, help="Operator API keys (stored hashed).")
-token_app = typer.Typer(no_args_is_help=True, help="Customer access tokens (stored hashed).")
+token_app = typer.Typer(
+    no_args_is_help=True, help="Customer access tokens and one-time login links (stored hashed)."
+)
 FormatOption = Annotated[OutputFormat, typer.Option("--format")]
 
 
@@ -205,6 +207,42 @@ def token_create(
     )
 
 
+def token_link(
+    customer: Annotated[str, typer.Option(help="The customer whose pages the link opens.")],
+    base_url: Annotated[
+        str, typer.Option(help="The service's address as the customer reaches it.")
+    ] = "http://127.0.0.1:8000",
+    output: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """Issue a one-time login link to a customer's pages (one login within 24 hours; no API
+    token): the new link to hand out when the customer's link was used or expired."""
+    from selfcare.auth.service import create_login_link
+
+    app = _build()
+    try:
+        issued = create_login_link(uow=app.uow, customer_id=customer)
+    except SelfcareError as exc:
+        fail(str(exc))
+    finally:
+        app.close()
+    link = f"{base_url.rstrip('/')}/login?token={issued.token}"
+    if output is OutputFormat.JSON:
+        emit_json(
+            {
+                "link": link,
+                "id": issued.id,
+                "customer_id": issued.customer_id,
+                "expires_at": issued.expires_at.isoformat(),
+            }
+        )
+        return
+    sys.stdout.write(f"{link}\n")
+    sys.stderr.write(
+        f"login link for customer {issued.customer_id}: one login, until "
+        f"{issued.expires_at:%Y-%m-%d %H:%M} UTC; shown only now\n"
+    )
+
+
 def _when(moment: Any) -> str | None:
     return None if moment is None else moment.isoformat()
 
@@ -289,6 +327,7 @@ def register(root: typer.Typer) -> None:
     apikey_app.command("create")(apikey_create)
     apikey_app.command("list")(apikey_list)
     token_app.command("create")(token_create)
+    token_app.command("link")(token_link)
     token_app.command("list")(token_list)
     token_app.command("revoke")(token_revoke)
     root.command("serve", help="Serve the API and run the grants relay.")(serve_command)
