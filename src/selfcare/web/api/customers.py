@@ -17,6 +17,7 @@ from selfcare.auth.service import create_customer_token, list_customer_tokens, r
 from selfcare.bootstrap import App
 from selfcare.customers.projection import get_progress
 from selfcare.customers.queries import (
+    Lookup,
     current_snapshot,
     customer_events,
     grant_json,
@@ -62,22 +63,29 @@ async def progress_of(ctx: WebContext, customer_id: str, today: date) -> Custome
     )
 
 
-async def progress_and_refused(
-    ctx: WebContext, customer_id: str, today: date
-) -> tuple[CustomerProgress, frozenset[tuple[str, str]]]:
-    """Progress as `progress_of` gives it, and the (reward, period) of the customer's
-    refused grants: both in one read on a pooled driver connection (one round trip on
-    PostgreSQL) when the snapshot answers."""
+async def stored_lookup(ctx: WebContext, customer_id: str, today: date) -> Lookup:
+    """The stored snapshot if it still answers (else None) and the (reward, period) of the
+    customer's refused grants, in one read on a pooled driver connection (one round trip
+    on PostgreSQL); UnknownCustomer when nothing is stored."""
     app = ctx.app
-    found = await ctx.read(
+    return await ctx.read(
         lookup_progress,
         engine=app.engine,
         program_id=app.program.id,
         customer_id=customer_id,
         as_of=today,
     )
+
+
+async def progress_and_refused(
+    ctx: WebContext, customer_id: str, today: date
+) -> tuple[CustomerProgress, frozenset[tuple[str, str]]]:
+    """Progress as `progress_of` gives it, and the refused grants: `stored_lookup` when the
+    snapshot answers, else re-projected by the core service and the ledger read."""
+    found = await stored_lookup(ctx, customer_id, today)
     if found.progress is not None:
         return found.progress, found.refused
+    app = ctx.app
     progress = await ctx.write(
         get_progress, uow=app.uow, program=app.program, customer_id=customer_id, as_of=today
     )
