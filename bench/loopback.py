@@ -44,7 +44,10 @@ class _Answers(asyncio.Protocol):
             return
         head = bytes(self.buffer[:end]).lower()
         at = head.find(_LENGTH)
-        length = int(head[at + len(_LENGTH) : head.find(b"\r\n", at + 2)]) if at >= 0 else 0
+        length = 0
+        if at >= 0:
+            line_end = head.find(b"\r\n", at + 2)
+            length = int(head[at + len(_LENGTH) : line_end if line_end >= 0 else len(head)])
         if len(self.buffer) < end + 4 + length:
             return
         del self.buffer[: end + 4 + length]
