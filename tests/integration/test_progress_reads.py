@@ -8,6 +8,7 @@ in this program, on both backends.
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import event
 
 from selfcare.bootstrap import App
 from selfcare.customers.queries import lookup_progress, refused_grants
@@ -15,6 +16,7 @@ from selfcare.errors import UnknownCustomer
 from selfcare.grants.charging import FakeChargingClient, Fault
 from selfcare.grants.ledger import customer_grants
 from selfcare.ingest.service import ingest_batch
+from selfcare.store import lookup
 from selfcare.store.lookup import ProgressReads
 
 pytestmark = pytest.mark.integration
@@ -67,3 +69,25 @@ def test_only_refused_grants_of_this_customer_are_read_as_refused(
         assert found.refused == expected == refused_grants(ledger, app.program.id)
     with pytest.raises(UnknownCustomer):
         lookup_progress(engine=app.engine, program_id=app.program.id, customer_id="x", as_of=today)
+
+
+def test_a_connection_that_failed_a_read_is_not_handed_out_again(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ingest(app, "c1")
+    dropped: list[object] = []
+    event.listen(app.engine, "invalidate", lambda connection, *_: dropped.append(connection))
+
+    def lost(*_: object) -> None:
+        raise ConnectionError("server closed the connection unexpectedly")
+
+    reads = ProgressReads(app.engine)
+    for backend in ("_sqlite", "_postgresql"):
+        monkeypatch.setattr(lookup, backend, lost)
+    with pytest.raises(ConnectionError):
+        reads.read(app.program.id, "c1")
+    assert len(dropped) == 1
+    monkeypatch.undo()
+    found = reads.read(app.program.id, "c1")
+    assert found is not None
+    assert found.stored.event_count == 2

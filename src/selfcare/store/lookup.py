@@ -65,6 +65,11 @@ class ProgressReads:
             if self._postgresql:
                 return _postgresql(driver, program_id, customer_id)
             return _sqlite(driver, program_id, customer_id)
+        except Exception:
+            # Outside SQLAlchemy's execution nobody else notices a broken connection: it
+            # must not go back to the pool for the next lookup.
+            connection.invalidate()
+            raise
         finally:
             connection.close()
 
