@@ -32,6 +32,10 @@ from selfcare.customers import queries
 from selfcare.grants.ledger import customer_grants
 
 def lookup(app, customer, today):
+    if hasattr(queries, "lookup_progress"):
+        return queries.lookup_progress(
+            engine=app.engine, program_id=app.program.id, customer_id=customer, as_of=today
+        ).progress
     if hasattr(queries, "snapshot_and_grants"):
         return queries.snapshot_and_grants(
             uow=app.uow, program_id=app.program.id, customer_id=customer, as_of=today

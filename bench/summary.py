@@ -90,23 +90,49 @@ def evaluate_row(document: dict[str, Any]) -> dict[str, Any]:
     return row | _when(document)
 
 
+def _lookup_figures(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    lookups = {run["backend"]: run["progress_lookup"] for run in runs}
+
+    def paced(lookup: dict[str, Any], field: str) -> Any:
+        found: dict[str, Any] = next(
+            (p for p in lookup["paced"] if p["offered_rate_per_s"] == 1000.0), {}
+        )
+        return found.get(field)
+
+    figures: dict[str, Any] = {
+        "saturated_per_s": {b: r["saturated"]["throughput_per_s"] for b, r in lookups.items()},
+        "saturated_server_cpu_ms_per_request": {
+            b: r["saturated"].get("server_cpu_ms_per_request") for b, r in lookups.items()
+        },
+        "paced_1000_p99_ms": {b: paced(r, "p99_ms") for b, r in lookups.items()},
+        "paced_1000_served_per_s": {b: paced(r, "throughput_per_s") for b, r in lookups.items()},
+    }
+    health = {run["backend"]: run["health_saturated"] for run in runs if "health_saturated" in run}
+    if health:
+        figures["health_saturated_per_s"] = {b: h["throughput_per_s"] for b, h in health.items()}
+    return figures
+
+
 def lookup_row(document: dict[str, Any]) -> dict[str, Any]:
-    runs = {run["backend"]: run["progress_lookup"] for run in document["runs"]}
-
-    def paced_p99(lookup: dict[str, Any], rate: float) -> float | None:
-        return next((p["p99_ms"] for p in lookup["paced"] if p["offered_rate_per_s"] == rate), None)
-
-    row: dict[str, Any] = {
-        "saturated_per_s": {b: r["saturated"]["throughput_per_s"] for b, r in runs.items()},
-        "paced_1000_p99_ms": {b: paced_p99(r, 1000.0) for b, r in runs.items()},
+    row: dict[str, Any] = _lookup_figures(document["runs"]) | {
         "targets": "≥ 2,000/s saturated on PostgreSQL; paced 1,000/s p99 < 20 ms on both",
     }
-    if "postgresql" in runs and "sqlite" in runs:
+    saturated = row["saturated_per_s"]
+    if "postgresql" in saturated and "sqlite" in saturated:
         row["postgresql_over_sqlite_saturated"] = round(
-            runs["postgresql"]["saturated"]["throughput_per_s"]
-            / runs["sqlite"]["saturated"]["throughput_per_s"],
-            2,
+            saturated["postgresql"] / saturated["sqlite"], 2
         )
+    if "before_runs" in document:
+        before = _lookup_figures(document["before_runs"])
+        row["previous_revision"] = document.get("before_revision")
+        row["previous_revision_figures"] = before
+        row["saturated_over_previous_revision"] = {
+            b: round(rate / before["saturated_per_s"][b], 2)
+            for b, rate in saturated.items()
+            if before["saturated_per_s"].get(b)
+        }
+    if "generator_ceiling" in document:
+        row["load_generator_ceiling_per_s"] = document["generator_ceiling"]["throughput_per_s"]
     return row | _when(document)
 
 

@@ -10,12 +10,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from sqlalchemy import Engine
+
 from selfcare.domain.events import Event
 from selfcare.domain.incremental import with_frozen
 from selfcare.domain.ledger import GrantRecord, GrantStatus
 from selfcare.domain.progress import CallResult, CustomerProgress
-from selfcare.domain.records import QuarantinedRow
+from selfcare.domain.records import QuarantinedRow, StoredProgress
 from selfcare.errors import UnknownCustomer
+from selfcare.store.lookup import ProgressReads
 from selfcare.store.ports import UnitOfWork
 
 
@@ -47,6 +50,10 @@ def _snapshot(
     row = work.states.read(program_id, customer_id)
     if row is None:
         raise UnknownCustomer(f"customer {customer_id!r}: no events stored")
+    return _answering(row, as_of)
+
+
+def _answering(row: StoredProgress, as_of: date) -> CustomerProgress | None:
     if row.progress is None or not row.answers(as_of):
         return None
     live = CustomerProgress.model_validate_json(row.progress)
@@ -56,20 +63,28 @@ def _snapshot(
 @dataclass(frozen=True, slots=True)
 class Lookup:
     """What a progress lookup reads: the snapshot if it still answers (else None) and the
-    customer's ledger entries."""
+    (reward, period) of the customer's grants that the charging system refused."""
 
     progress: CustomerProgress | None
-    ledger: list[GrantRecord]
+    refused: frozenset[tuple[str, str]]
 
 
-def snapshot_and_grants(
-    *, uow: Callable[..., UnitOfWork], program_id: str, customer_id: str, as_of: date
-) -> Lookup:
-    """`current_snapshot` and the customer's grants in one read-only unit of work: one
-    connection and two statements for the API's most frequent request."""
-    with uow(read_only=True) as work:
-        progress = _snapshot(work, program_id, customer_id, as_of)
-        return Lookup(progress, work.grants.for_customer(customer_id))
+def lookup_progress(*, engine: Engine, program_id: str, customer_id: str, as_of: date) -> Lookup:
+    """`current_snapshot` and the refused grants in one read on a pooled driver connection
+    (store/lookup.py): the API's most frequent request, without an ORM session."""
+    found = ProgressReads(engine).read(program_id, customer_id)
+    if found is None:
+        raise UnknownCustomer(f"customer {customer_id!r}: no events stored")
+    return Lookup(_answering(found.stored, as_of), found.refused)
+
+
+def refused_grants(ledger: Iterable[GrantRecord], program_id: str) -> frozenset[tuple[str, str]]:
+    """The (reward, period) of this program's grants the charging system refused."""
+    return frozenset(
+        (g.reward, g.period)
+        for g in ledger
+        if g.program_id == program_id and g.status is GrantStatus.REJECTED
+    )
 
 
 def require_known(*, uow: Callable[..., UnitOfWork], program_id: str, customer_id: str) -> None:
@@ -107,17 +122,11 @@ REJECTED_EXPLANATION = (
 )
 
 
-def with_rejected_apart(
-    doc: dict[str, Any], ledger: Iterable[GrantRecord], program_id: str
-) -> dict[str, Any]:
-    """The progress document with grants the charging system refused moved out of
-    `grants` and `earned_mb` into `rejected`: a customer must not read as earned a top-up
-    that never arrived. The evaluator knows what is due; only the ledger knows this."""
-    refused = {
-        (g.reward, g.period)
-        for g in ledger
-        if g.program_id == program_id and g.status is GrantStatus.REJECTED
-    }
+def with_rejected_apart(doc: dict[str, Any], refused: frozenset[tuple[str, str]]) -> dict[str, Any]:
+    """The progress document with grants the charging system refused (`refused_grants`)
+    moved out of `grants` and `earned_mb` into `rejected`: a customer must not read as
+    earned a top-up that never arrived. The evaluator knows what is due; only the ledger
+    knows this."""
     kept, rejected = [], []
     for grant in doc["grants"]:
         if (grant["reward"], grant["period"]) in refused:

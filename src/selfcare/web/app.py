@@ -14,6 +14,7 @@ from selfcare.config import Settings
 from selfcare.web import errors, openapi
 from selfcare.web.api import customers, events, health, metrics, operator
 from selfcare.web.deps import BodyLimits, WebContext
+from selfcare.web.fastlane import ProgressFastLane
 from selfcare.web.guard import Guard
 from selfcare.web.headers import SecurityHeaders
 from selfcare.web.observe import RequestTelemetry
@@ -61,6 +62,7 @@ def create_app(
         rate_limits=rate_limits or RateLimits(),
         credential_ttl_s=credential_ttl_s,
     )
+    api.add_middleware(ProgressFastLane)
     api.add_middleware(Guard)
     api.add_middleware(SecurityHeaders)
     errors.install(api)

@@ -17,15 +17,16 @@ from selfcare.auth.service import create_customer_token, list_customer_tokens, r
 from selfcare.bootstrap import App
 from selfcare.customers.projection import get_progress
 from selfcare.customers.queries import (
+    Lookup,
     current_snapshot,
     customer_events,
     grant_json,
+    lookup_progress,
+    refused_grants,
     require_known,
-    snapshot_and_grants,
     with_rejected_apart,
 )
 from selfcare.customers.timeline import timeline_entries
-from selfcare.domain.ledger import GrantRecord
 from selfcare.domain.milestone import next_milestone
 from selfcare.domain.progress import CustomerProgress, customer_to_json
 from selfcare.grants.ledger import customer_grants
@@ -62,36 +63,45 @@ async def progress_of(ctx: WebContext, customer_id: str, today: date) -> Custome
     )
 
 
-async def progress_and_ledger(
-    ctx: WebContext, customer_id: str, today: date
-) -> tuple[CustomerProgress, list[GrantRecord]]:
-    """Progress as `progress_of` gives it, and the customer's grants: the snapshot and the
-    grants in one read (one connection, one thread hop on PostgreSQL) when it answers."""
+async def stored_lookup(ctx: WebContext, customer_id: str, today: date) -> Lookup:
+    """The stored snapshot if it still answers (else None) and the (reward, period) of the
+    customer's refused grants, in one read on a pooled driver connection (one round trip
+    on PostgreSQL); UnknownCustomer when nothing is stored."""
     app = ctx.app
-    found = await ctx.read(
-        snapshot_and_grants,
-        uow=app.uow,
+    return await ctx.read(
+        lookup_progress,
+        engine=app.engine,
         program_id=app.program.id,
         customer_id=customer_id,
         as_of=today,
     )
+
+
+async def progress_and_refused(
+    ctx: WebContext, customer_id: str, today: date
+) -> tuple[CustomerProgress, frozenset[tuple[str, str]]]:
+    """Progress as `progress_of` gives it, and the refused grants: `stored_lookup` when the
+    snapshot answers, else re-projected by the core service and the ledger read."""
+    found = await stored_lookup(ctx, customer_id, today)
     if found.progress is not None:
-        return found.progress, found.ledger
+        return found.progress, found.refused
+    app = ctx.app
     progress = await ctx.write(
         get_progress, uow=app.uow, program=app.program, customer_id=customer_id, as_of=today
     )
-    return progress, await ctx.read(customer_grants, uow=app.uow, customer_id=customer_id)
+    ledger = await ctx.read(customer_grants, uow=app.uow, customer_id=customer_id)
+    return progress, refused_grants(ledger, app.program.id)
 
 
 def progress_json(
-    app: App, progress: CustomerProgress, today: date, ledger: list[GrantRecord]
+    app: App, progress: CustomerProgress, today: date, refused: frozenset[tuple[str, str]]
 ) -> dict[str, Any]:
     """The customer's entry of `selfcare evaluate` as of today, plus the next milestone;
     grants the charging system refused are listed as `rejected`, not as earned."""
     milestone = next_milestone(app.program, progress)
     return {
         "as_of": today.isoformat(),
-        **with_rejected_apart(customer_to_json(progress), ledger, app.program.id),
+        **with_rejected_apart(customer_to_json(progress), refused),
         "next_milestone": milestone.to_json() if milestone else None,
     }
 
@@ -104,8 +114,8 @@ def progress_json(
 )
 async def read_progress(customer_id: ReadableCustomer, ctx: Ctx) -> JSONResponse:
     today = ctx.app.today()
-    progress, ledger = await progress_and_ledger(ctx, customer_id, today)
-    return JSONResponse(progress_json(ctx.app, progress, today, ledger))
+    progress, refused = await progress_and_refused(ctx, customer_id, today)
+    return JSONResponse(progress_json(ctx.app, progress, today, refused))
 
 
 @router.get(
