@@ -33,10 +33,21 @@ def _records(rows: Iterable[GrantRow]) -> list[GrantRecord]:
 
 def grant_values(grant: GrantRecord) -> dict[str, Any]:
     """The `grants` row of a new ledger entry (the one conversion into the table)."""
-    values = grant.model_dump(exclude={"grant_id"})
-    values["id"] = grant.grant_id
-    values["status"] = grant.status.value
-    return values
+    return {
+        "id": grant.grant_id,
+        "program_id": grant.program_id,
+        "customer_id": grant.customer_id,
+        "reward": grant.reward,
+        "period": grant.period,
+        "amount_mb": grant.amount_mb,
+        "granted_on": grant.granted_on,
+        "status": grant.status.value,
+        "hold_reason": grant.hold_reason,
+        "created_at": grant.created_at,
+        "confirmed_at": grant.confirmed_at,
+        "charging_id": grant.charging_id,
+        "program_digest": grant.program_digest,
+    }
 
 
 _GRANTS = table_of(GrantRow)
