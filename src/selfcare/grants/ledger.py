@@ -83,9 +83,7 @@ def record_grants(
 def _record(
     program_id: str, digest: str, customer_id: str, grant: Grant, now: datetime
 ) -> GrantRecord:
-    # built from a validated `Grant` and typed values: validating again costs more than
-    # the write (a projection names every due grant of its customer, each batch)
-    return GrantRecord.model_construct(
+    return GrantRecord(
         grant_id=grant_id(program_id, customer_id, grant.reward, grant.period),
         program_id=program_id,
         customer_id=customer_id,

@@ -2,11 +2,12 @@
 
 On PostgreSQL the rows travel by `COPY` into a temporary table and move on with one
 `INSERT … SELECT … ON CONFLICT DO NOTHING RETURNING`: the database still decides which rows
-are new. Rows whose key is their only unique constraint and that are mostly new (events)
+are new. Rows that are mostly new and whose key decides whether they are (events, grants)
 may instead be `COPY`ed straight into the table once a lookup found their keys free; should
-another transaction take one meanwhile, the unique violation rolls back to a savepoint and
-the rows take the staged way. Rows are inserted in key order, so two transactions with
-overlapping batches wait for each other instead of deadlocking. SQLite gets a plain
+another transaction take one meanwhile (or another unique constraint refuse one), the
+unique violation rolls back to a savepoint and the rows take the staged way. Rows are
+inserted in key order, so two transactions with overlapping batches wait for each other
+instead of deadlocking. SQLite gets a plain
 multi-row `INSERT … ON CONFLICT DO NOTHING RETURNING`.
 """
 
@@ -41,9 +42,9 @@ def insert_new(session: Session, target: Table, rows: list[dict[str, Any]], key:
 def insert_new_copied(
     session: Session, target: Table, rows: list[dict[str, Any]], key: str
 ) -> set[Any]:
-    """`insert_new` for rows whose `key` is the table's only unique constraint: on
-    PostgreSQL the rows with free keys are copied straight in (one write instead of a
-    staged copy and an insert), falling back to `insert_new` when a key was taken since."""
+    """`insert_new` for rows whose `key` decides whether they are new: on PostgreSQL the
+    rows with free keys are copied straight in (one write instead of a staged copy and an
+    insert), falling back to `insert_new` when any unique constraint refuses one."""
     if not rows or session.get_bind().dialect.name != "postgresql":
         return insert_new(session, target, rows, key)
     taken = _taken(session, target, key, [r[key] for r in rows])

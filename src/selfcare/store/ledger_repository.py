@@ -22,7 +22,7 @@ from selfcare.domain.ledger import (
     GrantRecord,
     GrantStatus,
 )
-from selfcare.store.bulk_insert import append, insert_ignoring_conflicts, insert_new
+from selfcare.store.bulk_insert import append, insert_ignoring_conflicts, insert_new_copied
 from selfcare.store.repository import chunks, table_of
 from selfcare.store.tables import BudgetRow, BudgetSpendRow, GrantAuditRow, GrantRow, OutboxRow
 
@@ -67,7 +67,9 @@ class SqlGrantRepository:
     def insert_new(self, grants: Sequence[GrantRecord]) -> set[str]:
         """Insert grants not in the ledger yet; return the ids this call inserted."""
         rows = [grant_values(g) for g in grants]
-        return insert_new(self.session, table_of(GrantRow), rows, "id")
+        # The id is derived from the ledger's other unique key, so a free id is (but for a
+        # collision the fallback catches) a free grant: most are copied straight in.
+        return insert_new_copied(self.session, table_of(GrantRow), rows, "id")
 
     def by_ids(self, grant_ids: Sequence[str]) -> dict[str, GrantRecord]:
         found: dict[str, GrantRecord] = {}
