@@ -28,13 +28,16 @@ from bench.run import machine, pg_url, write
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = {
     "sqlite_service": ("sqlite", "customer"),
+    "postgresql_copy": ("postgresql", "copy"),
     "postgresql_service": ("postgresql", "customer"),
     "postgresql_service_time_ordered": ("postgresql", "time"),
+    "postgresql_service_parallel": ("postgresql", "parallel"),
 }
-# Runs inside either tree: only what both trees have (events, service_rate, pg_schema).
+# Runs inside either tree: only what both trees have (events, service_rate, copy_rate,
+# parallel_service_rate, pg_schema). COPY is the same in both: its rounds show the noise.
 CHILD = """
 import json, sys, tempfile
-from bench.ingest import pg_schema, service_rate
+from bench.ingest import copy_rate, parallel_service_rate, pg_schema, service_rate
 from bench.ingest_data import events
 backend, order, count, pg = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 rows = events(count)
@@ -45,7 +48,12 @@ if backend == "sqlite":
         result = service_rate(f"sqlite:///{folder}/bench.db", rows)
 else:
     with pg_schema(pg) as url:
-        result = service_rate(url, rows)
+        if order == "copy":
+            result = copy_rate(url, rows)
+        elif order == "parallel":
+            result = parallel_service_rate(url, rows, 2)
+        else:
+            result = service_rate(url, rows)
 print(json.dumps(result))
 """
 
@@ -92,7 +100,24 @@ def compare(before: Path, count: int, rounds: int, pg: str | None) -> dict[str, 
             "best_after": best["after"],
             "speedup": round(best["after"] / best["before"], 2),
         }
-    return results
+    return results | _shares_of_copy(results)
+
+
+def _shares_of_copy(results: dict[str, Any]) -> dict[str, Any]:
+    """The issue's ratio on each side: best service rate over best COPY rate, same run."""
+    if "postgresql_copy" not in results:
+        return {}
+    copy = results["postgresql_copy"]
+    return {
+        "share_of_copy": {
+            side: {
+                name: round(results[name][f"best_{side}"] / copy[f"best_{side}"], 3)
+                for name in SCENARIOS
+                if name.startswith("postgresql_service") and name in results
+            }
+            for side in ("before", "after")
+        }
+    }
 
 
 def main(argv: list[str] | None = None) -> int:

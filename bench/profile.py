@@ -26,11 +26,16 @@ INGEST_STAGES = {
     "validating rows (check_row)": ("records.py", "check_row"),
     "storing events (insert_new)": ("repository.py", "insert_new"),
     "projection (fold_events)": ("projection.py", "fold_events"),
+    "of it: the domain's fold (advance)": ("incremental.py", "advance"),
+    "of it: reading checkpoints (parse_state)": ("projection.py", "parse_state"),
+    "of it: locking and creating states (lock)": ("repository.py", "lock"),
     "of it: call classification (_classify)": ("calls.py", "_classify"),
     "of it: trained model (predict)": ("model.py", "predict"),
     "of it: lexicon (read)": ("reading.py", "read"),
     "of it: streak walk (evaluate_streak)": ("streak.py", "evaluate_streak"),
     "writing states, snapshots, grants (_refresh)": ("projection.py", "_refresh"),
+    "of it: saving states and snapshots (save)": ("repository.py", "save"),
+    "of it: recording due grants (record_grants)": ("ledger.py", "record_grants"),
 }
 EVALUATE_STAGES = {
     "whole evaluate": ("evaluate.py", "_run"),

@@ -1,9 +1,13 @@
 """Inserting many rows at once, keeping only those not stored yet, at the backend's speed.
 
 On PostgreSQL the rows travel by `COPY` into a temporary table and move on with one
-`INSERT … SELECT … ON CONFLICT DO NOTHING RETURNING`: the fastest way in, and the database
-still decides which rows are new. Rows are inserted in key order, so two transactions with
-overlapping batches wait for each other instead of deadlocking. SQLite gets a plain
+`INSERT … SELECT … ON CONFLICT DO NOTHING RETURNING`: the database still decides which rows
+are new. Rows that are mostly new and whose key decides whether they are (events, grants)
+may instead be `COPY`ed straight into the table once a lookup found their keys free; should
+another transaction take one meanwhile (or another unique constraint refuse one), the
+unique violation rolls back to a savepoint and the rows take the staged way. Rows are
+inserted in key order, so two transactions with overlapping batches wait for each other
+instead of deadlocking. SQLite gets a plain
 multi-row `INSERT … ON CONFLICT DO NOTHING RETURNING`.
 """
 
@@ -11,7 +15,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Table, bindparam, column, select, table, update
+from psycopg import errors
+from sqlalchemy import ARRAY, Table, any_, bindparam, column, select, table, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import TableClause
@@ -32,6 +37,39 @@ def insert_new(session: Session, target: Table, rows: list[dict[str, Any]], key:
         return _copy_then_insert(session, target, ordered, key)
     statement = insert_ignoring_conflicts(session, target).returning(target.c[key])
     return set(session.execute(statement, ordered).scalars())
+
+
+def insert_new_copied(
+    session: Session, target: Table, rows: list[dict[str, Any]], key: str
+) -> set[Any]:
+    """`insert_new` for rows whose `key` decides whether they are new: on PostgreSQL the
+    rows with free keys are copied straight in (one write instead of a staged copy and an
+    insert), falling back to `insert_new` when any unique constraint refuses one."""
+    if not rows or session.get_bind().dialect.name != "postgresql":
+        return insert_new(session, target, rows, key)
+    taken = _taken(session, target, key, [r[key] for r in rows])
+    fresh = sorted((r for r in rows if r[key] not in taken), key=lambda r: r[key])
+    if not fresh:
+        return set()
+    names = list(fresh[0])
+    with _cursor(session) as cursor:
+        cursor.execute("SAVEPOINT copy_new")
+        try:
+            with cursor.copy(_copy_sql(target.name, names)) as copy:
+                for row in fresh:
+                    copy.write_row([row[name] for name in names])
+        except errors.UniqueViolation:  # lost a race for a key: let the database decide
+            cursor.execute("ROLLBACK TO SAVEPOINT copy_new")
+            return insert_new(session, target, fresh, key)
+        cursor.execute("RELEASE SAVEPOINT copy_new")
+    return {row[key] for row in fresh}
+
+
+def _taken(session: Session, target: Table, key: str, keys: list[Any]) -> set[Any]:
+    """The keys already stored, in one round trip (an index probe per key)."""
+    column = target.c[key]
+    query = select(column).where(column == any_(bindparam("keys", keys, type_=ARRAY(column.type))))
+    return set(session.execute(query).scalars())
 
 
 def append(session: Session, target: Table, rows: list[dict[str, Any]]) -> None:

@@ -22,7 +22,7 @@ from selfcare.domain.ledger import (
     GrantRecord,
     GrantStatus,
 )
-from selfcare.store.bulk_insert import append, insert_ignoring_conflicts, insert_new
+from selfcare.store.bulk_insert import append, insert_ignoring_conflicts, insert_new_copied
 from selfcare.store.repository import chunks, table_of
 from selfcare.store.tables import BudgetRow, BudgetSpendRow, GrantAuditRow, GrantRow, OutboxRow
 
@@ -33,10 +33,21 @@ def _records(rows: Iterable[GrantRow]) -> list[GrantRecord]:
 
 def grant_values(grant: GrantRecord) -> dict[str, Any]:
     """The `grants` row of a new ledger entry (the one conversion into the table)."""
-    values = grant.model_dump(exclude={"grant_id"})
-    values["id"] = grant.grant_id
-    values["status"] = grant.status.value
-    return values
+    return {
+        "id": grant.grant_id,
+        "program_id": grant.program_id,
+        "customer_id": grant.customer_id,
+        "reward": grant.reward,
+        "period": grant.period,
+        "amount_mb": grant.amount_mb,
+        "granted_on": grant.granted_on,
+        "status": grant.status.value,
+        "hold_reason": grant.hold_reason,
+        "created_at": grant.created_at,
+        "confirmed_at": grant.confirmed_at,
+        "charging_id": grant.charging_id,
+        "program_digest": grant.program_digest,
+    }
 
 
 _GRANTS = table_of(GrantRow)
@@ -56,7 +67,9 @@ class SqlGrantRepository:
     def insert_new(self, grants: Sequence[GrantRecord]) -> set[str]:
         """Insert grants not in the ledger yet; return the ids this call inserted."""
         rows = [grant_values(g) for g in grants]
-        return insert_new(self.session, table_of(GrantRow), rows, "id")
+        # The id is derived from the ledger's other unique key, so a free id is (but for a
+        # collision the fallback catches) a free grant: most are copied straight in.
+        return insert_new_copied(self.session, table_of(GrantRow), rows, "id")
 
     def by_ids(self, grant_ids: Sequence[str]) -> dict[str, GrantRecord]:
         found: dict[str, GrantRecord] = {}

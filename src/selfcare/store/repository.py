@@ -33,7 +33,7 @@ from selfcare.domain.records import (
     StoredEvent,
     StoredProgress,
 )
-from selfcare.store.bulk_insert import append, insert_new, update_by_key
+from selfcare.store.bulk_insert import append, insert_new, insert_new_copied, update_by_key
 from selfcare.store.tables import Base, CustomerCallRow, CustomerStateRow, EventRow, QuarantineRow
 
 CHUNK = 1000  # ids per IN (...) list: below every backend's parameter limit
@@ -128,7 +128,7 @@ class SqlEventRepository:
     def insert_new(self, events: Sequence[StoredEvent]) -> set[str]:
         """Insert events whose event_id is not stored yet; return the ids actually inserted."""
         rows = [event_values(e) for e in events]
-        return insert_new(self.session, table_of(EventRow), rows, "event_id")
+        return insert_new_copied(self.session, table_of(EventRow), rows, "event_id")
 
     def by_ids(self, event_ids: Iterable[str]) -> dict[str, StoredEvent]:
         ids = sorted(set(event_ids))

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from selfcare.errors import InvalidInput
-from selfcare.grants.ledger import grant_id
+from selfcare.grants.ledger import GRANT_NAMESPACE, grant_id
 from selfcare.ingest.records import Candidate, check_row, quarantined
 from selfcare.ingest.rows import RowProblem, rows_from_csv, rows_from_file, rows_from_jsonl
 
@@ -98,3 +101,10 @@ def test_a_grant_has_one_id_for_ever_and_another_for_another_period() -> None:
     assert first == grant_id("p", "c1", "streak", "2025-05-31")
     assert first != grant_id("p", "c1", "streak", "2026-03-04")
     assert first != grant_id("p", "c1s", "treak", "2025-05-31")
+
+
+@given(st.lists(st.text(), min_size=4, max_size=4))
+def test_a_grant_id_is_the_uuid5_of_program_customer_reward_and_period(parts: list[str]) -> None:
+    """Ids already in ledgers and charging systems must not change with the spelling."""
+    expected = uuid.uuid5(GRANT_NAMESPACE, "\x1f".join(parts))
+    assert grant_id(*parts) == str(expected)
