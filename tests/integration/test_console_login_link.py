@@ -24,7 +24,7 @@ from tests.integration.test_login_link import USED, confirm
 
 pytestmark = pytest.mark.integration
 __all__ = ["console"]
-LINK = re.compile(r'value="(http://127\.0\.0\.1:\d+/login\?token=(scl_[A-Za-z0-9_-]+))"')
+LINK = re.compile(r">(http://127\.0\.0\.1:\d+/login\?token=(scl_[A-Za-z0-9_-]+))</textarea>")
 RESULT = re.compile(r"^/operator/customers/anna/login-link/([0-9a-f-]{36})\?lang=en$")
 
 
