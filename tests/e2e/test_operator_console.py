@@ -126,3 +126,31 @@ def test_a_viewer_sees_the_refusal_page_in_words(browser: Any, seeded: Seeded) -
     assert serious_violations(page) == []
     page.screenshot(path=SHOTS / "forbidden-de.png", full_page=True)
     page.context.close()
+
+
+def test_an_admin_issues_a_login_link_that_opens_the_customers_pages(
+    browser: Any, seeded: Seeded
+) -> None:
+    """The hotline's new link: issued without JavaScript, shown once on a page axe finds no
+    serious violation on, and it logs the customer in."""
+    page = log_in(browser, seeded, Role.ADMIN.value)
+    page.goto(f"{seeded.console.url}/operator/customers/anna?lang=en")
+    page.click("text=Issue a new login link")
+    assert page.inner_text("h1") == "Login link for customer anna"
+    link = page.input_value("#login_link")
+    assert link.startswith(f"{seeded.console.url}/login?token=scl_")
+    assert "scl_" not in page.url
+    page.screenshot(path=SHOTS / "login-link-en.png", full_page=True)
+    page.context.close()
+    checked = log_in(browser, seeded, Role.ADMIN.value, script=True)
+    checked.goto(f"{seeded.console.url}/operator/customers/anna?lang=de")
+    checked.click("text=Neuen Anmeldelink ausstellen")
+    assert checked.input_value("#login_link").startswith(f"{seeded.console.url}/login?token=")
+    assert serious_violations(checked) == []
+    checked.context.close()
+    customer = browser.new_context(java_script_enabled=False).new_page()
+    customer.goto(link)
+    customer.click("button[type=submit]")
+    assert "/me" in customer.url
+    assert customer.inner_text("#customer") == "anna"
+    customer.context.close()

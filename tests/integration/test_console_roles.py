@@ -40,9 +40,11 @@ ROUTES = [
     Route("GET", "/operator/customers", Role.VIEWER),
     Route("GET", "/operator/customers/anna", Role.VIEWER),
     Route("GET", "/operator/audit", Role.ADMIN),
+    Route("GET", "/operator/customers/anna/login-link/no-such-token", Role.PROGRAM_MANAGER),
     Route("POST", "/operator/programs/publish", Role.PROGRAM_MANAGER, {"program_text": "x"}),
     Route("POST", f"/operator/operations/quarantine/{ROW}/replay", Role.ADMIN, {}),
     Route("POST", "/operator/operations/resend", Role.ADMIN, {}),
+    Route("POST", "/operator/customers/anna/login-link", Role.PROGRAM_MANAGER, {}),
 ]
 FORMS = [r for r in ROUTES if r.form is not None]
 

@@ -207,3 +207,21 @@ def test_token_link_issues_a_new_one_time_link_while_the_service_runs(
     assert open_link_session(uow=app.uow, secret=secret).session.customer_id == "anna"
     with pytest.raises(LinkAlreadyUsed):
         open_link_session(uow=app.uow, secret=secret)
+
+
+def test_token_list_says_which_token_is_a_login_link_and_whether_it_was_used(
+    database_url: str, app: App, tmp_path: Path
+) -> None:
+    access = create_customer_token(uow=app.uow, customer_id="anna")
+    used = create_login_link(uow=app.uow, customer_id="anna")
+    unused = create_login_link(uow=app.uow, customer_id="anna")
+    open_link_session(uow=app.uow, secret=used.token)
+    env = os.environ | {"SELFCARE_DATABASE_URL": database_url}
+    listed = selfcare_json("token", "list", "--customer", "anna", env=env, cwd=tmp_path)
+    rows = {t["id"]: (t["purpose"], (t["used"] or "-").split(" ")[0]) for t in listed["tokens"]}
+    assert rows == {
+        access.id: ("access", "-"),
+        used.id: ("login link", "used"),
+        unused.id: ("login link", "unused"),
+    }
+    assert not [t for t in (access, used, unused) if t.token in str(listed)]

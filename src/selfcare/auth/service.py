@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -17,7 +18,7 @@ from selfcare.domain.records import (
     CustomerTokenRecord,
 )
 from selfcare.errors import InvalidInput
-from selfcare.store.ports import UnitOfWorkFactory
+from selfcare.store.ports import UnitOfWork, UnitOfWorkFactory
 
 DEFAULT_TOKEN_TTL = timedelta(days=30)
 # A login link is printed on the operator's terminal (`serve --login-link`) or sent in a
@@ -88,10 +89,22 @@ def create_login_link(
     customer_id: str,
     ttl: timedelta = LOGIN_LINK_TTL,
     now: datetime | None = None,
+    also: Callable[[UnitOfWork, IssuedToken], None] | None = None,
 ) -> IssuedToken:
     """Issue a one-time login link's secret (`scl_…`): it opens one browser session of
-    this customer, once (`auth/sessions.py`), and is refused everywhere else."""
-    return _issue(uow, customer_id, ttl, now, kind=SecretKind.LOGIN_LINK, purpose=LOGIN_LINK)
+    this customer, once (`auth/sessions.py`), and is refused everywhere else.
+
+    `also` runs in the unit of work that stores the link (the console audits the issue
+    there), so a link and its audit entry commit together or not at all."""
+    return _issue(
+        uow, customer_id, ttl, now, kind=SecretKind.LOGIN_LINK, purpose=LOGIN_LINK, also=also
+    )
+
+
+def login_link_url(base_url: str, secret: str) -> str:
+    """The address a customer opens: the login page of the service at `base_url` (as the
+    customer reaches it; empty for a path on the same host) with the link's secret."""
+    return f"{base_url.rstrip('/')}/login?token={secret}"
 
 
 def _issue(
@@ -102,6 +115,7 @@ def _issue(
     *,
     kind: SecretKind,
     purpose: str,
+    also: Callable[[UnitOfWork, IssuedToken], None] | None = None,
 ) -> IssuedToken:
     customer_id = customer_id.strip()
     if not customer_id or len(customer_id) > MAX_ID_LENGTH:
@@ -118,10 +132,13 @@ def _issue(
         expires_at=issued_at + ttl,
         purpose=purpose,
     )
+    issued = IssuedToken(record.id, customer_id, issued_at + ttl, token)
     with uow() as work:
         work.credentials.add_token(record)
+        if also is not None:
+            also(work, issued)
         work.commit()
-    return IssuedToken(record.id, customer_id, issued_at + ttl, token)
+    return issued
 
 
 def authenticate(*, uow: UnitOfWorkFactory, secret: str, now: datetime | None = None) -> Principal:
@@ -180,6 +197,12 @@ class TokenInfo:
     created_at: datetime
     expires_at: datetime | None
     revoked_at: datetime | None
+    purpose: str = ACCESS_TOKEN
+    used_at: datetime | None = None
+
+    @property
+    def login_link(self) -> bool:
+        return self.purpose == LOGIN_LINK
 
 
 def list_api_keys(*, uow: UnitOfWorkFactory) -> list[KeyInfo]:
@@ -196,7 +219,10 @@ def list_customer_tokens(
     with uow(read_only=True) as work:
         tokens = work.credentials.tokens(customer_id)
     return [
-        TokenInfo(t.id, t.customer_id, t.created_at, t.expires_at, t.revoked_at) for t in tokens
+        TokenInfo(
+            t.id, t.customer_id, t.created_at, t.expires_at, t.revoked_at, t.purpose, t.used_at
+        )
+        for t in tokens
     ]
 
 

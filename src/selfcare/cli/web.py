@@ -111,7 +111,7 @@ def _login_link(app: Any, customer_id: str, host: str, port: int) -> str:
     """A one-time login link to the customer login (shown once, stored hashed, valid for
     `auth.service.LOGIN_LINK_TTL`); the browser that opens it confirms the login, which
     spends the link, and lands on the customer's bonus page."""
-    from selfcare.auth.service import create_login_link
+    from selfcare.auth.service import create_login_link, login_link_url
 
     try:
         issued = create_login_link(uow=app.uow, customer_id=customer_id)
@@ -122,7 +122,7 @@ def _login_link(app: Any, customer_id: str, host: str, port: int) -> str:
     base = f"http://{shown}:{port}" if port else ""
     return (
         f"selfcare: customer pages of {issued.customer_id}: open "
-        f"{base}/login?token={issued.token} "
+        f"{login_link_url(base, issued.token)} "
         f"(one login, until {issued.expires_at:%Y-%m-%d %H:%M} UTC; shown only now)\n"
     )
 
@@ -216,7 +216,7 @@ def token_link(
 ) -> None:
     """Issue a one-time login link to a customer's pages (one login within 24 hours; no API
     token): the new link to hand out when the customer's link was used or expired."""
-    from selfcare.auth.service import create_login_link
+    from selfcare.auth.service import create_login_link, login_link_url
 
     app = _build()
     try:
@@ -225,7 +225,7 @@ def token_link(
         fail(str(exc))
     finally:
         app.close()
-    link = f"{base_url.rstrip('/')}/login?token={issued.token}"
+    link = login_link_url(base_url, issued.token)
     if output is OutputFormat.JSON:
         emit_json(
             {
@@ -273,7 +273,8 @@ def token_list(
     customer: Annotated[str | None, typer.Option(help="Only this customer's tokens.")] = None,
     output: FormatOption = OutputFormat.TABLE,
 ) -> None:
-    """List customer tokens (id, customer, created, expires, revoked); never a secret."""
+    """List customer tokens (id, customer, purpose, created, expires, revoked, and for a
+    login link whether it was used: 'used <when>' or 'unused'); never a secret."""
     from selfcare.auth.service import list_customer_tokens
 
     app = _build()
@@ -285,13 +286,23 @@ def token_list(
         {
             "id": t.id,
             "customer_id": t.customer_id,
+            "purpose": "login link" if t.login_link else "access",
             "created_at": _when(t.created_at),
             "expires_at": _when(t.expires_at),
             "revoked_at": _when(t.revoked_at),
+            "used": _used(t),
         }
         for t in tokens
     ]
     _emit_rows("tokens", rows, output)
+
+
+def _used(token: Any) -> str | None:
+    """A login link's state ('unused' or 'used <when>'); None for an access token, which
+    is used many times until it expires."""
+    if not token.login_link:
+        return None
+    return "unused" if token.used_at is None else f"used {token.used_at.isoformat()}"
 
 
 def token_revoke(token_id: Annotated[str, typer.Argument(help="The token's id.")]) -> None:

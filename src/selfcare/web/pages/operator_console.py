@@ -18,7 +18,12 @@ from selfcare.console.programs import versions_of
 from selfcare.customers.queries import quarantine_page
 from selfcare.domain.ledger import GrantStatus
 from selfcare.web.deps import Ctx
-from selfcare.web.pages import operator_operations, operator_pilot, operator_programs
+from selfcare.web.pages import (
+    operator_links,
+    operator_operations,
+    operator_pilot,
+    operator_programs,
+)
 from selfcare.web.pages.operator_auth import (
     PREFIX,
     Admin,
@@ -42,10 +47,12 @@ def mount_console(api: FastAPI) -> None:
         operator_programs.router,
         operator_pilot.router,
         operator_operations.router,
+        operator_links.router,
     )
     for module_router in routers:
         api.include_router(module_router, prefix=PREFIX, include_in_schema=False)
     install_console_errors(api)
+    operator_links.install(api)
 
 
 @router.get("", response_class=HTMLResponse, name="operator_home")

@@ -313,6 +313,11 @@ def customer(
         operator=operator,
         section="customers",
         customer_id=customer_id,
+        issue_link_url=(
+            f"{PREFIX}/customers/{quote(customer_id, safe='')}/login-link?lang={lang}"
+            if operator.allows(Role.PROGRAM_MANAGER)
+            else None
+        ),
         earned=t["earned"].format(mb=f"{progress.earned_mb:,} MB"),
         streak=t["streak"].format(status=progress.streak.status.value) if progress.streak else "",
         entries=[_entry(e, made_by, t) for e in view.entries],

@@ -170,6 +170,17 @@ TEXTS: dict[str, dict[str, str]] = {
         "not_counts": "zählt nicht",
         "program_version": "Programmversion",
         "unversioned": "vor Versionierung",
+        "link_heading": "Einmal-Anmeldelink",
+        "link_intro": "Für Kundinnen und Kunden, deren Link benutzt oder abgelaufen ist: Ein "
+        "neuer Link öffnet ihre Seiten einmal, 24 Stunden lang. Er wird nur einmal angezeigt.",
+        "link_issue": "Neuen Anmeldelink ausstellen",
+        "link_title": "Anmeldelink für Kunde {id}",
+        "link_shown": "Geben Sie diesen Link an Kunde {id} weiter. Er gilt für eine Anmeldung "
+        "bis {until} UTC und wird nur jetzt angezeigt.",
+        "link_label": "Anmeldelink",
+        "link_gone": "Dieser Link wurde schon angezeigt und wird nicht noch einmal gezeigt. "
+        "Stellen Sie bei Bedarf einen neuen aus.",
+        "link_back": "Zurück zu Kunde {id}",
         "error_title": "Eingabe nicht verwendbar",
     },
     "en": {
@@ -337,6 +348,17 @@ TEXTS: dict[str, dict[str, str]] = {
         "not_counts": "does not count",
         "program_version": "Programme version",
         "unversioned": "before versioning",
+        "link_heading": "One-time login link",
+        "link_intro": "For a customer whose link was used or has expired: a new link opens "
+        "their pages once, within 24 hours. It is shown only once.",
+        "link_issue": "Issue a new login link",
+        "link_title": "Login link for customer {id}",
+        "link_shown": "Hand this link to customer {id}. It works for one login until {until} "
+        "UTC and is shown only now.",
+        "link_label": "Login link",
+        "link_gone": "This link was shown already and is not shown again. Issue a new one "
+        "if needed.",
+        "link_back": "Back to customer {id}",
         "error_title": "Input cannot be used",
     },
 }
