@@ -11,7 +11,6 @@ import os
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from datetime import date
@@ -24,7 +23,7 @@ from hypothesis import strategies as st
 from selfcare.bulk.backends import Engine, connect
 from selfcare.domain.events import Event
 from tests.bulk_histories import PROGRAMS, as_of_days, batched, bulk_histories
-from tests.bulk_support import assert_agrees, assert_facts_agree
+from tests.bulk_support import assert_agrees
 
 pytestmark = [
     pytest.mark.spark,
@@ -113,20 +112,6 @@ def test_local_spark_agrees(
     local_spark: Engine, name: str, events: list[Event], as_of: date
 ) -> None:
     assert_agrees(local_spark, PROGRAMS[name], events, as_of)
-
-
-@ONE_BATCH
-@given(
-    name=st.sampled_from(["real case", "tight caps, one for the whole program"]),
-    events=batch,
-    as_of=as_of_days(),
-)
-def test_local_spark_facts_agree(
-    local_spark: Engine, name: str, events: list[Event], as_of: date
-) -> None:
-    """The Parquet facts Spark writes itself (a folder of parts) equal the reference's."""
-    with tempfile.TemporaryDirectory() as folder:
-        assert_facts_agree(local_spark, PROGRAMS[name], events, as_of, Path(folder))
 
 
 def test_standalone_cluster_agrees(local_spark: Engine, cluster: str) -> None:
