@@ -1,10 +1,13 @@
-"""The bulk engine at scale: generated Parquet in, results Parquet out (issue 13).
+"""The bulk engine at scale: generated Parquet in, the facts Parquet out (issue 13).
 
 Each engine runs as its own process on the same generated data in one run: DuckDB end to
-end (call texts by the SQL lexicon, and at the largest size once more by the Python
-classifier, side by side), the reference evaluator on a sample (its throughput scaled),
-Spark local for the record; wall time, events/s and peak RSS (`os.wait4`). The DuckDB run at
-several sizes gives the exponent of time ~ events^k (1 is linear).
+end on the nightly path (`facts_path`: every customer's facts computed and written by the
+engine, caps included, no Python per customer; call texts by the SQL lexicon, and at the
+smallest size once more by the Python classifier, side by side), the reference evaluator on
+a sample writing the same facts from its results (its throughput scaled), Spark local for
+the record; wall time, events/s and peak RSS (`os.wait4`). The DuckDB run at several sizes
+gives the exponent of time ~ events^k (1 is linear). Call texts are drawn from some
+thousands of distinct ones (phrases with a customer's own details), as agents' notes are.
 """
 
 from __future__ import annotations
@@ -35,6 +38,16 @@ TEXTS = np.array(
      "Vertragsverlängerung bitte", "Wie ändere ich meinen Tarif?", "Mahnung erhalten",
      "Das Internet ist langsam", "Ich will nicht kündigen", "Roaming in Italien"]
 )  # fmt: skip
+DETAILS = (
+    [f"seit {n} Tagen" for n in range(1, 40)]
+    + [f"Kundennummer {n}" for n in range(100, 220)]
+    + [f"Vertrag {n}" for n in range(3000, 3120)]
+    + ["bitte Rückruf", "dringend", "schon wieder", "zum dritten Mal", "", "!!", "danke"]
+)
+TEXT_POOL = np.array(
+    [f"{phrase} {detail}".strip() if phrase else "" for phrase in TEXTS for detail in DETAILS]
+)
+"""Each phrase with one of some 290 details: about 2,600 distinct texts (one empty)."""
 START = np.datetime64("2024-06-01T00:00:00", "s")
 SPAN_S = 700 * 86_400
 
@@ -65,7 +78,7 @@ def generate(events: int, folder: Path, *, seed: int = 13, files: int = 8) -> Pa
                 "occurred_at": pa.array(at, pa.timestamp("s", tz="UTC")),
                 "recorded_at": pa.array(at + delay, pa.timestamp("s", tz="UTC")),
                 "reason_code": _sometimes(rng, CODES, contact),
-                "text": _sometimes(rng, TEXTS, contact),
+                "text": _sometimes(rng, TEXT_POOL, contact),
                 "direction": pa.array(
                     np.where(contact & (rng.random(hi - lo) < 0.1), "outbound", "inbound")
                 ),
@@ -86,33 +99,31 @@ BULK = (
     "from datetime import date\n"
     "from pathlib import Path\n"
     "from selfcare.bulk.backends import connect\n"
-    "from selfcare.bulk.run import BulkRun, evaluate_path\n"
-    "from selfcare.evaluation.output import write_parquet\n"
+    "from selfcare.bulk.run import BulkRun, facts_path\n"
     "from selfcare.program.load import bundled_example\n"
     "engine = connect(sys.argv[1])\n"
     "run = BulkRun(text_seam=sys.argv[5])\n"
     "started = time.perf_counter()\n"
-    "customers = evaluate_path(engine, Path(sys.argv[2]), bundled_example(),\n"
-    "                          date.fromisoformat(sys.argv[3]), run)\n"
-    "first = next(customers)\n"
-    "facts = time.perf_counter() - started\n"
-    "import itertools\n"
-    "count = write_parquet(itertools.chain([first], customers), Path(sys.argv[4]))\n"
-    "print(json.dumps({'engine_facts_s': round(facts, 2), 'customers': count,\n"
-    "                  'rounds': run.rounds, 'refused': run.refused,\n"
+    "facts_path(engine, Path(sys.argv[2]), bundled_example(),\n"
+    "           date.fromisoformat(sys.argv[3]), Path(sys.argv[4]), run=run)\n"
+    "print(json.dumps({'in_process_s': round(time.perf_counter() - started, 2),\n"
+    "                  'fact_rows': run.rows, 'rounds': run.rounds,\n"
+    "                  'cap_rounds': run.cap_rounds, 'refused': run.refused,\n"
     "                  'text_seam': run.text_seam, 'texts': run.texts.as_json()}))\n"
 )
 REFERENCE = (
     "import sys\n"
     "from datetime import date\n"
     "from pathlib import Path\n"
-    "from selfcare.evaluation.output import write_parquet\n"
+    "from selfcare.bulk.facts import write_progress_facts\n"
     "from selfcare.evaluation.service import Tally, evaluate_stream, valid_events\n"
     "from selfcare.program.load import bundled_example\n"
     "tally = Tally()\n"
+    "program = bundled_example()\n"
     "stream = valid_events(Path(sys.argv[1]), tally=tally, on_problem=lambda p: None)\n"
-    "customers = evaluate_stream(bundled_example(), stream, date.fromisoformat(sys.argv[2]))\n"
-    "write_parquet(customers, Path(sys.argv[3]))\n"
+    "customers = evaluate_stream(program, stream, date.fromisoformat(sys.argv[2]))\n"
+    "for _ in write_progress_facts(program, customers, Path(sys.argv[3])):\n"
+    "    pass\n"
 )
 
 
@@ -171,24 +182,23 @@ def exponent(points: list[tuple[int, float]]) -> float | None:
 def measure(
     sizes: list[int], reference_events: int, spark_events: int | None, folder: Path
 ) -> dict[str, Any]:
-    """DuckDB at each size, the reference and Spark on their samples, in one run."""
-    duckdb_runs = []
+    """The reference on its sample first, then DuckDB at each size (smallest first, the
+    Python text seam beside it), Spark last: each result is printed as it comes, so a run
+    stopped at a size still leaves the smaller ones."""
+    sample = generate(reference_events, folder / f"lake-{reference_events}")
+    reference = reference_run(sample, folder, reference_events)
+    print(json.dumps({"reference": reference}), flush=True)
+    duckdb_runs: list[dict[str, Any]] = []
+    python_seam: dict[str, Any] = {}
     for size in sizes:
         lake = generate(size, folder / f"lake-{size}")
         duckdb_runs.append(engine_run("duckdb", lake, folder / f"duckdb-{size}.parquet", size))
         print(json.dumps(duckdb_runs[-1]), flush=True)
-    largest_size = sizes[-1]
-    python_seam = engine_run(
-        "duckdb",
-        folder / f"lake-{largest_size}",
-        folder / f"duckdb-python-{largest_size}.parquet",
-        largest_size,
-        seam="python",
-    )
-    print(json.dumps({"duckdb_python_seam": python_seam}), flush=True)
-    sample = generate(reference_events, folder / f"lake-{reference_events}")
-    reference = reference_run(sample, folder, reference_events)
-    print(json.dumps({"reference": reference}), flush=True)
+        if not python_seam:
+            python_seam = engine_run(
+                "duckdb", lake, folder / f"duckdb-python-{size}.parquet", size, seam="python"
+            )
+            print(json.dumps({"duckdb_python_seam": python_seam}), flush=True)
     spark = None
     if spark_events:
         lake = generate(spark_events, folder / f"lake-{spark_events}")
@@ -199,9 +209,10 @@ def measure(
         "sizes": sizes,
         "duckdb": duckdb_runs,
         "duckdb_python_seam": python_seam,
-        "text_seams_at_largest": {
-            seam: {k: run[k] for k in ("seconds", "engine_facts_s", "texts")}
-            for seam, run in (("sql", duckdb_runs[-1]), ("python", python_seam))
+        "distinct_texts_in_pool": len(set(TEXT_POOL.tolist())),
+        "text_seams_at_smallest": {
+            seam: {k: run[k] for k in ("seconds", "in_process_s", "texts")}
+            for seam, run in (("sql", duckdb_runs[0]), ("python", python_seam))
         },
         "reference_sample": reference,
         "spark_local": spark,

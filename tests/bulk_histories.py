@@ -52,6 +52,10 @@ PROGRAMS: dict[str, Program] = {
     "yearly cap without carry-over": make_program(
         caps=(Cap(period="year", max_mb=2400, carry_over=False), Cap(max_mb=1800))
     ),
+    "tight caps, one for the whole program": make_program(
+        streak={"months": 1, "recurrence": "rolling", "settlement_grace_days": 0},
+        caps=(Cap(max_mb=1300), Cap(period="program", max_mb=4200, carry_over=False)),
+    ),
 }
 FIELDS = (
     "event_id",

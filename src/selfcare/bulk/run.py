@@ -11,12 +11,15 @@ from typing import Any
 
 import ibis.expr.types as ir
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from selfcare.bulk.assemble import FactTables, customers
-from selfcare.bulk.backends import Engine
+from selfcare.bulk.backends import UTC_TS, Engine
+from selfcare.bulk.caps_sql import Payer, pay
 from selfcare.bulk.classify import TextFallbacks, text_classifier
+from selfcare.bulk.facts import duckdb_columns, facts_table
 from selfcare.bulk.source import Source, read
-from selfcare.bulk.translate import Facts, translate
+from selfcare.bulk.translate import Calendar, Facts, translate
 from selfcare.domain.program import Program
 from selfcare.domain.progress import CustomerProgress
 
@@ -29,6 +32,8 @@ class BulkRun:
     rounds: dict[str, int] = field(default_factory=dict)
     text_seam: str = "sql"  # "python": classify every distinct text in Python (benchmark)
     texts: TextFallbacks = field(default_factory=TextFallbacks)
+    cap_rounds: int = 0
+    rows: int = 0
 
 
 def evaluate_table(
@@ -56,6 +61,88 @@ def evaluate_path(
     yield from evaluate_table(engine, source.events, program, as_of, run)
 
 
+def facts_path(
+    engine: Engine,
+    path: Path,
+    program: Program,
+    as_of: date,
+    output: Path,
+    *,
+    run: BulkRun | None = None,
+) -> None:
+    """The facts of every customer and reward written by the engine itself to `output`
+    (Parquet): no customer passes through Python, caps included."""
+    source: Source = read(engine, path)
+    run = run if run is not None else BulkRun()
+    run.refused = int(engine.to_arrow(source.refused.as_table()).column(0)[0].as_py())
+    scratch = Scratch(engine)
+    try:
+        table = facts_of(engine, source.events, program, as_of, scratch, run=run)
+        run.rows = write(engine, table, output)
+    finally:
+        scratch.drop()
+
+
+def facts_of(
+    engine: Engine,
+    events: ir.Table,
+    program: Program,
+    as_of: date,
+    scratch: Scratch,
+    *,
+    run: BulkRun,
+) -> ir.Table:
+    """The rows of `facts.FACTS_SCHEMA` as one engine expression."""
+    facts = compute(engine, events, program, as_of, scratch, run=run)
+    run.rounds = facts.rounds
+    cal = Calendar(engine.dialect, program.timezone)
+    payer = Payer(
+        caps=program.caps,
+        as_of=as_of,
+        start_of_day=lambda day: engine.dialect.from_wall(
+            program.timezone, day.cast("timestamp")
+        ).cast(UTC_TS),
+        materialise=scratch.keep,
+        count_rows=lambda table: _count(engine, table),
+    )
+    payout, run.cap_rounds = pay(facts.due, payer)
+    # the pieces kept first: one plan over every round's tables is slow for Spark to plan
+    customers = scratch.keep(facts.customers)
+    return facts_table(
+        program,
+        customers=customers,
+        enrolled_on=cal.day(customers.enr_at),
+        contacts=facts.contacts,
+        conflicts=scratch.keep(facts.conflicts),
+        streaks=scratch.keep(facts.streaks),
+        payout=scratch.keep(payout),
+    )
+
+
+def _midnight(engine: Engine, zone: str, day: ir.DateValue) -> ir.TimestampValue:
+    """`calendar.start_of_day`: local midnight. Only the order of same-day grants under a cap
+    reads it; zones whose clocks change at midnight are not among the tested ones."""
+    return engine.dialect.from_wall(zone, day.cast("timestamp")).cast(UTC_TS)
+
+
+def _count(engine: Engine, table: ir.Table) -> int:
+    return int(engine.to_arrow(table.count().as_table()).column(0)[0].as_py())
+
+
+def write(engine: Engine, table: ir.Table, output: Path) -> int:
+    """The table as one Parquet file (DuckDB's COPY) or folder (Spark's writer); its rows."""
+    engine.con._run_pre_execute_hooks(table)
+    if engine.name == "duckdb":
+        # the query is Ibis's own compilation; the only value spliced in is the quoted path
+        query = f"SELECT {duckdb_columns()} FROM ({engine.con.compile(table)})"  # noqa: S608
+        target = str(output).replace("'", "''")
+        engine.con.raw_sql(f"COPY ({query}) TO '{target}' (FORMAT parquet, COMPRESSION zstd)")
+        return int(pq.read_metadata(output).num_rows)
+    frame = engine.session.sql(engine.con.compile(table))
+    frame.write.mode("overwrite").parquet(str(output))
+    return int(pq.ParquetDataset(output).read(columns=["reward"]).num_rows)
+
+
 def compute(
     engine: Engine,
     events: ir.Table,
@@ -78,9 +165,7 @@ def compute(
             seam=run.text_seam,
         ),
         materialise=scratch.keep,
-        count_rows=lambda table: int(
-            engine.to_arrow(table.count().as_table()).column(0)[0].as_py()
-        ),
+        count_rows=lambda table: _count(engine, table),
     )
 
 

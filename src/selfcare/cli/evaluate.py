@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from datetime import date
 from enum import StrEnum
 from itertools import chain
@@ -15,13 +15,14 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from selfcare.bulk.facts import write_progress_facts
 from selfcare.cli.common import bounded_day, fail
 from selfcare.cli.progress import row_progress
 from selfcare.domain.events import Event
 from selfcare.domain.program import Program
 from selfcare.domain.progress import CustomerProgress
 from selfcare.errors import SelfcareError
-from selfcare.evaluation.output import ParquetSink, write_document, write_lines
+from selfcare.evaluation.output import write_document, write_lines
 from selfcare.evaluation.service import Tally, evaluate_stream, valid_events
 from selfcare.ingest.rows import RowProblem
 from selfcare.program.load import bundled_example, load_program
@@ -38,11 +39,13 @@ PROGRESS_EVERY = 10_000
 
 
 class EvaluateFormat(StrEnum):
-    """`table` for people; `json`, one document; `jsonl`, one customer per line."""
+    """`table` for people; `json`, one document; `jsonl`, one customer per line; `none`,
+    nothing on stdout (the nightly run: only the facts of `--output`)."""
 
     TABLE = "table"
     JSON = "json"
     JSONL = "jsonl"
+    NONE = "none"
 
 
 class EvaluateEngine(StrEnum):
@@ -86,7 +89,11 @@ def evaluate_command(
     ] = None,
     results: Annotated[
         Path | None,
-        typer.Option("--output", help="Also write the results as Parquet (one row per customer)."),
+        typer.Option(
+            "--output",
+            help="Also write the facts as Parquet (one row per customer and reward; "
+            "docs/bulk.md); on duckdb|spark computed and written by the engine.",
+        ),
     ] = None,
 ) -> None:
     """Evaluate a program over an event history as of a day, customer by customer.
@@ -103,14 +110,17 @@ def evaluate_command(
         rules = load_program(program) if program else bundled_example()
         if engine is EvaluateEngine.PYTHON:
             everyone, skipped = _run(rules, events, day, shown=output is EvaluateFormat.TABLE)
+            if skipped and strict:
+                fail(f"{events}: {skipped} invalid row(s); nothing evaluated (--strict)")
+            if results is not None:
+                everyone = write_progress_facts(rules, everyone, results)
         else:
-            everyone, skipped = _run_bulk(rules, events, day, engine.value, spark_master)
-        if skipped and strict:
-            fail(f"{events}: {skipped} invalid row(s); nothing evaluated (--strict)")
-        with ParquetSink(results) if results else nullcontext(None) as sink:
-            _write(
-                sink.passing(everyone) if sink else everyone, day, output=output, skipped=skipped
+            everyone, skipped = _run_bulk(
+                rules, events, day, engine.value, spark_master, results=results, output=output
             )
+            if skipped and strict:
+                fail(f"{events}: {skipped} invalid row(s); nothing evaluated (--strict)")
+        _write(everyone, day, output=output, skipped=skipped)
     except SelfcareError as exc:
         fail(str(exc))
 
@@ -129,16 +139,41 @@ def _run(
 
 
 def _run_bulk(
-    rules: Program, events: Path, day: date, engine: str, spark_master: str | None
+    rules: Program,
+    events: Path,
+    day: date,
+    engine: str,
+    spark_master: str | None,
+    *,
+    results: Path | None,
+    output: EvaluateFormat,
 ) -> tuple[Iterator[CustomerProgress], int]:
-    """The bulk engine computes everything before the first customer is written."""
+    """The bulk engine writes the facts itself (`--output`) and computes every customer's
+    words before the first is written (any other format)."""
     from selfcare.bulk.backends import connect
-    from selfcare.bulk.run import BulkRun, evaluate_path
+    from selfcare.bulk.run import BulkRun, evaluate_path, facts_path
 
     connection = connect(engine, spark_master=spark_master)
     run = BulkRun()
+    in_engine = results is not None and engine == "duckdb"
+    if in_engine and results is not None:
+        facts_path(connection, events, rules, day, results, run=run)
+        if output is EvaluateFormat.NONE:
+            _report(run, events)
+            return iter(()), run.refused
     customers = evaluate_path(connection, events, rules, day, run)
+    if results is not None and not in_engine:
+        # Spark: the facts from the assembled results (its cap rounds in SQL ran out of
+        # driver heap in the tests; docs/bulk.md), the same rows by construction
+        customers = write_progress_facts(rules, customers, results)
     first = next(customers, None)
+    _report(run, events)
+    everyone = chain([first], customers) if first is not None else iter(())
+    return everyone, run.refused
+
+
+def _report(run: Any, events: Path) -> None:
+    """What the bulk run refused or decided in Python, on stderr (stdout stays the same)."""
     if run.refused:
         sys.stderr.write(
             f"skipped: {run.refused} invalid row(s) in {events} "
@@ -146,8 +181,6 @@ def _run_bulk(
         )
     if run.texts.python:  # the explicit fallback: never silent, never on stdout
         sys.stderr.write(run.texts.line() + "\n")
-    everyone = chain([first], customers) if first is not None else iter(())
-    return everyone, run.refused
 
 
 def _write(
@@ -157,6 +190,9 @@ def _write(
         write_document(day, everyone, sys.stdout)
     elif output is EvaluateFormat.JSONL:
         write_lines(everyone, sys.stdout)
+    elif output is EvaluateFormat.NONE:
+        for _ in everyone:  # the facts of --output are written as the customers pass
+            pass
     else:
         print_progress(day, everyone, skipped=skipped)
 

@@ -4,6 +4,7 @@ invalid rows counted; wrong combinations refused in one line."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pyarrow as pa
@@ -12,6 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
+from selfcare.bulk.facts import FACTS_SCHEMA
 from selfcare.cli import app
 from selfcare.ingest.event_files import read_events
 from tests.bulk_histories import raw_table
@@ -70,13 +72,27 @@ def test_a_parquet_file_and_a_partitioned_lake_give_the_same_bytes(
     assert evaluate(lake, "duckdb") == reference
 
 
-def test_results_as_parquet_equal_the_python_engines(tmp_path: Path) -> None:
+def test_facts_as_parquet_equal_the_python_engines(reference: str, tmp_path: Path) -> None:
     mine, theirs = tmp_path / "duckdb.parquet", tmp_path / "python.parquet"
-    evaluate(EXAMPLES / "events.jsonl", "duckdb", "--output", str(mine))
+    assert evaluate(EXAMPLES / "events.jsonl", "duckdb", "--output", str(mine)) == reference
     evaluate(EXAMPLES / "events.jsonl", "python", "--output", str(theirs))
-    written = pq.read_table(mine)
-    assert written.num_rows > 0
-    assert written.equals(pq.read_table(theirs))
+    order = [("customer_id", "ascending"), ("reward", "ascending")]
+    written = pq.read_table(mine).sort_by(order)
+    assert written.num_rows == 4 * len(json.loads(reference)["customers"])
+    assert written.schema.types == FACTS_SCHEMA.types
+    assert written.to_pylist() == pq.read_table(theirs).sort_by(order).to_pylist()
+
+
+def test_the_nightly_run_writes_only_the_facts(tmp_path: Path) -> None:
+    facts = tmp_path / "facts.parquet"
+    code, out, _ = run(
+        "evaluate",
+        *("--events", str(EXAMPLES / "events.jsonl"), "--as-of", AS_OF),
+        *("--engine", "duckdb", "--format", "none", "--output", str(facts)),
+    )
+    assert (code, out) == (0, "")
+    states = pq.read_table(facts).column("state").to_pylist()
+    assert {"earned", "not_yet"} <= set(states)
 
 
 def test_invalid_rows_are_counted_and_strict_refuses(tmp_path: Path) -> None:
