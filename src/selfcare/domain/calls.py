@@ -10,8 +10,9 @@ from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict
 
+from selfcare.domain.callmodel.features import words as model_words
+from selfcare.domain.callmodel.model import likelihoods, reasons
 from selfcare.domain.callmodel.model import load as load_model
-from selfcare.domain.callmodel.model import predict
 from selfcare.domain.lexicon.reading import Reading, read
 from selfcare.domain.program import BUILTIN_CATEGORIES, OTHER, CallCategory, CallRules
 
@@ -124,14 +125,15 @@ def _by_model(text: str, rules: CallRules, negated: frozenset[str]) -> CallVerdi
     ]
     if not candidates or not text.strip():
         return None
-    prediction = predict(model, text)
-    best = max(candidates, key=lambda name: prediction.probabilities[name])
-    likelihood = prediction.probabilities[best]
+    tokens = model_words(text)
+    probabilities = likelihoods(model, tokens)
+    best = max(candidates, key=probabilities.__getitem__)
+    likelihood = probabilities[best]
     if likelihood < model.doubt_threshold:
-        return None
-    top = max(prediction.probabilities, key=prediction.probabilities.__getitem__)
+        return None  # the words that weighed most are only worked out for a verdict
+    top = max(probabilities, key=probabilities.__getitem__)
     sure = top == best and likelihood >= model.sure_threshold
-    words = prediction.reasons[best]
+    words = reasons(model, tokens, best)
     weighed = ", ".join(repr(w) for w in words) or "the text as a whole"
     if sure:
         explanation = (
