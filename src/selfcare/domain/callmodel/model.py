@@ -16,7 +16,7 @@ from importlib import resources
 from itertools import pairwise
 from typing import Any
 
-from selfcare.domain.callmodel.features import features_of, word_features, words
+from selfcare.domain.callmodel.features import word_features, words
 
 ARTEFACT = "model-v1.json"
 OTHER = "other"
@@ -130,18 +130,46 @@ def _reasons(model: Model, tokens: list[str], names: tuple[str, ...]) -> list[tu
     baseline = model.classes.index(OTHER) if OTHER in model.classes else None
     columns = wanted if baseline is None else [*wanted, baseline]
     shares: list[list[list[float]]] = [[[] for _ in tokens] for _ in columns]
-    weights = model.weights
-    for feature, at in features_of(tokens).items():
-        row = weights.get(feature)
-        if row is None:
-            continue
+    for row, at in _weighted_places(model, tokens).values():
         for k, per_word in zip(columns, shares, strict=True):
-            share = row[k] if len(at) == 1 else row[k] / len(at)
+            if len(at) == 1:
+                per_word[at[0]].append(row[k])
+                continue
+            share = row[k] / len(at)
             for i in at:
                 per_word[i].append(share)
     sums = [[sum(s, 0.0) for s in per_word] for per_word in shares]
     base = sums[-1] if baseline is not None else None
     return [_top_words(tokens, _relative(sums[j], base)) for j in range(len(wanted))]
+
+
+def _weighted_places(model: Model, tokens: list[str]) -> dict[str, tuple[Row, list[int]]]:
+    """Each feature with weights and the indexes of the words it comes from, in the order of
+    `features_of` (each index once, ascending), from the words' remembered rows."""
+    places: dict[str, tuple[Row, list[int]]] = {}
+    remembered = model.word_rows
+    for i, word in enumerate(tokens):
+        rows = remembered.get(word)
+        if rows is None:
+            rows = _weighted_features(model, word)
+        for name, row in rows.items():
+            _place(places, name, row, i)
+    weights = model.weights
+    for i, (first, second) in enumerate(pairwise(tokens)):
+        name = "b:" + first + " " + second
+        pair = weights.get(name)
+        if pair is not None:
+            _place(places, name, pair, i)
+            _place(places, name, pair, i + 1)
+    return places
+
+
+def _place(places: dict[str, tuple[Row, list[int]]], name: str, row: Row, i: int) -> None:
+    known = places.get(name)
+    if known is None:
+        places[name] = (row, [i])
+    elif known[1][-1] != i:
+        known[1].append(i)
 
 
 def _relative(weights: list[float], baseline: list[float] | None) -> list[float]:

@@ -106,7 +106,7 @@ def match_lexicon(
 
 def read(text: str, categories: tuple[CallCategory, ...]) -> Reading:
     """Every mention of the given categories, and the one topic chosen from them."""
-    plan = _plan(categories)
+    plan = _plan_for(categories)
     source, folded = fold_text(text)
     pieces = plan.scan.present(folded)
     found = [m for name, topic in plan.topics for m in _mentions(folded, name, topic, pieces)]
@@ -189,6 +189,22 @@ class _Plan:
 
     topics: tuple[tuple[str, _Filtered], ...]
     scan: PieceScan
+
+
+_LAST_PLAN: list[tuple[tuple[CallCategory, ...], _Plan]] = []
+
+
+def _plan_for(categories: tuple[CallCategory, ...]) -> _Plan:
+    """The plan, looked up by identity when the categories are those read for last: the same
+    tuple comes back text after text, and hashing it (frozen pydantic models, field by
+    field) costs more than the rest of the lookup. One pair, replaced whole (thread-safe)."""
+    if _LAST_PLAN:
+        last, plan = _LAST_PLAN[0]
+        if last is categories:
+            return plan
+    plan = _plan(categories)
+    _LAST_PLAN[:] = [(categories, plan)]
+    return plan
 
 
 @lru_cache(maxsize=64)
