@@ -129,16 +129,18 @@ def _reasons(model: Model, tokens: list[str], names: tuple[str, ...]) -> list[tu
     wanted = [model.classes.index(name) for name in names]
     baseline = model.classes.index(OTHER) if OTHER in model.classes else None
     columns = wanted if baseline is None else [*wanted, baseline]
-    shares: list[list[list[float]]] = [[[] for _ in tokens] for _ in columns]
+    shares: list[list[tuple[float, ...]]] = [[] for _ in tokens]  # per word, in feature order
     for row, at in _weighted_places(model, tokens).values():
-        for k, per_word in zip(columns, shares, strict=True):
-            if len(at) == 1:
-                per_word[at[0]].append(row[k])
-                continue
-            share = row[k] / len(at)
-            for i in at:
-                per_word[i].append(share)
-    sums = [[sum(s, 0.0) for s in per_word] for per_word in shares]
+        picked = tuple([row[k] for k in columns])
+        if len(at) == 1:
+            shares[at[0]].append(picked)
+            continue
+        share = tuple([weight / len(at) for weight in picked])
+        for i in at:
+            shares[i].append(share)
+    zero = (0.0,) * len(columns)
+    by_word = [[sum(column, 0.0) for column in zip(*(s or [zero]), strict=True)] for s in shares]
+    sums = [list(c) for c in zip(*by_word, strict=True)] or [[] for _ in columns]
     base = sums[-1] if baseline is not None else None
     return [_top_words(tokens, _relative(sums[j], base)) for j in range(len(wanted))]
 
@@ -153,23 +155,23 @@ def _weighted_places(model: Model, tokens: list[str]) -> dict[str, tuple[Row, li
         if rows is None:
             rows = _weighted_features(model, word)
         for name, row in rows.items():
-            _place(places, name, row, i)
+            known = places.get(name)
+            if known is None:
+                places[name] = (row, [i])
+            elif known[1][-1] != i:
+                known[1].append(i)
     weights = model.weights
     for i, (first, second) in enumerate(pairwise(tokens)):
         name = "b:" + first + " " + second
         pair = weights.get(name)
-        if pair is not None:
-            _place(places, name, pair, i)
-            _place(places, name, pair, i + 1)
+        if pair is None:
+            continue
+        known = places.get(name)
+        if known is None:
+            places[name] = (pair, [i, i + 1])
+        else:  # the same two words again, overlapping ("a a a") or further on
+            known[1].extend(j for j in (i, i + 1) if j != known[1][-1])
     return places
-
-
-def _place(places: dict[str, tuple[Row, list[int]]], name: str, row: Row, i: int) -> None:
-    known = places.get(name)
-    if known is None:
-        places[name] = (row, [i])
-    elif known[1][-1] != i:
-        known[1].append(i)
 
 
 def _relative(weights: list[float], baseline: list[float] | None) -> list[float]:
