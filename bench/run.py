@@ -65,7 +65,7 @@ def run_classify(args: argparse.Namespace) -> dict[str, Any]:
     """Classifications/s of the lexicon, the fast reading next to the plain reference."""
     from bench import classify
 
-    return {"benchmark": "classify", "results": classify.measure(args.texts)}
+    return {"benchmark": "classify", "results": classify.measure(args.texts, args.before)}
 
 
 def run_calls_corpus(_args: argparse.Namespace) -> dict[str, Any]:
@@ -225,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--before",
         default=None,
-        help="growth, lookup, evaluate: also measure this earlier revision (commit)",
+        help="growth, lookup, evaluate, classify: also measure this earlier revision (commit)",
     )
     parser.add_argument("--pilot-data", default="", help="keep/reuse the simulated pilot here")
     parser.add_argument(

@@ -4,9 +4,9 @@ An event file may hold millions of events in any order (time order is the usual 
 evaluate customer by customer without holding the whole file, events are collected in runs
 of a fixed size; each run is sorted by customer and, when there is more than one run, spilled
 to a temporary JSON Lines file; the runs are then merged (an external merge sort). Memory is
-bounded by the run size and the largest customer, not by the input. A run is spilled only
-when another event follows it, and as pickles: the events were validated when read, and
-loading a pickle is several times cheaper than validating the JSON again.
+bounded by the run size and the largest customer, not by the input. Runs are spilled as
+pickles: the events were validated when read, and loading a pickle is several times cheaper
+than validating their JSON again.
 """
 
 from __future__ import annotations
@@ -40,12 +40,13 @@ def by_customer(
         runs: list[Path] = []
         run: list[Event] = []
         for event in events:
-            if len(run) == run_events:  # a full run, and more to come
-                if folder is None:
-                    folder = Path(stack.enter_context(tempfile.TemporaryDirectory(dir=spill_dir)))
-                runs.append(_spill(run, folder / f"run-{len(runs):06d}.pickle"))
-                run = []
             run.append(event)
+            if len(run) < run_events:
+                continue
+            if folder is None:
+                folder = Path(stack.enter_context(tempfile.TemporaryDirectory(dir=spill_dir)))
+            runs.append(_spill(run, folder / f"run-{len(runs):06d}.pickle"))
+            run = []
         if not runs:
             run.sort(key=_customer)
             yield from _groups(run)
