@@ -4,22 +4,19 @@ An event file may hold millions of events in any order (time order is the usual 
 evaluate customer by customer without holding the whole file, events are collected in runs
 of a fixed size; each run is sorted by customer and, when there is more than one run, spilled
 to a temporary JSON Lines file; the runs are then merged (an external merge sort). Memory is
-bounded by the run size and the largest customer, not by the input. Runs are spilled as
-pickles: the events were validated when read, and loading a pickle is several times cheaper
-than validating their JSON again.
+bounded by the run size and the largest customer, not by the input.
 """
 
 from __future__ import annotations
 
 import heapq
-import pickle
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
 from itertools import groupby
 from operator import attrgetter
 from pathlib import Path
-from typing import BinaryIO
+from typing import TextIO
 
 from selfcare.domain.events import Event
 
@@ -45,16 +42,16 @@ def by_customer(
                 continue
             if folder is None:
                 folder = Path(stack.enter_context(tempfile.TemporaryDirectory(dir=spill_dir)))
-            runs.append(_spill(run, folder / f"run-{len(runs):06d}.pickle"))
+            runs.append(_spill(run, folder / f"run-{len(runs):06d}.jsonl"))
             run = []
         if not runs:
             run.sort(key=_customer)
             yield from _groups(run)
             return
         if run and folder is not None:
-            runs.append(_spill(run, folder / f"run-{len(runs):06d}.pickle"))
+            runs.append(_spill(run, folder / f"run-{len(runs):06d}.jsonl"))
         del run
-        readers = [stack.enter_context(path.open("rb")) for path in runs]
+        readers = [stack.enter_context(path.open(encoding="utf-8")) for path in runs]
         merged = heapq.merge(*(_read_run(reader) for reader in readers), key=_customer)
         yield from _groups(merged)
 
@@ -67,19 +64,11 @@ def _groups(events: Iterable[Event]) -> Iterator[tuple[str, list[Event]]]:
 def _spill(run: list[Event], path: Path) -> Path:
     """Write one run sorted by customer; the sort is stable, so each customer keeps its order."""
     run.sort(key=_customer)
-    with path.open("wb") as out:
-        pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
-        for event in run:
-            pickler.dump(event)
-            pickler.clear_memo()  # each event on its own: the memo would hold the whole run
+    with path.open("w", encoding="utf-8") as out:
+        out.writelines(event.model_dump_json() + "\n" for event in run)
     return path
 
 
-def _read_run(reader: BinaryIO) -> Iterator[Event]:
-    """The events of one spilled run, which this process wrote itself."""
-    unpickler = pickle.Unpickler(reader)  # noqa: S301 - its own temporary file, never input
-    while True:
-        try:
-            yield unpickler.load()
-        except EOFError:
-            return
+def _read_run(reader: TextIO) -> Iterator[Event]:
+    for line in reader:
+        yield Event.model_validate_json(line)

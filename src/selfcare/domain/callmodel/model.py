@@ -20,8 +20,9 @@ from selfcare.domain.callmodel.features import word_features, words
 
 ARTEFACT = "model-v1.json"
 OTHER = "other"
-CACHED_WORDS = 65_536
-"""Words whose weighted features a model remembers (a few hundred bytes each)."""
+CACHED_WORDS = 32_768
+"""Words whose weighted features a model remembers: about 1.6 kB each, some 50 MB when full
+(phone and customer numbers are words too, so the distinct words keep growing)."""
 
 Row = tuple[float, ...]
 
