@@ -1,8 +1,8 @@
 """`selfcare evaluate` streaming next to the whole-history evaluation, on the same file.
 
 Both run as separate processes on one shuffled JSON Lines file (time order, as exports come),
-one after the other in the same run: wall time, events/s and peak RSS of each process (from
-`os.wait4`), and whether the two documents are byte-identical. The whole-history way is the
+one after the other in the same run: wall and CPU time, events/s and peak RSS of each process
+(from `os.wait4`), and whether the two documents are byte-identical. The whole-history way is the
 evaluator as it was before streaming: read every event, evaluate, `json.dumps` one document.
 With `--before REV` the same streaming command also runs in that revision's tree (exported
 with `git archive`), on the same file in the same run: its speed, and whether its document is
@@ -57,7 +57,11 @@ def timed(command: list[str], output: Path, env: dict[str, str] | None = None) -
     seconds = time.perf_counter() - started
     if process.returncode != 0:
         raise RuntimeError(f"{command[:4]} exited with {process.returncode}")
-    return {"seconds": round(seconds, 2), "peak_rss_mb": round(usage.ru_maxrss / 1024, 1)}
+    return {
+        "seconds": round(seconds, 2),
+        "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2),
+        "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
+    }
 
 
 def digest(path: Path) -> str:
@@ -90,6 +94,9 @@ def measure(counts: list[int], folder: Path, before: str | None = None) -> list[
             row["speed_ratio_stream_to_before"] = round(
                 row["before"]["seconds"] / stream["seconds"], 2
             )
+            row["cpu_ratio_before_to_stream"] = round(
+                row["before"]["cpu_seconds"] / stream["cpu_seconds"], 2
+            )
         if index == 0:
             whole_out = folder / "whole.json"
             whole = timed([sys.executable, "-c", WHOLE, str(source), AS_OF], whole_out)
@@ -110,4 +117,9 @@ def _stream_command(source: Path) -> list[str]:
 
 
 def _rate(timing: dict[str, Any], count: int) -> dict[str, Any]:
-    return timing | {"events_per_s": round(count / timing["seconds"])}
+    """Events per wall second, and per CPU second (what the process itself used: on a
+    shared machine the steadier of the two)."""
+    return timing | {
+        "events_per_s": round(count / timing["seconds"]),
+        "events_per_cpu_s": round(count / timing["cpu_seconds"]),
+    }
