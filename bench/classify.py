@@ -6,16 +6,25 @@ categories, in alternating rounds, so they share the machine's conditions. Every
 the fast path is checked to equal the reference's. `classify_text` is also timed on first
 sight of each text and on asking again (its remembered verdicts), and the categories it
 gives are compared with the utterances' labels (the wrapping must not change the topic).
+With `--before REV`, `classify_text` on first sight is timed in that revision's tree and in
+this one, each in a fresh process, one after the other on the same texts.
 """
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from tests.lexicon_reference import read_reference
 
+from bench.compare import ROOT, export
 from bench.ingest_data import labelled_call_texts
 from selfcare.domain import calls
 from selfcare.domain.lexicon.reading import Reading, read
@@ -23,6 +32,13 @@ from selfcare.domain.program import CallCategory
 from selfcare.program.load import bundled_example
 
 ROUNDS = 3
+CHILD = (
+    "import json, sys\n"
+    "from bench.classify import classify_text_rates\n"
+    "from bench.ingest_data import labelled_call_texts\n"
+    "texts = [text for text, _ in labelled_call_texts(int(sys.argv[1]))]\n"
+    "print(json.dumps(classify_text_rates(texts)))\n"
+)
 Reader = Callable[[str, tuple[CallCategory, ...]], Reading]
 
 
@@ -79,7 +95,36 @@ def label_agreement(labelled: list[tuple[str, str]]) -> float:
     return round(same / len(labelled), 3)
 
 
-def measure(count: int) -> dict[str, Any]:
+def rates_in(tree: Path, count: int) -> dict[str, Any]:
+    """`classify_text_rates` in a fresh process running `tree`'s code."""
+    env = os.environ | {"PYTHONPATH": f"{tree}{os.pathsep}{tree / 'src'}"}
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, str(count)],
+        cwd=tree,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def before_and_after(before: str, count: int) -> dict[str, Any]:
+    """`classify_text` on first sight in the `before` revision, then in this tree."""
+    with tempfile.TemporaryDirectory() as folder:
+        commit = export(before, Path(folder))
+        earlier = rates_in(Path(folder), count)
+    now = rates_in(ROOT, count)
+    return {
+        "before_revision": commit,
+        "before": earlier,
+        "after": now,
+        "first_time_speedup": round(now["first_time_per_s"] / earlier["first_time_per_s"], 2),
+    }
+
+
+def measure(count: int, before: str | None = None) -> dict[str, Any]:
     labelled = labelled_call_texts(count)
     texts = [text for text, _ in labelled]
     categories = bundled_example().calls.categories
@@ -90,4 +135,4 @@ def measure(count: int) -> dict[str, Any]:
         "readers": readers_side_by_side(texts, categories),
         "classify_text": classify_text_rates(texts),
         "label_agreement": label_agreement(labelled),
-    }
+    } | ({"classify_text_before_after": before_and_after(before, count)} if before else {})

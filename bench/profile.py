@@ -70,7 +70,7 @@ def _cold() -> None:
     from selfcare.domain.callmodel import features
 
     calls._classify.cache_clear()
-    features._word_features.cache_clear()
+    features.word_features.cache_clear()
 
 
 def profile_ingest(count: int, pg: str | None) -> dict[str, Any]:

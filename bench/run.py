@@ -65,7 +65,7 @@ def run_classify(args: argparse.Namespace) -> dict[str, Any]:
     """Classifications/s of the lexicon, the fast reading next to the plain reference."""
     from bench import classify
 
-    return {"benchmark": "classify", "results": classify.measure(args.texts)}
+    return {"benchmark": "classify", "results": classify.measure(args.texts, args.before)}
 
 
 def run_calls_corpus(_args: argparse.Namespace) -> dict[str, Any]:
@@ -83,7 +83,7 @@ def run_evaluate(args: argparse.Namespace) -> dict[str, Any]:
 
     counts = [int(n) for n in args.evaluate_events.split(",")]
     with tempfile.TemporaryDirectory() as folder:
-        results = evaluate.measure(counts, Path(folder))
+        results = evaluate.measure(counts, Path(folder), args.before)
     return {
         "benchmark": "evaluate",
         "results": results,
@@ -221,7 +221,9 @@ def main(argv: list[str] | None = None) -> int:
         "--profile-events", type=int, default=20_000, help="profile: events per profiled run"
     )
     parser.add_argument(
-        "--before", default=None, help="growth, lookup: also measure this earlier revision (commit)"
+        "--before",
+        default=None,
+        help="growth, lookup, evaluate, classify: also measure this earlier revision (commit)",
     )
     parser.add_argument("--pilot-data", default="", help="keep/reuse the simulated pilot here")
     parser.add_argument(

@@ -92,6 +92,14 @@ def evaluate_row(document: dict[str, Any]) -> dict[str, Any]:
             "peak_rss_mb": first["whole"]["peak_rss_mb"],
             "identical_output": first["identical_output"],
         }
+    if "before" in first:
+        row["previous_revision"] = {
+            "revision": first["before"]["revision"],
+            "events": first["events"],
+            "events_per_s": first["before"]["events_per_s"],
+            "identical_output": first["identical_to_before"],
+            "speed_ratio": first["speed_ratio_stream_to_before"],
+        }
     return row | _when(document)
 
 

@@ -262,15 +262,31 @@ def call_result(
     before_enrollment: bool,
     late_note: str | None,
 ) -> CallResult:
-    """One contact's line in the result (shared with the bulk engine, which hands in facts)."""
-    data = verdict.model_dump()
-    if data["counts"] and before_enrollment:
-        data["counts"] = False
-        data["rule"] = "before_enrollment"
-        data["explanation"] = (
+    """One contact's line in the result (shared with the bulk engine, which hands in facts).
+
+    Built without validating again when the values are already of their fields' types (the
+    evaluator's always are: they come from a validated event and verdict)."""
+    counts, rule, explanation = verdict.counts, verdict.rule, verdict.explanation
+    if counts and before_enrollment:
+        counts = False
+        rule = "before_enrollment"
+        explanation = (
             "Not enrolled in the program at the time, so it does not count. "
-            f"(Topic: {data['category']}.)"
+            f"(Topic: {verdict.category}.)"
         )
     if late_note is not None:
-        data["explanation"] = f"{data['explanation']} {late_note}"
-    return CallResult(event_id=event_id, occurred_at=occurred_at, **data)
+        explanation = f"{explanation} {late_note}"
+    make = (
+        CallResult.model_construct
+        if type(event_id) is str and type(occurred_at) is datetime
+        else CallResult
+    )
+    return make(
+        event_id=event_id,
+        occurred_at=occurred_at,
+        category=verdict.category,
+        counts=counts,
+        rule=rule,
+        explanation=explanation,
+        matched=verdict.matched,
+    )

@@ -23,7 +23,7 @@ def words(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=65_536)
-def _word_features(word: str) -> tuple[str, ...]:
+def word_features(word: str) -> tuple[str, ...]:
     """The word's own feature and its character n-grams, in order (words recur across
     texts far more than texts do, so each word is cut into n-grams once)."""
     padded = "<" + word + ">"
@@ -49,7 +49,7 @@ def features_of(tokens: list[str]) -> dict[str, tuple[int, ...]]:
     found: dict[str, list[int]] = {}
     add = found.setdefault
     for i, word in enumerate(tokens):
-        for name in _word_features(word):
+        for name in word_features(word):
             add(name, []).append(i)
     for i in range(len(tokens) - 1):
         add("b:" + tokens[i] + " " + tokens[i + 1], []).extend((i, i + 1))

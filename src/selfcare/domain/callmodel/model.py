@@ -10,15 +10,21 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from itertools import pairwise
 from typing import Any
 
-from selfcare.domain.callmodel.features import features_of, words
+from selfcare.domain.callmodel.features import word_features, words
 
 ARTEFACT = "model-v1.json"
 OTHER = "other"
+CACHED_WORDS = 32_768
+"""Words whose weighted features a model remembers: about 1.6 kB each, some 50 MB when full
+(phone and customer numbers are words too, so the distinct words keep growing)."""
+
+Row = tuple[float, ...]
 
 
 @dataclass(frozen=True)
@@ -31,6 +37,9 @@ class Model:
     weights: dict[str, tuple[float, ...]]
     doubt_threshold: float
     sure_threshold: float
+    # Per word, its own features that have weights, in feature order: words recur far more
+    # than texts do, so each word is cut into features and looked up once.
+    word_rows: dict[str, dict[str, Row]] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -61,38 +70,109 @@ def from_json(data: dict[str, Any]) -> Model:
 
 
 def predict(model: Model, text: str) -> Prediction:
-    """Class probabilities (softmax of the summed weights) and the top words per class.
-
-    Each sum adds the same terms in the same order as a loop over the features would
-    (`sum` adds from left to right), so the figures are bit for bit those the thresholds
-    were tuned on; the columns are summed in C instead of one addition at a time.
-    """
+    """Class probabilities (softmax of the summed weights) and the top words per class."""
     tokens = words(text)
+    probabilities = likelihoods(model, tokens)
+    reasons = dict(zip(model.classes, _reasons(model, tokens, model.classes), strict=True))
+    return Prediction(probabilities, reasons)
+
+
+def likelihoods(model: Model, tokens: list[str]) -> dict[str, float]:
+    """Class probabilities of a text's words (`words`): the softmax of the summed weights.
+
+    Each sum adds the same terms in the same order as a loop over `features_of` would
+    (`sum` adds from left to right; a feature counts once, where it first occurs), so the
+    figures are bit for bit those the thresholds were tuned on; the columns are summed in C
+    instead of one addition at a time.
+    """
+    found: dict[str, Row] = {}
+    remembered = model.word_rows
+    for word in tokens:
+        rows = remembered.get(word)
+        if rows is None:
+            rows = _weighted_features(model, word)
+        found.update(rows)  # a feature seen in an earlier word keeps its place
     weights = model.weights
-    rows: list[tuple[float, ...]] = []
-    shares: list[list[tuple[float, ...]]] = [[] for _ in tokens]  # per word, in feature order
-    for name, at in features_of(tokens).items():
+    for first, second in pairwise(tokens):
+        name = "b:" + first + " " + second
         row = weights.get(name)
-        if row is None:
-            continue
-        rows.append(row)
-        share = row if len(at) == 1 else tuple(weight / len(at) for weight in row)
-        for i in at:
-            shares[i].append(share)
+        if row is not None:
+            found.setdefault(name, row)
     zero = (0.0,) * len(model.classes)
-    columns = zip(*(rows or [zero]), strict=True)
+    columns = zip(*(found.values() or [zero]), strict=True)
     scores = [sum(column, bias) for column, bias in zip(columns, model.bias, strict=True)]
-    by_word = [[sum(column, 0.0) for column in zip(*(s or [zero]), strict=True)] for s in shares]
-    per_word = [list(c) for c in zip(*by_word, strict=True)] or [[] for _ in model.classes]
     top = max(scores)
     exps = [math.exp(s - top) for s in scores]
     total = sum(exps)
-    probabilities = {c: e / total for c, e in zip(model.classes, exps, strict=True)}
-    baseline = per_word[model.classes.index(OTHER)] if OTHER in model.classes else None
-    reasons = {
-        c: _top_words(tokens, _relative(per_word[k], baseline)) for k, c in enumerate(model.classes)
-    }
-    return Prediction(probabilities, reasons)
+    return {c: e / total for c, e in zip(model.classes, exps, strict=True)}
+
+
+def _weighted_features(model: Model, word: str) -> dict[str, Row]:
+    """The word's own features that have weights, in feature order (remembered)."""
+    weights = model.weights
+    rows = {name: row for name in word_features(word) if (row := weights.get(name)) is not None}
+    if len(model.word_rows) >= CACHED_WORDS:
+        model.word_rows.clear()
+    model.word_rows[word] = rows
+    return rows
+
+
+def reasons(model: Model, tokens: list[str], name: str) -> tuple[str, ...]:
+    """The words that pushed a text's words (`words`) towards one class most: what
+    `predict` gives for that class, without working out the other classes."""
+    return _reasons(model, tokens, (name,))[0]
+
+
+def _reasons(model: Model, tokens: list[str], names: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """Per class in `names`, its top words. A feature's weight is shared equally by the
+    words it comes from; each word's shares are summed in feature order, from left to
+    right, then taken relative to `other`'s."""
+    wanted = [model.classes.index(name) for name in names]
+    baseline = model.classes.index(OTHER) if OTHER in model.classes else None
+    columns = wanted if baseline is None else [*wanted, baseline]
+    shares: list[list[tuple[float, ...]]] = [[] for _ in tokens]  # per word, in feature order
+    for row, at in _weighted_places(model, tokens).values():
+        picked = tuple([row[k] for k in columns])
+        if len(at) == 1:
+            shares[at[0]].append(picked)
+            continue
+        share = tuple([weight / len(at) for weight in picked])
+        for i in at:
+            shares[i].append(share)
+    zero = (0.0,) * len(columns)
+    by_word = [[sum(column, 0.0) for column in zip(*(s or [zero]), strict=True)] for s in shares]
+    sums = [list(c) for c in zip(*by_word, strict=True)] or [[] for _ in columns]
+    base = sums[-1] if baseline is not None else None
+    return [_top_words(tokens, _relative(sums[j], base)) for j in range(len(wanted))]
+
+
+def _weighted_places(model: Model, tokens: list[str]) -> dict[str, tuple[Row, list[int]]]:
+    """Each feature with weights and the indexes of the words it comes from, in the order of
+    `features_of` (each index once, ascending), from the words' remembered rows."""
+    places: dict[str, tuple[Row, list[int]]] = {}
+    remembered = model.word_rows
+    for i, word in enumerate(tokens):
+        rows = remembered.get(word)
+        if rows is None:
+            rows = _weighted_features(model, word)
+        for name, row in rows.items():
+            known = places.get(name)
+            if known is None:
+                places[name] = (row, [i])
+            elif known[1][-1] != i:
+                known[1].append(i)
+    weights = model.weights
+    for i, (first, second) in enumerate(pairwise(tokens)):
+        name = "b:" + first + " " + second
+        pair = weights.get(name)
+        if pair is None:
+            continue
+        known = places.get(name)
+        if known is None:
+            places[name] = (pair, [i, i + 1])
+        else:  # the same two words again, overlapping ("a a a") or further on
+            known[1].extend(j for j in (i, i + 1) if j != known[1][-1])
+    return places
 
 
 def _relative(weights: list[float], baseline: list[float] | None) -> list[float]:

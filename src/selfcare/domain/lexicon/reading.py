@@ -106,7 +106,7 @@ def match_lexicon(
 
 def read(text: str, categories: tuple[CallCategory, ...]) -> Reading:
     """Every mention of the given categories, and the one topic chosen from them."""
-    plan = _plan(categories)
+    plan = _plan_for(categories)
     source, folded = fold_text(text)
     pieces = plan.scan.present(folded)
     found = [m for name, topic in plan.topics for m in _mentions(folded, name, topic, pieces)]
@@ -151,6 +151,8 @@ def _ranking(categories: tuple[CallCategory, ...]) -> dict[str, tuple[bool, int]
 def _mentions(text: str, name: str, topic: _Filtered, pieces: set[str]) -> list[Mention]:
     """The category's mentions, running only the patterns whose literal pieces occur
     (`prefilter`): the same mentions, in the same order, as running them all."""
+    if not topic.index.always and pieces.isdisjoint(topic.pieces):
+        return []  # no pattern of the category can match: most texts, most categories
     blocked: list[tuple[int, int]] | None = None
     found: list[Mention] = []
     for index in topic.index.candidates(pieces):
@@ -180,6 +182,7 @@ class _Filtered:
     patterns: tuple[_Compiled, ...]
     blockers: tuple[re.Pattern[str], ...]
     index: PatternIndex
+    pieces: frozenset[str]  # every piece some pattern needs
 
 
 @dataclass(frozen=True)
@@ -189,6 +192,22 @@ class _Plan:
 
     topics: tuple[tuple[str, _Filtered], ...]
     scan: PieceScan
+
+
+_LAST_PLAN: list[tuple[tuple[CallCategory, ...], _Plan]] = []
+
+
+def _plan_for(categories: tuple[CallCategory, ...]) -> _Plan:
+    """The plan, looked up by identity when the categories are those read for last: the same
+    tuple comes back text after text, and hashing it (frozen pydantic models, field by
+    field) costs more than the rest of the lookup. One pair, replaced whole (thread-safe)."""
+    if _LAST_PLAN:
+        last, plan = _LAST_PLAN[0]
+        if last is categories:
+            return plan
+    plan = _plan(categories)
+    _LAST_PLAN[:] = [(categories, plan)]
+    return plan
 
 
 @lru_cache(maxsize=64)
@@ -201,7 +220,8 @@ def _plan(categories: tuple[CallCategory, ...]) -> _Plan:
 @lru_cache(maxsize=256)
 def _filtered_topic(topic_name: str | None, keywords: tuple[str, ...]) -> _Filtered:
     patterns, blockers = _compiled_topic(topic_name, keywords)
-    return _Filtered(patterns, blockers, index_patterns(c.pattern for _, c, _ in patterns))
+    index = index_patterns(c.pattern for _, c, _ in patterns)
+    return _Filtered(patterns, blockers, index, frozenset(index.by_piece))
 
 
 def _patterns_for(
