@@ -214,7 +214,8 @@ class DropConnection:
 
     ASGI has no message for "hang up", so this reaches the server's transport through the
     `send` callable uvicorn hands the app (a method of its per-request cycle object). It
-    needs uvicorn with the h11 protocol, which `serve` pins; elsewhere it raises.
+    needs uvicorn with the h11 protocol on the asyncio loop, which `serve` pins (uvloop, which
+    uvicorn picks when installed, has transports of its own); elsewhere it raises.
     """
 
     def __init__(self, app: ASGIApp) -> None:
@@ -258,6 +259,7 @@ def serve(app: ASGIApp, *, host: str, port: int, on_ready: Callable[[str], None]
     config = uvicorn.Config(
         app,
         http="h11",
+        loop="asyncio",  # uvloop's transports are not asyncio.Transport; `lost` needs one
         lifespan="off",
         log_level="warning",
         access_log=False,
