@@ -23,9 +23,10 @@ chromium:
 demo: install
 	$(VENV)/bin/selfcare demo
 
-# Branch coverage of src/selfcare, printed after the tests (lines and branches missed).
+# Branch coverage of src/selfcare, printed after the tests (lines and branches missed), and
+# the 25 slowest tests (CI must stay under 30 minutes on 2 cores).
 test: install chromium
-	$(PY) -m pytest --cov --cov-report=term-missing
+	$(PY) -m pytest --cov --cov-report=term-missing --durations=25
 
 lint: install
 	$(VENV)/bin/ruff check src tests bench
