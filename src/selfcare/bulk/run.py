@@ -134,7 +134,8 @@ def write(engine: Engine, table: ir.Table, output: Path) -> int:
     engine.con._run_pre_execute_hooks(table)
     if engine.name == "duckdb":
         # the query is Ibis's own compilation; the only value spliced in is the quoted path
-        query = f"SELECT {duckdb_columns()} FROM ({engine.con.compile(table)})"  # noqa: S608
+        compiled = engine.con.compile(table)
+        query = f"SELECT {duckdb_columns()} FROM ({compiled})"  # noqa: S608 (Ibis's own SQL)
         target = str(output).replace("'", "''")
         engine.con.raw_sql(f"COPY ({query}) TO '{target}' (FORMAT parquet, COMPRESSION zstd)")
         return int(pq.read_metadata(output).num_rows)
