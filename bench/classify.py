@@ -12,10 +12,6 @@ this one, each in a fresh process, one after the other on the same texts.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -24,7 +20,7 @@ from typing import Any
 
 from tests.lexicon_reference import read_reference
 
-from bench.compare import ROOT, export
+from bench.compare import ROOT, export, run_in
 from bench.ingest_data import labelled_call_texts
 from selfcare.domain import calls
 from selfcare.domain.lexicon.reading import Reading, read
@@ -97,17 +93,7 @@ def label_agreement(labelled: list[tuple[str, str]]) -> float:
 
 def rates_in(tree: Path, count: int) -> dict[str, Any]:
     """`classify_text_rates` in a fresh process running `tree`'s code."""
-    env = os.environ | {"PYTHONPATH": f"{tree}{os.pathsep}{tree / 'src'}"}
-    done = subprocess.run(
-        [sys.executable, "-c", CHILD, str(count)],
-        cwd=tree,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
+    return run_in(tree, CHILD, str(count))
 
 
 def before_and_after(before: str, count: int) -> dict[str, Any]:

@@ -68,10 +68,12 @@ def export(revision: str, folder: Path) -> str:
     return commit
 
 
-def measure_in(tree: Path, backend: str, order: str, count: int, pg: str) -> dict[str, Any]:
+def run_in(tree: Path, child: str, *args: str) -> dict[str, Any]:
+    """Run the script `child` on `tree`'s code (a checkout of another revision, or this
+    one) in a fresh process; its last line of output is its JSON result."""
     env = os.environ | {"PYTHONPATH": f"{tree}{os.pathsep}{tree / 'src'}"}
     done = subprocess.run(
-        [sys.executable, "-c", CHILD, backend, order, str(count), pg],
+        [sys.executable, "-c", child, *args],
         cwd=tree,
         env=env,
         check=True,
@@ -80,6 +82,10 @@ def measure_in(tree: Path, backend: str, order: str, count: int, pg: str) -> dic
     )
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
+
+
+def measure_in(tree: Path, backend: str, order: str, count: int, pg: str) -> dict[str, Any]:
+    return run_in(tree, CHILD, backend, order, str(count), pg)
 
 
 def compare(before: Path, count: int, rounds: int, pg: str | None) -> dict[str, Any]:

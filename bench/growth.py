@@ -11,15 +11,11 @@ wall time, for several N side by side, each also as a multiple of N = 10 (the ta
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
-from bench.compare import ROOT, export
+from bench.compare import ROOT, export, run_in
 
 SIZES = (10, 1_000, 5_000, 10_000)
 ARRIVALS = 20
@@ -69,17 +65,7 @@ print(json.dumps({"events_before": size, "arrivals": arrivals,
 
 
 def measure_in(tree: Path, size: int, arrivals: int) -> dict[str, Any]:
-    env = os.environ | {"PYTHONPATH": f"{tree}{os.pathsep}{tree / 'src'}"}
-    done = subprocess.run(
-        [sys.executable, "-c", CHILD, str(size), str(arrivals)],
-        cwd=tree,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
+    return run_in(tree, CHILD, str(size), str(arrivals))
 
 
 def series(tree: Path, sizes: tuple[int, ...], arrivals: int) -> list[dict[str, Any]]:

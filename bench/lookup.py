@@ -9,15 +9,11 @@ customers), median wall time and CPU per lookup, one process per measurement.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
-from bench.compare import ROOT, export
+from bench.compare import ROOT, export, run_in
 
 # Runs inside either tree: the old lookup (snapshot, then grants) or the new one.
 CHILD = """
@@ -74,17 +70,7 @@ else:
 
 
 def measure_in(tree: Path, backend: str, pg: str) -> dict[str, Any]:
-    env = os.environ | {"PYTHONPATH": f"{tree}{os.pathsep}{tree / 'src'}"}
-    done = subprocess.run(
-        [sys.executable, "-c", CHILD, backend, pg],
-        cwd=tree,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
+    return run_in(tree, CHILD, backend, pg)
 
 
 def measure(before: str | None, pg: str | None, rounds: int = 2) -> dict[str, Any]:
