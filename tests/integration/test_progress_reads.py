@@ -2,22 +2,28 @@
 
 The API's progress lookup reads below the ORM; it must see what the unit of work sees:
 the same snapshot and frozen verdicts, and exactly the grants the charging system refused
-in this program, on both backends.
+in this program, on both backends. On PostgreSQL the web layer reads on the event loop
+(`AsyncProgressReads`): the same rows, on a few autocommit connections, a dropped one
+replaced.
 """
 
 from __future__ import annotations
 
+import asyncio
+from typing import Any
+
+import psycopg
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, text
 
 from selfcare.bootstrap import App
-from selfcare.customers.queries import lookup_progress, refused_grants
+from selfcare.customers.queries import async_lookup, lookup_progress, refused_grants
 from selfcare.errors import UnknownCustomer
 from selfcare.grants.charging import FakeChargingClient, Fault
 from selfcare.grants.ledger import customer_grants
 from selfcare.ingest.service import ingest_batch
 from selfcare.store import lookup
-from selfcare.store.lookup import ProgressReads
+from selfcare.store.lookup import AsyncProgressReads, LookupRow, ProgressReads
 
 pytestmark = pytest.mark.integration
 
@@ -91,3 +97,98 @@ def test_a_connection_that_failed_a_read_is_not_handed_out_again(
     found = reads.read(app.program.id, "c1")
     assert found is not None
     assert found.stored.event_count == 2
+
+
+def on_postgresql(app: App) -> None:
+    if app.engine.dialect.name != "postgresql":
+        assert async_lookup(app.engine) is None  # SQLite reads on the loop, synchronously
+        pytest.skip("the event loop's own connections are for PostgreSQL")
+
+
+@pytest.fixture
+def opened(monkeypatch: pytest.MonkeyPatch) -> list[psycopg.AsyncConnection[object]]:
+    """Every connection AsyncProgressReads opens, in order."""
+    made: list[psycopg.AsyncConnection[object]] = []
+    connect = psycopg.AsyncConnection.connect
+
+    async def recorded(*args: Any, **kwargs: Any) -> psycopg.AsyncConnection[Any]:
+        connection = await connect(*args, **kwargs)
+        made.append(connection)
+        return connection
+
+    monkeypatch.setattr(psycopg.AsyncConnection, "connect", recorded)
+    return made
+
+
+def test_the_event_loops_read_is_the_driver_connections_read(app: App) -> None:
+    on_postgresql(app)
+    ingest(app, "c1", "Frage zu meiner Rechnung", "Vertrag verlängern")
+    ingest(app, "c2")
+    reads = AsyncProgressReads(app.engine)
+    lookup_async = async_lookup(app.engine)
+    assert lookup_async is not None
+    today = app.today()
+
+    async def both() -> None:
+        for program, customer in ((app.program.id, "c1"), (app.program.id, "c2"), ("x", "c1")):
+            on_loop = await reads.read(program, customer)
+            assert on_loop == ProgressReads(app.engine).read(program, customer)
+        assert await reads.read(app.program.id, "nobody") is None
+        found = await lookup_async(app.program.id, "c1", today)
+        expected = lookup_progress(
+            engine=app.engine, program_id=app.program.id, customer_id="c1", as_of=today
+        )
+        assert found == expected
+        with pytest.raises(UnknownCustomer):
+            await lookup_async(app.program.id, "nobody", today)
+
+    asyncio.run(both())
+
+
+def test_concurrent_reads_share_a_few_autocommit_connections(
+    app: App, opened: list[psycopg.AsyncConnection[Any]]
+) -> None:
+    on_postgresql(app)
+    ingest(app, "c1")
+    reads = AsyncProgressReads(app.engine, size=3)
+
+    async def many() -> list[LookupRow | None]:
+        return await asyncio.gather(*(reads.read(app.program.id, "c1") for _ in range(40)))
+
+    found = asyncio.run(many())
+    assert all(row is not None and row.stored.event_count == 2 for row in found)
+    assert len(opened) == 3
+    assert all(c.autocommit and c.info.transaction_status.name == "IDLE" for c in opened)
+    assert all(c.prepare_threshold == 0 for c in opened)
+    app.engine.dispose()  # closes the idle connections
+    assert all(c.closed for c in opened)
+
+
+def test_a_read_on_a_connection_the_server_dropped_is_tried_again_on_a_fresh_one(
+    app: App, opened: list[psycopg.AsyncConnection[Any]]
+) -> None:
+    on_postgresql(app)
+    ingest(app, "c1")
+    reads = AsyncProgressReads(app.engine, size=1)
+
+    async def read() -> LookupRow | None:
+        return await reads.read(app.program.id, "c1")
+
+    async def twice() -> None:
+        assert await read() is not None
+        dropped = opened[0].info.backend_pid
+        with app.engine.connect() as connection:
+            connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": dropped})
+            connection.commit()
+        found = await read()  # the idle connection fails; a fresh one answers
+        assert found is not None
+        assert found.stored.event_count == 2
+        assert len(opened) == 2
+        assert opened[0].closed
+        assert opened[1].info.backend_pid != dropped
+        assert await read() is not None
+        assert len(opened) == 2  # the fresh one went back to the pool
+
+    asyncio.run(twice())
+    reads.close()
+    assert all(c.closed for c in opened)

@@ -5,7 +5,7 @@ Each opens one read-only unit of work and returns plain values; rendering stays 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -18,7 +18,7 @@ from selfcare.domain.ledger import GrantRecord, GrantStatus
 from selfcare.domain.progress import CallResult, CustomerProgress
 from selfcare.domain.records import QuarantinedRow, StoredProgress
 from selfcare.errors import UnknownCustomer
-from selfcare.store.lookup import ProgressReads
+from selfcare.store.lookup import AsyncProgressReads, LookupRow, ProgressReads
 from selfcare.store.ports import UnitOfWork
 
 
@@ -72,7 +72,28 @@ class Lookup:
 def lookup_progress(*, engine: Engine, program_id: str, customer_id: str, as_of: date) -> Lookup:
     """`current_snapshot` and the refused grants in one read on a pooled driver connection
     (store/lookup.py): the API's most frequent request, without an ORM session."""
-    found = ProgressReads(engine).read(program_id, customer_id)
+    return _looked_up(ProgressReads(engine).read(program_id, customer_id), customer_id, as_of)
+
+
+AsyncLookup = Callable[[str, str, date], Awaitable[Lookup]]
+"""(program_id, customer_id, as_of) -> what `lookup_progress` answers, on the event loop."""
+
+
+def async_lookup(engine: Engine) -> AsyncLookup | None:
+    """`lookup_progress` on the event loop for PostgreSQL: the same statement and answer,
+    on connections of its own (store/lookup.py, `AsyncProgressReads`); None on SQLite,
+    whose reads (no round trip) cost less on the loop than anything asynchronous."""
+    if engine.dialect.name != "postgresql":
+        return None
+    reads = AsyncProgressReads(engine)
+
+    async def lookup(program_id: str, customer_id: str, as_of: date) -> Lookup:
+        return _looked_up(await reads.read(program_id, customer_id), customer_id, as_of)
+
+    return lookup
+
+
+def _looked_up(found: LookupRow | None, customer_id: str, as_of: date) -> Lookup:
     if found is None:
         raise UnknownCustomer(f"customer {customer_id!r}: no events stored")
     return Lookup(_answering(found.stored, as_of), found.refused)

@@ -22,6 +22,7 @@ from selfcare.auth.principals import NotAuthenticated, Principal
 from selfcare.auth.scopes import Scope
 from selfcare.auth.service import authenticate
 from selfcare.bootstrap import App
+from selfcare.customers.queries import AsyncLookup, async_lookup
 from selfcare.domain.events import MAX_ID_LENGTH
 from selfcare.ingest.group import IngestQueue, ingest_group
 from selfcare.web.ratelimit import RateLimits, TokenBuckets
@@ -60,6 +61,8 @@ class WebContext:
     _writer: AbstractContextManager[object] = field(init=False, repr=False)
     _sqlite: bool = field(init=False, repr=False)
     events: IngestQueue = field(init=False, repr=False)
+    lookup: AsyncLookup | None = field(init=False, repr=False)
+    """PostgreSQL: the progress lookup's read on the event loop (`async_lookup`); else None."""
 
     def __post_init__(self) -> None:
         uow = self.app.uow
@@ -68,6 +71,7 @@ class WebContext:
         )
         self._sqlite = self.app.engine.dialect.name == "sqlite"
         self._writer = threading.Lock() if self._sqlite else nullcontext()
+        self.lookup = async_lookup(self.app.engine)
         self.events = IngestQueue(lambda group: self.write(ingest_group, self.app.ingestor, group))
 
     async def read(self, work: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
