@@ -120,10 +120,28 @@ def opened(monkeypatch: pytest.MonkeyPatch) -> list[psycopg.AsyncConnection[obje
     return made
 
 
-def test_the_event_loops_read_is_the_driver_connections_read(app: App) -> None:
+def test_the_event_loops_read_is_the_driver_connections_read(
+    app: App, charging: FakeChargingClient
+) -> None:
     on_postgresql(app)
     ingest(app, "c1", "Frage zu meiner Rechnung", "Vertrag verlängern")
+    charging.script(Fault.REJECT)
+    app.relay().work_once()
     ingest(app, "c2")
+    frozen = ['{"a": "quote \\" backslash \\\\ ü \\n"}', 'line\nbreak, {braces}, "quoted"']
+    with app.engine.begin() as connection:  # c2's frozen verdicts: what arrays must escape
+        for seq, result in enumerate(frozen):
+            connection.execute(
+                text(
+                    "INSERT INTO customer_call (program_id, customer_id, seq, result)"
+                    " VALUES (:p, 'c2', :n, :r)"
+                ),
+                {"p": app.program.id, "n": seq, "r": result},
+            )
+    with app.uow(read_only=True) as work:
+        stored = work.states.read(app.program.id, "c2")
+    assert stored is not None
+    assert stored.calls == tuple(frozen)
     reads = AsyncProgressReads(app.engine)
     lookup_async = async_lookup(app.engine)
     assert lookup_async is not None
@@ -133,7 +151,13 @@ def test_the_event_loops_read_is_the_driver_connections_read(app: App) -> None:
         for program, customer in ((app.program.id, "c1"), (app.program.id, "c2"), ("x", "c1")):
             on_loop = await reads.read(program, customer)
             assert on_loop == ProgressReads(app.engine).read(program, customer)
+        with_frozen = await reads.read(app.program.id, "c2")
+        assert with_frozen is not None
+        assert with_frozen.stored == stored
         assert await reads.read(app.program.id, "nobody") is None
+        refused = await reads.read(app.program.id, "c1")
+        assert refused is not None
+        assert refused.refused == {("portal_registration", "once")}
         found = await lookup_async(app.program.id, "c1", today)
         expected = lookup_progress(
             engine=app.engine, program_id=app.program.id, customer_id="c1", as_of=today
@@ -152,14 +176,19 @@ def test_concurrent_reads_share_a_few_autocommit_connections(
     ingest(app, "c1")
     reads = AsyncProgressReads(app.engine, size=3)
 
-    async def many() -> list[LookupRow | None]:
-        return await asyncio.gather(*(reads.read(app.program.id, "c1") for _ in range(40)))
+    async def many() -> tuple[list[LookupRow | None], list[list[tuple[Any, ...]]]]:
+        found = await asyncio.gather(*(reads.read(app.program.id, "c1") for _ in range(40)))
+        prepared = []
+        for connection in opened:
+            cursor = await connection.execute("SELECT name FROM pg_prepared_statements")
+            prepared.append(await cursor.fetchall())
+        return found, prepared
 
-    found = asyncio.run(many())
+    found, prepared = asyncio.run(many())
     assert all(row is not None and row.stored.event_count == 2 for row in found)
     assert len(opened) == 3
     assert all(c.autocommit and c.info.transaction_status.name == "IDLE" for c in opened)
-    assert all(c.prepare_threshold == 0 for c in opened)
+    assert prepared == [[("selfcare_progress_lookup",)]] * 3  # prepared once on each
     app.engine.dispose()  # closes the idle connections
     assert all(c.closed for c in opened)
 
