@@ -4,8 +4,9 @@ Each step is a relational operation over the customers' sorted events: versions 
 event ranked by a window, the first known enrollment by a window, hotline passes as a range
 join, call topics by a join on reason codes and on the distinct texts, task bonuses ranked
 per period. The streak is walked one window per round for every customer at once: a round
-joins each open window with its customer's counted calls and keeps the first breaker, so
-the rounds number the windows of the busiest customer, never the customers.
+joins each open window with its customer's counted calls and keeps the first breaker (one
+table kept per round, docs/bulk.md), so the rounds number the windows of the busiest
+customer, never the customers.
 """
 
 from __future__ import annotations
