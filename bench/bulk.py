@@ -48,6 +48,9 @@ TEXT_POOL = np.array(
     [f"{phrase} {detail}".strip() if phrase else "" for phrase in TEXTS for detail in DETAILS]
 )
 """Each phrase with one of some 290 details: about 2,600 distinct texts (one empty)."""
+MEMORY_LIMIT = "3GB"
+"""DuckDB's buffer limit in the benchmark (the target is a peak under 4 GB; DuckDB writes
+what does not fit to a spill folder beside the outputs)."""
 START = np.datetime64("2024-06-01T00:00:00", "s")
 SPAN_S = 700 * 86_400
 
@@ -101,7 +104,8 @@ BULK = (
     "from selfcare.bulk.backends import connect\n"
     "from selfcare.bulk.run import BulkRun, facts_path\n"
     "from selfcare.program.load import bundled_example\n"
-    "engine = connect(sys.argv[1])\n"
+    "engine = connect(sys.argv[1], memory_limit=sys.argv[6] or None,\n"
+    "                 spill_to=sys.argv[7] or None)\n"
     "run = BulkRun(text_seam=sys.argv[5])\n"
     "started = time.perf_counter()\n"
     "facts_path(engine, Path(sys.argv[2]), bundled_example(),\n"
@@ -152,7 +156,9 @@ def engine_run(
     engine: str, lake: Path, output: Path, events: int, seam: str = "sql"
 ) -> dict[str, Any]:
     """One engine in its own process; `seam` picks the text classifier (sql or python)."""
+    spill = output.parent / "spill"
     command = [sys.executable, "-c", BULK, engine, str(lake), AS_OF, str(output), seam]
+    command += [MEMORY_LIMIT if engine == "duckdb" else "", str(spill)]
     result = peak_rss(command)
     result["events"] = events
     result["events_per_s"] = round(events / result["seconds"])

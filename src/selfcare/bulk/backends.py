@@ -78,15 +78,20 @@ def connect(
     spark_master: str | None = None,
     threads: int | None = None,
     memory_limit: str | None = None,
+    spill_to: str | None = None,
 ) -> Engine:
-    """Open the engine `name` (duckdb in process; spark local or at `spark_master`)."""
+    """Open the engine `name` (duckdb in process; spark local or at `spark_master`).
+    DuckDB: `memory_limit` (e.g. `3GB`) bounds its buffers, what does not fit is written
+    to `spill_to` (DuckDB's own default: `.tmp` in the working folder)."""
     if name == "duckdb":
         con = ibis.duckdb.connect()
         con.raw_sql("SET TimeZone = 'UTC'")
         if threads:
             con.raw_sql(f"SET threads = {int(threads)}")
         if memory_limit:
-            con.raw_sql(f"SET memory_limit = '{memory_limit}'")
+            con.raw_sql(f"SET memory_limit = '{_quoted(memory_limit)}'")
+        if spill_to:
+            con.raw_sql(f"SET temp_directory = '{_quoted(spill_to)}'")
         return Engine("duckdb", con, _duckdb_dialect())
     if name == "spark":
         from selfcare.bulk.spark import session as spark_session
@@ -95,3 +100,7 @@ def connect(
         return Engine("spark", ibis.pyspark.connect(spark), _spark_dialect(), session=spark)
     msg = f"unknown engine {name!r}; use one of {', '.join(ENGINES)}"
     raise ValueError(msg)
+
+
+def _quoted(value: str) -> str:
+    return value.replace("'", "''")

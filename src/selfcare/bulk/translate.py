@@ -4,8 +4,9 @@ Each step is a relational operation over the customers' sorted events: versions 
 event ranked by a window, the first known enrollment by a window, hotline passes as a range
 join, call topics by a join on reason codes and on the distinct texts, task bonuses ranked
 per period. The streak is walked one window per round for every customer at once: a round
-joins each open window with its customer's counted calls and keeps the first breaker, so
-the rounds number the windows of the busiest customer, never the customers.
+joins each open window with its customer's counted calls and keeps the first breaker (one
+table kept per round, docs/bulk.md), so the rounds number the windows of the busiest
+customer, never the customers.
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ class Facts:
 
     customers: ir.Table
     conflicts: ir.Table
+    valid_rows: ir.IntegerScalar
+    """The rows read that the reference would accept (exact copies included)."""
     contacts: ir.Table
     due: ir.Table
     streaks: ir.Table
@@ -79,8 +82,12 @@ def translate(
 ) -> Facts:
     """All facts of all customers as of a day (events known by its end)."""
     cal = Calendar(dialect, program.timezone)
-    chosen, conflicts = _versions(events)
-    chosen = materialise(chosen)
+    # every version ranked once, kept: the chosen ones, the conflicts and the count read
+    ranked = materialise(_ranked_versions(events))
+    chosen = ranked.filter(ranked.rank == 0).drop("rank", "versions", "copies")
+    conflicts = ranked.filter((ranked.rank == 0) & (ranked.versions > 1)).select(
+        "customer_id", "event_id"
+    )
     horizon = ibis.literal(end_of_day(as_of, program.zone), UTC_TS)
     known = chosen.filter(chosen.known_at < horizon)
     enrollment = _first_known(known, EventType.INVITATION_ACCEPTED).select(
@@ -93,7 +100,9 @@ def translate(
     customers = _tidy(customers.left_join(enrollment, "customer_id")).select(
         "customer_id", "enr_at", "enr_known"
     )
-    contacts = materialise(_contacts(known, enrollment, program, cal, classify))
+    contacts = materialise(
+        _contacts(known, enrollment, program, cal, classify=classify, materialise=materialise)
+    )
     people = materialise(_tidy(customers.left_join(ending, "customer_id")))
     due = _task_grants(known, people, program, cal)
     counted = contacts.filter(contacts.counted).select(
@@ -117,6 +126,7 @@ def translate(
     return Facts(
         customers=customers,
         conflicts=conflicts,
+        valid_rows=ranked.copies.sum(),
         contacts=contacts,
         due=_union([due, *(w.due for w in walks)], empty=_no_due()),
         streaks=_union([w.outcome for w in walks], empty=_no_streaks()),
@@ -172,11 +182,10 @@ def _no_late() -> ir.Table:
     return _empty(LATE_SCHEMA | {"round": dt.int64, "order": dt.int64})
 
 
-def _versions(events: ir.Table) -> tuple[ir.Table, ir.Table]:
-    """One version per event id and customer; ids sent with different content are listed.
-
-    The version kept is the first known, ties by content, as the reference keeps it.
-    """
+def _ranked_versions(events: ir.Table) -> ir.Table:
+    """Each distinct version of an event id and customer, ranked: `rank` 0 is the one kept
+    (the first known, ties by content, as the reference keeps it), `versions` > 1 marks an
+    id sent with different content, `copies` counts the rows read of each version."""
     content = [
         "customer_id",
         "event_id",
@@ -188,7 +197,9 @@ def _versions(events: ir.Table) -> tuple[ir.Table, ir.Table]:
         "direction",
         "reached_agent",
     ]
-    distinct = events.group_by(content).agg(occurred_at_text=events.occurred_at_text.min())
+    distinct = events.group_by(content).agg(
+        occurred_at_text=events.occurred_at_text.min(), copies=events.count()
+    )
     distinct = distinct.mutate(known_at=distinct.recorded_at.fill_null(distinct.occurred_at))
     per_id = ibis.window(
         group_by=["customer_id", "event_id"],
@@ -206,14 +217,10 @@ def _versions(events: ir.Table) -> tuple[ir.Table, ir.Table]:
             "reached_agent",
         ],
     )
-    ranked = distinct.mutate(
+    return distinct.mutate(
         rank=ibis.row_number().over(per_id),
         versions=distinct.count().over(ibis.window(group_by=["customer_id", "event_id"])),
     )
-    conflicts = ranked.filter((ranked.rank == 0) & (ranked.versions > 1)).select(
-        "customer_id", "event_id"
-    )
-    return ranked.filter(ranked.rank == 0).drop("rank", "versions"), conflicts
 
 
 def _first_known(known: ir.Table, kind: EventType) -> ir.Table:
@@ -229,15 +236,16 @@ def _contacts(
     enrollment: ir.Table,
     program: Program,
     cal: Calendar,
+    *,
     classify: Classifier,
+    materialise: Callable[[ir.Table], ir.Table],
 ) -> ir.Table:
     """Every known contact with the facts of its verdict and whether it counts."""
     rules = program.calls
     contacts = known.filter(known.type.isin(CONTACTS))
     covered = _passes(known, contacts, rules.hotline_pass_days, cal)
-    topic = _topics(contacts, program, classify)
     joined = _tidy(contacts.left_join(covered, ["customer_id", "event_id"]))
-    joined = _tidy(joined.left_join(topic, ["customer_id", "event_id"]))
+    joined = _with_topics(joined, _text_topics(contacts, program, classify, materialise), program)
     joined = _tidy(joined.left_join(enrollment, "customer_id"))
     excluded = (
         (joined.direction == "outbound")
@@ -280,14 +288,12 @@ def _passes(known: ir.Table, contacts: ir.Table, days: int, cal: Calendar) -> ir
     )
 
 
-def _topics(contacts: ir.Table, program: Program, classify: Classifier) -> ir.Table:
-    """Each contact's topic: by reason code (a join), else by its text (the seam)."""
-    rules = program.calls
+def _reason_codes(program: Program) -> ir.Table:
     codes: dict[str, tuple[str, bool]] = {}
-    for category in rules.categories:
+    for category in program.calls.categories:
         for code in category.reason_codes:
             codes.setdefault(code.upper(), (category.name, category.counts))
-    code_table = ibis.memtable(
+    return ibis.memtable(
         {
             "rc_code": list(codes),
             "rc_category": [c for c, _ in codes.values()],
@@ -295,22 +301,48 @@ def _topics(contacts: ir.Table, program: Program, classify: Classifier) -> ir.Ta
         },
         schema={"rc_code": "string", "rc_category": "string", "rc_counts": "boolean"},
     )
-    keyed = contacts.select(
-        "customer_id",
-        "event_id",
-        rc_key=contacts.reason_code.strip().upper(),
-        text_key=contacts.text.fill_null(""),
+
+
+def _rc_key(contacts: ir.Table) -> ir.StringValue:
+    return contacts.reason_code.strip().upper()
+
+
+def _text_topics(
+    contacts: ir.Table,
+    program: Program,
+    classify: Classifier,
+    materialise: Callable[[ir.Table], ir.Table],
+) -> ir.Table:
+    """The topic of each distinct text of a contact without a known reason code (the seam);
+    the texts are kept first, as the SQL lexicon reads them in several queries."""
+    codes = _reason_codes(program)
+    keyed = contacts.select(rc_key=_rc_key(contacts), text=contacts.text.fill_null(""))
+    needs_text = keyed.anti_join(codes, keyed.rc_key == codes.rc_code)
+    texts = classify(materialise(needs_text.select("text").distinct()))
+    return texts.select(t_text="text", t_category="category", t_counts="counts")
+
+
+def _with_topics(contacts: ir.Table, texts: ir.Table, program: Program) -> ir.Table:
+    """Each contact with its topic: by reason code, else by its text (two small tables
+    joined to the contacts in one pass)."""
+    codes = _reason_codes(program)
+    keyed = contacts.mutate(rc_key=_rc_key(contacts), text_key=contacts.text.fill_null(""))
+    by_code = keyed.left_join(codes, keyed.rc_key == codes.rc_code)
+    both = by_code.left_join(texts, by_code.text_key == texts.t_text)
+    coded = both.rc_category.notnull()
+    return both.mutate(
+        topic=ibis.ifelse(coded, both.rc_category, both.t_category),
+        topic_counts=ibis.ifelse(coded, both.rc_counts, both.t_counts),
+    ).drop(
+        "rc_key",
+        "text_key",
+        "rc_code",
+        "rc_category",
+        "rc_counts",
+        "t_text",
+        "t_category",
+        "t_counts",
     )
-    by_code = keyed.left_join(code_table, keyed.rc_key == code_table.rc_code)
-    needs_text = by_code.filter(by_code.rc_category.isnull())
-    texts = classify(needs_text.select(text=needs_text.text_key).distinct())
-    by_text = needs_text.left_join(texts, needs_text.text_key == texts.text).select(
-        "customer_id", "event_id", topic="category", topic_counts="counts"
-    )
-    coded = by_code.filter(by_code.rc_category.notnull()).select(
-        "customer_id", "event_id", topic="rc_category", topic_counts="rc_counts"
-    )
-    return coded.union(by_text)
 
 
 def _task_grants(
@@ -409,17 +441,25 @@ def _walk(
     rounds = 0
     while True:
         window = _window_of(state, reward)
+        # one table kept per round (each window with its first breaker and verdict); what
+        # the round yields are filters of it, and the late-call notes a join read only
+        # when asked for (the nightly facts do not read them)
         outcome, grants, notes, going = _round(
-            window, counted, reward=reward, order=order, as_of=as_of, cal=cal
+            window,
+            counted,
+            reward=reward,
+            order=order,
+            as_of=as_of,
+            cal=cal,
+            materialise=materialise,
         )
-        outcome, grants, notes = (materialise(t) for t in (outcome, grants, notes))
         finished.append(outcome)
         due.append(grants)
         late.append(
             notes.mutate(round=ibis.literal(rounds, dt.int64), order=ibis.literal(order, dt.int64))
         )
         rounds += 1
-        state = materialise(going)
+        state = going
         if count_rows(state) == 0:
             break
     return Walk(
@@ -446,6 +486,7 @@ def _round(
     order: int,
     as_of: date,
     cal: Calendar,
+    materialise: Callable[[ir.Table], ir.Table],
 ) -> tuple[ir.Table, ir.Table, ir.Table, ir.Table]:
     """One window per open walk: ended, broken, running, or completed (and what next)."""
     calls = counted.rename(c_customer="customer_id", c_id="event_id", c_at="occurred_at")
@@ -493,6 +534,8 @@ def _round(
         terminal = terminal | w.broken
     if reward.recurrence == "once":
         terminal = terminal | w.completed
+    w = materialise(w.mutate(terminal=terminal))
+    terminal = w.terminal
     outcome = w.filter(terminal).select(
         "customer_id",
         reward=ibis.literal(reward.id),
