@@ -24,9 +24,13 @@ demo: install
 	$(VENV)/bin/selfcare demo
 
 # Branch coverage of src/selfcare, printed after the tests (lines and branches missed), and
-# the 25 slowest tests (CI must stay under 30 minutes on 2 cores).
+# the 25 slowest tests (CI must stay under 30 minutes on 2 cores). Two worker processes, a
+# test file to each at a time (`--dist loadfile`: module fixtures such as a Spark cluster or a
+# served app stay in one process); every test has its own database schema or SQLite file, so
+# they may run side by side. TEST_WORKERS=0 runs them in this one process.
+TEST_WORKERS ?= 2
 test: install chromium
-	$(PY) -m pytest --cov --cov-report=term-missing --durations=25
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --cov --cov-report=term-missing --durations=25
 
 lint: install
 	$(VENV)/bin/ruff check src tests bench
