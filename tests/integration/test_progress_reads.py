@@ -99,10 +99,13 @@ def test_a_connection_that_failed_a_read_is_not_handed_out_again(
     assert found.stored.event_count == 2
 
 
-def on_postgresql(app: App) -> None:
-    if app.engine.dialect.name != "postgresql":
-        assert async_lookup(app.engine) is None  # SQLite reads on the loop, synchronously
-        pytest.skip("the event loop's own connections are for PostgreSQL")
+ON_POSTGRESQL = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+"""The event loop's own connections are for PostgreSQL only."""
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_sqlite_has_no_event_loop_connections_of_its_own(app: App) -> None:
+    assert async_lookup(app.engine) is None  # SQLite reads on the loop, synchronously
 
 
 @pytest.fixture
@@ -120,10 +123,10 @@ def opened(monkeypatch: pytest.MonkeyPatch) -> list[psycopg.AsyncConnection[obje
     return made
 
 
+@ON_POSTGRESQL
 def test_the_event_loops_read_is_the_driver_connections_read(
     app: App, charging: FakeChargingClient
 ) -> None:
-    on_postgresql(app)
     ingest(app, "c1", "Frage zu meiner Rechnung", "Vertrag verlängern")
     charging.script(Fault.REJECT)
     app.relay().work_once()
@@ -169,10 +172,10 @@ def test_the_event_loops_read_is_the_driver_connections_read(
     asyncio.run(both())
 
 
+@ON_POSTGRESQL
 def test_concurrent_reads_share_a_few_autocommit_connections(
     app: App, opened: list[psycopg.AsyncConnection[Any]]
 ) -> None:
-    on_postgresql(app)
     ingest(app, "c1")
     reads = AsyncProgressReads(app.engine, size=3)
 
@@ -193,10 +196,10 @@ def test_concurrent_reads_share_a_few_autocommit_connections(
     assert all(c.closed for c in opened)
 
 
+@ON_POSTGRESQL
 def test_a_read_on_a_connection_the_server_dropped_is_tried_again_on_a_fresh_one(
     app: App, opened: list[psycopg.AsyncConnection[Any]]
 ) -> None:
-    on_postgresql(app)
     ingest(app, "c1")
     reads = AsyncProgressReads(app.engine, size=1)
 
