@@ -15,8 +15,10 @@ from __future__ import annotations
 import json
 import math
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -131,21 +133,32 @@ REFERENCE = (
 )
 
 
+class EngineFailed(RuntimeError):
+    """A run that exited non-zero: how long it ran, its peak RSS and its last error line,
+    so the results can say what happened at that size instead of losing the whole run."""
+
+    def __init__(self, seconds: float, peak_rss_mb: float, code: int, error: str) -> None:
+        super().__init__(f"exited with {code} after {seconds:.0f} s: {error}")
+        self.record: dict[str, Any] = {"seconds": seconds, "peak_rss_mb": peak_rss_mb}
+        self.record |= {"exit_code": code, "error": error}
+
+
 def peak_rss(command: list[str]) -> dict[str, Any]:
     """Like `timed`, with the process's peak RSS read from `os.wait4`."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    assert process.stdout is not None
-    out = process.stdout.read()
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - started
-    code = os.waitstatus_to_exitcode(status)
-    if code != 0:
-        raise RuntimeError(f"{command[:4]} exited with {code}")
-    result: dict[str, Any] = {
-        "seconds": round(seconds, 2),
-        "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
-    }
+    with tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors)
+        assert process.stdout is not None
+        out = process.stdout.read()
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = round(time.perf_counter() - started, 2)
+        peak_mb = round(usage.ru_maxrss / 1024, 1)
+        code = os.waitstatus_to_exitcode(status)
+        if code != 0:
+            errors.seek(0)
+            said = [line for line in errors.read().decode(errors="replace").splitlines() if line]
+            raise EngineFailed(seconds, peak_mb, code, said[-1][:500] if said else "")
+    result: dict[str, Any] = {"seconds": seconds, "peak_rss_mb": peak_mb}
     lines = out.decode().strip().splitlines()
     if lines and lines[-1].startswith("{"):
         result |= json.loads(lines[-1])
@@ -195,16 +208,24 @@ def measure(
     reference = reference_run(sample, folder, reference_events)
     print(json.dumps({"reference": reference}), flush=True)
     duckdb_runs: list[dict[str, Any]] = []
+    failed: list[dict[str, Any]] = []
     python_seam: dict[str, Any] = {}
     for size in sizes:
         lake = generate(size, folder / f"lake-{size}")
-        duckdb_runs.append(engine_run("duckdb", lake, folder / f"duckdb-{size}.parquet", size))
-        print(json.dumps(duckdb_runs[-1]), flush=True)
+        try:
+            run = engine_run("duckdb", lake, folder / f"duckdb-{size}.parquet", size)
+        except EngineFailed as failure:  # recorded; a larger size would fail the same way
+            failed.append({"events": size} | failure.record)
+            print(json.dumps({"failed": failed[-1]}), flush=True)
+            break
+        duckdb_runs.append(run)
+        print(json.dumps(run), flush=True)
         if not python_seam:
             python_seam = engine_run(
                 "duckdb", lake, folder / f"duckdb-python-{size}.parquet", size, seam="python"
             )
             print(json.dumps({"duckdb_python_seam": python_seam}), flush=True)
+        shutil.rmtree(lake)  # the larger sizes need the disk for DuckDB's spill
     spark = None
     if spark_events:
         lake = generate(spark_events, folder / f"lake-{spark_events}")
@@ -214,6 +235,7 @@ def measure(
     return {
         "sizes": sizes,
         "duckdb": duckdb_runs,
+        "duckdb_failed": failed,
         "duckdb_python_seam": python_seam,
         "distinct_texts_in_pool": len(set(TEXT_POOL.tolist())),
         "text_seams_at_smallest": {
