@@ -245,7 +245,8 @@ def _contacts(
     contacts = known.filter(known.type.isin(CONTACTS))
     covered = _passes(known, contacts, rules.hotline_pass_days, cal)
     joined = _tidy(contacts.left_join(covered, ["customer_id", "event_id"]))
-    joined = _with_topics(joined, _text_topics(contacts, program, classify, materialise), program)
+    codes = _reason_codes(program)  # one table for both joins
+    joined = _with_topics(joined, _text_topics(contacts, codes, classify, materialise), codes)
     joined = _tidy(joined.left_join(enrollment, "customer_id"))
     excluded = (
         (joined.direction == "outbound")
@@ -309,23 +310,21 @@ def _rc_key(contacts: ir.Table) -> ir.StringValue:
 
 def _text_topics(
     contacts: ir.Table,
-    program: Program,
+    codes: ir.Table,
     classify: Classifier,
     materialise: Callable[[ir.Table], ir.Table],
 ) -> ir.Table:
     """The topic of each distinct text of a contact without a known reason code (the seam);
     the texts are kept first, as the SQL lexicon reads them in several queries."""
-    codes = _reason_codes(program)
     keyed = contacts.select(rc_key=_rc_key(contacts), text=contacts.text.fill_null(""))
     needs_text = keyed.anti_join(codes, keyed.rc_key == codes.rc_code)
     texts = classify(materialise(needs_text.select("text").distinct()))
     return texts.select(t_text="text", t_category="category", t_counts="counts")
 
 
-def _with_topics(contacts: ir.Table, texts: ir.Table, program: Program) -> ir.Table:
+def _with_topics(contacts: ir.Table, texts: ir.Table, codes: ir.Table) -> ir.Table:
     """Each contact with its topic: by reason code, else by its text (two small tables
     joined to the contacts in one pass)."""
-    codes = _reason_codes(program)
     keyed = contacts.mutate(rc_key=_rc_key(contacts), text_key=contacts.text.fill_null(""))
     by_code = keyed.left_join(codes, keyed.rc_key == codes.rc_code)
     both = by_code.left_join(texts, by_code.text_key == texts.t_text)
