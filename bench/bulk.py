@@ -59,7 +59,13 @@ SPAN_S = 700 * 86_400
 
 def generate(events: int, folder: Path, *, seed: int = 13, files: int = 8) -> Path:
     """`events` events of events/20 customers as a Parquet lake (one enrollment each, tasks,
-    calls with reason codes and texts, diagnoses, a few contract ends), shuffled by time."""
+    calls with reason codes and texts, diagnoses, a few contract ends), shuffled by time.
+    A folder that already holds this lake (its marker says so) is kept: generating 100 M
+    events takes longer than evaluating them."""
+    marker = folder / "_generated.json"
+    wanted = {"events": events, "seed": seed, "files": files, "version": 1}
+    if marker.exists() and json.loads(marker.read_text()) == wanted:
+        return folder
     rng = np.random.default_rng(seed)
     customers = max(1, events // EVENTS_PER_CUSTOMER)
     folder.mkdir(parents=True, exist_ok=True)
@@ -91,6 +97,7 @@ def generate(events: int, folder: Path, *, seed: int = 13, files: int = 8) -> Pa
             }
         )
         pq.write_table(table, folder / f"part-{part:03d}.parquet")
+    marker.write_text(json.dumps(wanted))
     return folder
 
 
@@ -199,19 +206,26 @@ def exponent(points: list[tuple[int, float]]) -> float | None:
 
 
 def measure(
-    sizes: list[int], reference_events: int, spark_events: int | None, folder: Path
+    sizes: list[int],
+    reference_events: int,
+    spark_events: int | None,
+    folder: Path,
+    lakes: Path | None = None,
 ) -> dict[str, Any]:
     """The reference on its sample first, then DuckDB at each size (smallest first, the
     Python text seam beside it), Spark last: each result is printed as it comes, so a run
-    stopped at a size still leaves the smaller ones."""
-    sample = generate(reference_events, folder / f"lake-{reference_events}")
+    stopped at a size still leaves the smaller ones. The lakes go to `lakes` and stay there
+    for the next run when it is given; otherwise each is removed after its size."""
+    keep = lakes is not None
+    lakes = lakes or folder
+    sample = generate(reference_events, lakes / f"lake-{reference_events}")
     reference = reference_run(sample, folder, reference_events)
     print(json.dumps({"reference": reference}), flush=True)
     duckdb_runs: list[dict[str, Any]] = []
     failed: list[dict[str, Any]] = []
     python_seam: dict[str, Any] = {}
     for size in sizes:
-        lake = generate(size, folder / f"lake-{size}")
+        lake = generate(size, lakes / f"lake-{size}")
         try:
             run = engine_run("duckdb", lake, folder / f"duckdb-{size}.parquet", size)
         except EngineFailed as failure:  # recorded; a larger size would fail the same way
@@ -225,10 +239,11 @@ def measure(
                 "duckdb", lake, folder / f"duckdb-python-{size}.parquet", size, seam="python"
             )
             print(json.dumps({"duckdb_python_seam": python_seam}), flush=True)
-        shutil.rmtree(lake)  # the larger sizes need the disk for DuckDB's spill
+        if not keep:
+            shutil.rmtree(lake)  # the larger sizes need the disk for DuckDB's spill
     spark = None
     if spark_events:
-        lake = generate(spark_events, folder / f"lake-{spark_events}")
+        lake = generate(spark_events, lakes / f"lake-{spark_events}")
         spark = engine_run("spark", lake, folder / f"spark-{spark_events}.parquet", spark_events)
         print(json.dumps({"spark": spark}), flush=True)
     largest = duckdb_runs[-1]

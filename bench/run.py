@@ -147,7 +147,8 @@ def run_bulk(args: argparse.Namespace) -> dict[str, Any]:
     sizes = [int(n) for n in args.bulk_events.split(",")]
     spark = args.bulk_spark_events or None
     with tempfile.TemporaryDirectory(dir=args.bulk_dir) as folder:
-        results = bulk.measure(sizes, args.bulk_reference_events, spark, Path(folder))
+        lakes = Path(args.bulk_lakes) if args.bulk_lakes else None
+        results = bulk.measure(sizes, args.bulk_reference_events, spark, Path(folder), lakes)
     largest = results["duckdb"][-1]
     return {
         "benchmark": "bulk",
@@ -240,6 +241,9 @@ def main(argv: list[str] | None = None) -> int:
         "--bulk-spark-events", type=int, default=2_000_000, help="Spark local (0: leave out)"
     )
     parser.add_argument("--bulk-dir", default=None, help="where the generated lakes go")
+    parser.add_argument(
+        "--bulk-lakes", default=None, help="keep the generated lakes here and reuse them"
+    )
     args = parser.parse_args(argv)
     unknown = [n for n in args.names if n not in BENCHMARKS]
     if unknown:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -9,6 +10,7 @@ from itertools import count
 from pathlib import Path
 from typing import Any
 
+import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -16,7 +18,7 @@ import pyarrow.parquet as pq
 from selfcare.bulk.assemble import FactTables, customers
 from selfcare.bulk.backends import UTC_TS, Engine
 from selfcare.bulk.caps_sql import Payer, pay
-from selfcare.bulk.classify import TextFallbacks, text_classifier
+from selfcare.bulk.classify import Classifier, TextFallbacks, text_classifier
 from selfcare.bulk.facts import duckdb_columns, facts_table
 from selfcare.bulk.source import Source, read
 from selfcare.bulk.translate import Calendar, Facts, translate
@@ -62,6 +64,15 @@ def evaluate_path(
     yield from evaluate_table(engine, source.events, program, as_of, run)
 
 
+PART_EVENTS = 20_000_000
+"""Events per part on DuckDB's nightly path. A larger input is cut into parts by ranges of
+customer ids and each part evaluated on its own (every rule reads one customer's events):
+a 100 M-event lake in one piece spilled 17 GB and failed under a 3 GB buffer limit, while
+20 M events fit in 3.4 GB."""
+SAMPLE_ROWS = 200_000
+"""Customer ids sampled for the parts' boundaries (their sizes vary by a few per cent)."""
+
+
 def facts_path(
     engine: Engine,
     path: Path,
@@ -70,25 +81,131 @@ def facts_path(
     output: Path,
     *,
     run: BulkRun | None = None,
+    part_events: int = PART_EVENTS,
 ) -> None:
     """The facts of every customer and reward written by the engine itself to `output`
-    (Parquet): no customer passes through Python, caps included."""
+    (Parquet): no customer passes through Python, caps included. On DuckDB an input of
+    more than `part_events` rows is evaluated in parts of whole customers, one after the
+    other, and the parts' facts written to `output` in customer order."""
     source: Source = read(engine, path)
     run = run if run is not None else BulkRun()
-    scratch = Scratch(engine)
+    rows = _scalar(engine, source.rows)
+    parts = -(-rows // part_events) if engine.name == "duckdb" and part_events > 0 else 1
     if engine.name == "duckdb":
         # every order this path needs is stated (windows, ORDER BY): DuckDB may then stream
         # and spill its temporary tables without keeping the order rows were made in
         engine.con.raw_sql("SET preserve_insertion_order = false")
     try:
-        table = facts_of(engine, source.events, program, as_of, scratch, run=run)
+        if parts <= 1:
+            run.rows = _facts_written(engine, source.events, program, as_of, output, run=run)
+        else:
+            run.rows = _facts_in_parts(
+                engine, source.events, program, as_of, output, parts=parts, run=run
+            )
         # the rows read less those accepted: no second pass over the normalised source
-        run.refused = _scalar(engine, source.rows) - run.accepted
-        run.rows = write(engine, table, output)
+        run.refused = rows - run.accepted
     finally:
-        scratch.drop()
         if engine.name == "duckdb":
             engine.con.raw_sql("RESET preserve_insertion_order")
+
+
+def _facts_written(
+    engine: Engine,
+    events: ir.Table,
+    program: Program,
+    as_of: date,
+    output: Path,
+    *,
+    run: BulkRun,
+    classify: Classifier | None = None,
+) -> int:
+    """One piece: its facts computed and written to `output`; the rows written."""
+    scratch = Scratch(engine)
+    try:
+        table = facts_of(engine, events, program, as_of, scratch, run=run, classify=classify)
+        return write(engine, table, output)
+    finally:
+        scratch.drop()
+
+
+def _facts_in_parts(
+    engine: Engine,
+    events: ir.Table,
+    program: Program,
+    as_of: date,
+    output: Path,
+    *,
+    parts: int,
+    run: BulkRun,
+) -> int:
+    """The events written once as parts by customer-id range (Parquet beside `output`),
+    each part evaluated as a whole input, and the parts' facts joined in range order. Texts
+    are classified once for the whole run; the streak and cap rounds are the most any part
+    needed."""
+    texts = Remembered(engine, _classifier(engine, program, run))
+    with tempfile.TemporaryDirectory(dir=output.parent, prefix=".selfcare-parts-") as folder:
+        pieces = _split(engine, events, parts, Path(folder) / "events")
+        if not pieces:  # every row refused
+            return _facts_written(engine, events, program, as_of, output, run=run)
+        written: list[Path] = []
+        for number, piece in enumerate(pieces):
+            part_run = BulkRun(text_seam=run.text_seam, texts=run.texts)
+            target = Path(folder) / f"facts-{number:04d}.parquet"
+            _facts_written(engine, piece, program, as_of, target, run=part_run, classify=texts)
+            run.accepted += part_run.accepted
+            run.cap_rounds = max(run.cap_rounds, part_run.cap_rounds)
+            for reward, rounds in part_run.rounds.items():
+                run.rounds[reward] = max(run.rounds.get(reward, 0), rounds)
+            written.append(target)
+        texts.drop()
+        return _joined(written, output)
+
+
+def _split(engine: Engine, events: ir.Table, parts: int, folder: Path) -> list[ir.Table]:
+    """The events as `parts` Parquet folders of whole customers, by ranges of customer id
+    drawn from a sample; the parts in id order (an empty one left out)."""
+    bounds = _bounds(engine, events, parts)
+    part = ibis.cases(
+        *((events.customer_id < bound, number) for number, bound in enumerate(bounds)),
+        else_=len(bounds),
+    )
+    compiled = engine.con.compile(events.mutate(_part=part))
+    target = str(folder).replace("'", "''")
+    engine.con.raw_sql(f"COPY ({compiled}) TO '{target}' (FORMAT parquet, PARTITION_BY (_part))")
+    schema = events.schema()
+    return [
+        engine.con.read_parquet(str(folder / f"_part={n}" / "*.parquet")).cast(schema)
+        for n in range(len(bounds) + 1)
+        if (folder / f"_part={n}").is_dir()
+    ]
+
+
+def _bounds(engine: Engine, events: ir.Table, parts: int) -> list[str]:
+    """Customer ids cutting a sample into `parts` ranges of about equal size."""
+    compiled = engine.con.compile(events.select("customer_id"))
+    cuts = ", ".join(str(n / parts) for n in range(1, parts))
+    quantiles = engine.con.raw_sql(
+        f"SELECT quantile_disc(customer_id, [{cuts}]) FROM ({compiled}) "  # noqa: S608
+        f"USING SAMPLE reservoir({SAMPLE_ROWS} ROWS)"
+    ).fetchone()
+    found = quantiles[0] if quantiles and quantiles[0] else []
+    return sorted(set(found))
+
+
+def _joined(parts: list[Path], output: Path) -> int:
+    """The parts' facts, each in customer order and the parts in range order, as one file,
+    row group after row group. DuckDB marks a column required where its plan for that part
+    proves it never null, which differs between parts: the file's columns are all optional."""
+    rows = 0
+    schema = pa.schema([f.with_nullable(True) for f in pq.read_schema(parts[0])])
+    with pq.ParquetWriter(output, schema, compression="zstd") as writer:
+        for part in parts:
+            file = pq.ParquetFile(part)
+            for group in range(file.num_row_groups):
+                table = file.read_row_group(group).cast(schema)
+                writer.write_table(table)
+                rows += table.num_rows
+    return rows
 
 
 def facts_of(
@@ -99,9 +216,10 @@ def facts_of(
     scratch: Scratch,
     *,
     run: BulkRun,
+    classify: Classifier | None = None,
 ) -> ir.Table:
     """The rows of `facts.FACTS_SCHEMA` as one engine expression."""
-    facts = compute(engine, events, program, as_of, scratch, run=run)
+    facts = compute(engine, events, program, as_of, scratch, run=run, classify=classify)
     run.rounds = facts.rounds
     run.accepted = _scalar(engine, facts.valid_rows)
     cal = Calendar(engine.dialect, program.timezone)
@@ -166,22 +284,45 @@ def compute(
     scratch: Scratch,
     *,
     run: BulkRun,
+    classify: Classifier | None = None,
 ) -> Facts:
     return translate(
         events,
         program,
         as_of,
         dialect=engine.dialect,
-        classify=text_classifier(
-            program.calls,
-            engine.to_arrow,
-            engine=engine.name,
-            fallbacks=run.texts,
-            seam=run.text_seam,
-        ),
+        classify=classify or _classifier(engine, program, run),
         materialise=scratch.keep,
         count_rows=lambda table: _count(engine, table),
     )
+
+
+def _classifier(engine: Engine, program: Program, run: BulkRun) -> Classifier:
+    return text_classifier(
+        program.calls, engine.to_arrow, engine=engine.name, fallbacks=run.texts, seam=run.text_seam
+    )
+
+
+class Remembered:
+    """A text classifier for a run in parts: each distinct text is classified once (and a
+    fallback counted once); the texts classified so far are kept in a temporary table and
+    each part's new texts added to it. A part gets every text known so far, which its
+    contacts' left join reads as it reads its own."""
+
+    def __init__(self, engine: Engine, classify: Classifier) -> None:
+        self._classify = classify
+        self._scratch = Scratch(engine)
+        self._known: ir.Table | None = None
+
+    def __call__(self, distinct_texts: ir.Table) -> ir.Table:
+        known = self._known
+        new = distinct_texts if known is None else distinct_texts.anti_join(known, "text")
+        classified = self._classify(self._scratch.keep(new))
+        self._known = self._scratch.keep(classified if known is None else known.union(classified))
+        return self._known
+
+    def drop(self) -> None:
+        self._scratch.drop()
 
 
 class Scratch:
