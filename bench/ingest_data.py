@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
@@ -126,13 +127,20 @@ def call_text_from(
 
 def events(count: int, *, per_customer: int = 5, seed: int = 4711) -> list[dict[str, Any]]:
     """`count` events as JSON-ready rows: each customer enrolls, does tasks, calls."""
+    return list(iter_events(count, per_customer=per_customer, seed=seed))
+
+
+def iter_events(
+    count: int, *, per_customer: int = 5, seed: int = 4711
+) -> Iterator[dict[str, Any]]:
+    """The rows of `events`, one customer at a time (20 M rows do not fit in memory)."""
     rng = random.Random(seed)
-    rows: list[dict[str, Any]] = []
+    made = 0
     customer = 0
-    while len(rows) < count:
+    while made < count:
         cid = f"cust-{customer:07d}"
         enrolled = START + timedelta(minutes=rng.randrange(0, 60 * 24 * 120))
-        rows.append(_row(f"{cid}-0", cid, "invitation_accepted", enrolled))
+        rows = [_row(f"{cid}-0", cid, "invitation_accepted", enrolled)]
         for n in range(1, per_customer):
             moment = enrolled + timedelta(minutes=rng.randrange(1, 60 * 24 * 150))
             if n <= len(KINDS) and rng.random() < 0.7:
@@ -140,8 +148,9 @@ def events(count: int, *, per_customer: int = 5, seed: int = 4711) -> list[dict[
             else:
                 text = call_text(rng, moment)
                 rows.append(_row(f"{cid}-{n}", cid, "hotline_call", moment, text=text))
+        yield from rows[: count - made]
+        made += len(rows[: count - made])
         customer += 1
-    return rows[:count]
 
 
 def labelled_call_texts(count: int, *, seed: int = 4711) -> list[tuple[str, str]]:
