@@ -185,6 +185,17 @@ def engine_run(
     return result
 
 
+def spark_run(lake: Path, output: Path, events: int) -> dict[str, Any]:
+    """Spark local as the operator runs it: `selfcare evaluate --engine spark --format none
+    --output` (on Spark the facts come from the assembled results, docs/bulk.md)."""
+    command = [sys.executable, "-m", "selfcare", "evaluate", "--engine", "spark"]
+    command += ["--events", str(lake), "--as-of", AS_OF, "--format", "none"]
+    result = peak_rss([*command, "--output", str(output)])
+    result["events"] = events
+    result["events_per_s"] = round(events / result["seconds"])
+    return result
+
+
 def reference_run(lake: Path, folder: Path, events: int) -> dict[str, Any]:
     """The reference evaluator reads one file: the lake's rows as one Parquet file."""
     single = folder / "sample.parquet"
@@ -244,8 +255,32 @@ def measure(
     spark = None
     if spark_events:
         lake = generate(spark_events, lakes / f"lake-{spark_events}")
-        spark = engine_run("spark", lake, folder / f"spark-{spark_events}.parquet", spark_events)
+        try:
+            spark = spark_run(lake, folder / f"spark-{spark_events}.parquet", spark_events)
+        except EngineFailed as failure:  # for the record: the DuckDB results stand
+            spark = {"events": spark_events, "failed": failure.record}
         print(json.dumps({"spark": spark}), flush=True)
+    return results_of(
+        sizes,
+        reference=reference,
+        duckdb_runs=duckdb_runs,
+        failed=failed,
+        python_seam=python_seam,
+        spark=spark,
+    )
+
+
+def results_of(
+    sizes: list[int],
+    *,
+    reference: dict[str, Any],
+    duckdb_runs: list[dict[str, Any]],
+    failed: list[dict[str, Any]],
+    python_seam: dict[str, Any],
+    spark: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """The benchmark's results from its runs (also from the lines a run printed, when the
+    run itself was stopped before it wrote them)."""
     largest = duckdb_runs[-1]
     return {
         "sizes": sizes,

@@ -130,9 +130,7 @@ def events(count: int, *, per_customer: int = 5, seed: int = 4711) -> list[dict[
     return list(iter_events(count, per_customer=per_customer, seed=seed))
 
 
-def iter_events(
-    count: int, *, per_customer: int = 5, seed: int = 4711
-) -> Iterator[dict[str, Any]]:
+def iter_events(count: int, *, per_customer: int = 5, seed: int = 4711) -> Iterator[dict[str, Any]]:
     """The rows of `events`, one customer at a time (20 M rows do not fit in memory)."""
     rng = random.Random(seed)
     made = 0
