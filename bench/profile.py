@@ -103,7 +103,7 @@ def profile_evaluate(count: int) -> dict[str, Any]:
         with (Path(folder) / "out.json").open("w", encoding="utf-8") as out, redirect_stdout(out):
             profile.enable()
             day = date.fromisoformat(AS_OF)
-            everyone, skipped = _run(bundled_example(), source, day, shown=False)
+            everyone, skipped = _run(bundled_example(), source, day, shown=False, workers=1)
             _write(everyone, day, output=EvaluateFormat.JSON, skipped=skipped)
             profile.disable()
     return {"events": count} | _shares(profile, EVALUATE_STAGES)

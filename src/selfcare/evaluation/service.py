@@ -14,6 +14,7 @@ from selfcare.domain.program import Program
 from selfcare.domain.progress import CustomerProgress
 from selfcare.errors import InvalidInput
 from selfcare.evaluation.grouping import RUN_EVENTS, by_customer
+from selfcare.evaluation.workers import projected_in_workers
 from selfcare.ingest.event_files import event_from_row
 from selfcare.ingest.rows import SUFFIXES, RowProblem, rows_from_file
 
@@ -79,12 +80,25 @@ def evaluate_stream(
     *,
     tally: Tally | None = None,
     run_events: int = RUN_EVENTS,
+    workers: int = 1,
 ) -> Iterator[CustomerProgress]:
-    """Each customer's progress, in customer-id order: the same answers as `evaluate`."""
-    for customer_id, history in by_customer(events, run_events=run_events):
+    """Each customer's progress, in customer-id order: the same answers as `evaluate`.
+    With `workers` > 1 the customers are projected in that many processes."""
+    groups = _counted_customers(by_customer(events, run_events=run_events), tally)
+    if workers > 1:
+        yield from projected_in_workers(program, groups, as_of, workers=workers)
+        return
+    for customer_id, history in groups:
+        yield project(program, state_from_events(customer_id, history), as_of)
+
+
+def _counted_customers(
+    groups: Iterator[tuple[str, list[Event]]], tally: Tally | None
+) -> Iterator[tuple[str, list[Event]]]:
+    for group in groups:
         if tally is not None:
             tally.customers += 1
-        yield project(program, state_from_events(customer_id, history), as_of)
+        yield group
 
 
 class EngineUnavailable(InvalidInput):

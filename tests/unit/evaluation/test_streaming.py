@@ -13,12 +13,13 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from selfcare.cli import app
-from selfcare.domain.evaluator import evaluate
+from selfcare.domain.evaluator import evaluate, project, state_from_events
 from selfcare.domain.events import Event
 from selfcare.domain.progress import customer_to_json, progress_to_json
 from selfcare.evaluation.grouping import by_customer
 from selfcare.evaluation.output import write_document, write_lines
 from selfcare.evaluation.service import evaluate_stream
+from selfcare.evaluation.workers import projected_in_workers
 from tests.builders import make_program
 from tests.strategies import as_of_days, histories
 
@@ -100,3 +101,36 @@ def test_strict_refuses_before_printing_a_single_customer(tmp_path: Path) -> Non
     assert result.exit_code == 2
     assert result.stdout == ""
     assert "nothing evaluated" in result.stderr
+
+
+@settings(max_examples=4, deadline=None)
+@given(history=histories(max_customers=6), as_of=as_of_days(), batch=st.integers(1, 3))
+def test_workers_answer_what_one_process_answers_in_the_same_order(
+    history: list[Event], as_of: date, batch: int
+) -> None:
+    """Batches of one to three customers in two processes, several in flight: the answers
+    come back in customer order, each equal to the one this process projects."""
+    program = make_program()
+    groups = list(by_customer(history))
+    here = [project(program, state_from_events(who, events), as_of) for who, events in groups]
+    there = list(projected_in_workers(program, iter(groups), as_of, workers=2, batch=batch))
+    assert [c.model_dump() for c in there] == [c.model_dump() for c in here]
+
+
+def test_the_command_with_two_workers_prints_the_same_document(tmp_path: Path) -> None:
+    events = tmp_path / "events.jsonl"
+    events.write_text((EXAMPLES / "events.jsonl").read_text(encoding="utf-8"), encoding="utf-8")
+    command = ["evaluate", "--events", str(events), "--as-of", "2026-03-31", "--format", "json"]
+    one = CliRunner().invoke(app, command)
+    two = CliRunner().invoke(app, [*command, "--workers", "2"])
+    assert one.exit_code == two.exit_code == 0
+    assert two.stdout == one.stdout
+
+
+def test_workers_are_for_the_reference_engine_only() -> None:
+    command = ["evaluate", "--events", str(EXAMPLES / "events.jsonl"), "--as-of", "2026-03-31"]
+    outcome = CliRunner().invoke(app, [*command, "--engine", "duckdb", "--workers", "2"])
+    assert outcome.exit_code == 2
+    assert outcome.stderr == (
+        "--workers: only with --engine python (the bulk engines use their own threads)\n"
+    )
