@@ -17,6 +17,7 @@ import os
 import random
 import subprocess
 import sys
+import threading
 import time
 from itertools import islice
 from pathlib import Path
@@ -55,20 +56,84 @@ def write_events(count: int, path: Path, *, seed: int = 7) -> None:
             out.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in block)
 
 
+class TreeMemory(threading.Thread):
+    """The peak of the summed RSS of a process and its descendants (`--workers` starts a
+    fork server and the workers), and their CPU time, sampled from /proc every `every`
+    seconds: `os.wait4` gives only the largest single process's RSS, and not the CPU of
+    workers that the fork server, not the process, waits for."""
+
+    def __init__(self, pid: int, every: float = 0.25) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.every, self.peak_kb = pid, every, 0
+        self.cpu_ticks: dict[int, int] = {}
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(self.every):
+            tree = _tree(self.pid)
+            self.peak_kb = max(self.peak_kb, sum(_rss_kb(p) for p in tree))
+            for pid in tree:
+                self.cpu_ticks[pid] = max(self.cpu_ticks.get(pid, 0), _cpu_ticks(pid))
+
+    @property
+    def cpu_seconds(self) -> float:
+        return sum(self.cpu_ticks.values()) / os.sysconf("SC_CLK_TCK")
+
+
+def _tree(root: int) -> list[int]:
+    parents: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(parents.get(pid, []))
+    return found
+
+
+def _cpu_ticks(pid: int) -> int:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0
+    return int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0
+    line = next((x for x in status.splitlines() if x.startswith("VmRSS:")), "VmRSS: 0 kB")
+    return int(line.split()[1])
+
+
 def timed(command: list[str], output: Path, env: dict[str, str] | None = None) -> dict[str, Any]:
-    """Wall seconds and peak RSS (MB) of one process, its stdout kept in `output`."""
+    """Wall seconds, CPU seconds (its workers' included: they are waited for) and peak RSS
+    (MB) of one process, its stdout kept in `output`; with its descendants, the peak of
+    their summed RSS as sampled."""
     started = time.perf_counter()
     with output.open("wb") as out:
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.DEVNULL, env=env)
+        memory = TreeMemory(process.pid)
+        memory.start()
         _, status, usage = os.wait4(process.pid, 0)
+        memory.done.set()
+        memory.join()
     process.returncode = os.waitstatus_to_exitcode(status)
     seconds = time.perf_counter() - started
     if process.returncode != 0:
         raise RuntimeError(f"{command[:4]} exited with {process.returncode}")
     return {
         "seconds": round(seconds, 2),
-        "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2),
+        "cpu_seconds": round(max(usage.ru_utime + usage.ru_stime, memory.cpu_seconds), 2),
         "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
+        "peak_tree_rss_mb": round(memory.peak_kb / 1024, 1),
     }
 
 
@@ -76,7 +141,9 @@ def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def measure(counts: list[int], folder: Path, before: str | None = None) -> list[dict[str, Any]]:
+def measure(
+    counts: list[int], folder: Path, before: str | None = None, workers: int = 2
+) -> list[dict[str, Any]]:
     """Streaming at every size; the `before` revision's tree and the whole-history way at
     the first size only (the old revision is the slow one, and the whole history's memory
     grows with the input: about 6 KB per event), so the larger sizes show streaming's memory
@@ -100,6 +167,13 @@ def measure(counts: list[int], folder: Path, before: str | None = None) -> list[
         stream_out = folder / "stream.json"
         stream = timed(_stream_command(source), stream_out)
         row["stream"] = _rate(stream, count)
+        if workers > 1:
+            workers_out = folder / "workers.json"
+            parallel = timed(_stream_command(source, workers), workers_out)
+            row["stream_workers"] = {"workers": workers} | _rate(parallel, count)
+            row["workers_identical_output"] = digest(workers_out) == digest(stream_out)
+            row["speed_ratio_workers_to_stream"] = round(stream["seconds"] / parallel["seconds"], 2)
+            workers_out.unlink()
         if compare:
             row["identical_to_before"] = digest(stream_out) == digest(before_out)
             row["speed_ratio_stream_to_before"] = round(
@@ -122,9 +196,10 @@ def measure(counts: list[int], folder: Path, before: str | None = None) -> list[
     return results
 
 
-def _stream_command(source: Path) -> list[str]:
-    return [sys.executable, "-m", "selfcare", "evaluate", "--events", str(source),
-            "--as-of", AS_OF, "--format", "json"]  # fmt: skip
+def _stream_command(source: Path, workers: int = 1) -> list[str]:
+    command = [sys.executable, "-m", "selfcare", "evaluate", "--events", str(source),
+               "--as-of", AS_OF, "--format", "json"]  # fmt: skip
+    return command + (["--workers", str(workers)] if workers > 1 else [])
 
 
 def _rate(timing: dict[str, Any], count: int) -> dict[str, Any]:

@@ -83,7 +83,7 @@ def run_evaluate(args: argparse.Namespace) -> dict[str, Any]:
 
     counts = [int(n) for n in args.evaluate_events.split(",")]
     with tempfile.TemporaryDirectory() as folder:
-        results = evaluate.measure(counts, Path(folder), args.before)
+        results = evaluate.measure(counts, Path(folder), args.before, args.evaluate_workers)
     return {
         "benchmark": "evaluate",
         "results": results,
@@ -234,6 +234,12 @@ def main(argv: list[str] | None = None) -> int:
         "--before",
         default=None,
         help="growth, lookup, evaluate, classify: also measure this earlier revision (commit)",
+    )
+    parser.add_argument(
+        "--evaluate-workers",
+        type=int,
+        default=2,
+        help="evaluate: also run `selfcare evaluate --workers N` at each size (1: leave out)",
     )
     parser.add_argument("--pilot-data", default="", help="keep/reuse the simulated pilot here")
     parser.add_argument(

@@ -83,8 +83,18 @@ def evaluate_row(document: dict[str, Any]) -> dict[str, Any]:
         "stream_events_per_s": largest["stream"]["events_per_s"],
         "stream_peak_rss_mb": largest["stream"]["peak_rss_mb"],
         "peak_rss_mb_by_size": {r["events"]: r["stream"]["peak_rss_mb"] for r in results},
+        "cpu_events_per_s": largest["stream"].get("events_per_cpu_s"),
         "targets": "≥ 30,000 events/s; 20 M events < 1 GB (memory flat in the input size)",
     }
+    if "stream_workers" in largest:
+        parallel = largest["stream_workers"]
+        row["with_workers"] = {
+            "workers": parallel["workers"],
+            "events_per_s": parallel["events_per_s"],
+            "peak_tree_rss_mb": parallel.get("peak_tree_rss_mb"),
+            "speed_ratio_to_one_process": largest["speed_ratio_workers_to_stream"],
+            "identical_output": largest["workers_identical_output"],
+        }
     if "whole" in first:
         row["baseline_whole_history"] = {
             "events": first["events"],
