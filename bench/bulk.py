@@ -122,6 +122,7 @@ BULK = (
     "print(json.dumps({'in_process_s': round(time.perf_counter() - started, 2),\n"
     "                  'fact_rows': run.rows, 'rounds': run.rounds,\n"
     "                  'cap_rounds': run.cap_rounds, 'refused': run.refused,\n"
+    "                  'parts': run.parts,\n"
     "                  'text_seam': run.text_seam, 'texts': run.texts.as_json()}))\n"
 )
 REFERENCE = (

@@ -37,6 +37,7 @@ class BulkRun:
     cap_rounds: int = 0
     rows: int = 0
     accepted: int = 0  # rows read that the reference would accept (copies included)
+    parts: int = 1  # pieces of whole customers evaluated one after the other
 
 
 def evaluate_table(
@@ -147,6 +148,7 @@ def _facts_in_parts(
         pieces = _split(engine, events, parts, Path(folder) / "events")
         if not pieces:  # every row refused
             return _facts_written(engine, events, program, as_of, output, run=run)
+        run.parts = len(pieces)
         written: list[Path] = []
         for number, piece in enumerate(pieces):
             part_run = BulkRun(text_seam=run.text_seam, texts=run.texts)
