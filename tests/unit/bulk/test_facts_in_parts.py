@@ -112,7 +112,7 @@ def test_texts_are_classified_once_across_parts(duckdb: Engine, tmp_path: Path) 
         duckdb, lake, "real case", date(2025, 9, 30), tmp_path, parts=4
     )
     assert whole_run.refused == 1
-    assert (whole_run.parts, split_run.parts) == (1, 4)
+    assert whole_run.parts == 1 < split_run.parts
     assert whole_run.texts.texts == len(texts)
     assert whole_run.texts.python >= 1  # the negation beside a match goes to Python
     same_run(whole_run, split_run)
