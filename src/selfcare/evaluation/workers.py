@@ -13,12 +13,14 @@ import multiprocessing
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from datetime import date
 
 from selfcare.domain.evaluator import project, state_from_events
 from selfcare.domain.events import Event
 from selfcare.domain.program import Program
 from selfcare.domain.progress import CustomerProgress
+from selfcare.errors import SelfcareError
 
 CUSTOMERS_PER_BATCH = 200
 """Customers sent to a worker at a time: enough that pickling the batch costs little beside
@@ -66,15 +68,25 @@ def projected_in_workers(
     """`project` for each customer of `groups`, in `workers` processes, in the same order.
 
     The workers are started by a fork server (not forked from this process, whose threads,
-    a progress bar's for one, would be copied mid-state)."""
+    a progress bar's for one, would be copied mid-state); like every such pool, it needs the
+    program's main module to start its work under `if __name__ == "__main__":`, as the
+    `selfcare` command and `python -m selfcare` do."""
     context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_start, initargs=(program,)
-    ) as pool:
-        pending: deque[Future[list[CustomerProgress]]] = deque()
-        for customers in _batches(groups, batch):
-            pending.append(pool.submit(_projected, customers, as_of))
-            if len(pending) >= workers * BATCHES_PER_WORKER:
+    try:
+        with ProcessPoolExecutor(
+            workers, mp_context=context, initializer=_start, initargs=(program,)
+        ) as pool:
+            pending: deque[Future[list[CustomerProgress]]] = deque()
+            for customers in _batches(groups, batch):
+                pending.append(pool.submit(_projected, customers, as_of))
+                if len(pending) >= workers * BATCHES_PER_WORKER:
+                    yield from pending.popleft().result()
+            while pending:
                 yield from pending.popleft().result()
-        while pending:
-            yield from pending.popleft().result()
+    except BrokenProcessPool as exc:
+        msg = "a worker process ended abruptly (out of memory?); run again with --workers 1"
+        raise WorkerLost(msg) from exc
+
+
+class WorkerLost(SelfcareError):
+    """A worker process died (killed, out of memory): the run stops with one line."""

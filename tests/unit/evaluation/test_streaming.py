@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import random
 from datetime import date
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -19,7 +21,7 @@ from selfcare.domain.progress import customer_to_json, progress_to_json
 from selfcare.evaluation.grouping import by_customer
 from selfcare.evaluation.output import write_document, write_lines
 from selfcare.evaluation.service import evaluate_stream
-from selfcare.evaluation.workers import projected_in_workers
+from selfcare.evaluation.workers import WorkerLost, projected_in_workers
 from tests.builders import make_program
 from tests.strategies import as_of_days, histories
 
@@ -134,3 +136,16 @@ def test_workers_are_for_the_reference_engine_only() -> None:
     assert outcome.stderr == (
         "--workers: only with --engine python (the bulk engines use their own threads)\n"
     )
+
+
+class _DiesInTheWorker:
+    """Unpickled in a worker, it ends that process at once, as an out-of-memory kill would."""
+
+    def __reduce__(self) -> tuple[object, tuple[int]]:
+        return (os._exit, (1,))
+
+
+def test_a_worker_that_dies_stops_the_run_with_one_message() -> None:
+    groups: list[tuple[str, list[Event]]] = [("c1", [])]
+    with pytest.raises(WorkerLost, match="a worker process ended abruptly"):
+        list(projected_in_workers(_DiesInTheWorker(), iter(groups), date(2026, 3, 31), workers=2))  # type: ignore[arg-type]
