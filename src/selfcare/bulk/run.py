@@ -187,7 +187,7 @@ def _bounds(engine: Engine, events: ir.Table, parts: int) -> list[str]:
     compiled = engine.con.compile(events.select("customer_id"))
     cuts = ", ".join(str(n / parts) for n in range(1, parts))
     quantiles = engine.con.raw_sql(
-        f"SELECT quantile_disc(customer_id, [{cuts}]) FROM ({compiled}) "  # noqa: S608
+        f"SELECT quantile_disc(customer_id, [{cuts}]) FROM ({compiled}) "  # noqa: S608 (Ibis SQL, fractions)
         f"USING SAMPLE reservoir({SAMPLE_ROWS} ROWS)"
     ).fetchone()
     found = quantiles[0] if quantiles and quantiles[0] else []
