@@ -173,17 +173,18 @@ def peak_rss(command: list[str]) -> dict[str, Any]:
     return result
 
 
-def engine_run(
-    engine: str, lake: Path, output: Path, events: int, seam: str = "sql"
-) -> dict[str, Any]:
-    """One engine in its own process; `seam` picks the text classifier (sql or python)."""
-    spill = output.parent / "spill"
-    command = [sys.executable, "-c", BULK, engine, str(lake), AS_OF, str(output), seam]
-    command += [MEMORY_LIMIT if engine == "duckdb" else "", str(spill)]
+def rated(command: list[str], events: int) -> dict[str, Any]:
+    """`peak_rss` of a run over `events` events, with its events per second."""
     result = peak_rss(command)
-    result["events"] = events
-    result["events_per_s"] = round(events / result["seconds"])
-    return result
+    return result | {"events": events, "events_per_s": round(events / result["seconds"])}
+
+
+def engine_run(lake: Path, output: Path, events: int, seam: str = "sql") -> dict[str, Any]:
+    """DuckDB's nightly path in its own process under the benchmark's buffer limit; `seam`
+    picks the text classifier (sql or python)."""
+    spill = output.parent / "spill"
+    command = [sys.executable, "-c", BULK, "duckdb", str(lake), AS_OF, str(output), seam]
+    return rated([*command, MEMORY_LIMIT, str(spill)], events)
 
 
 def spark_run(lake: Path, output: Path, events: int) -> dict[str, Any]:
@@ -191,10 +192,7 @@ def spark_run(lake: Path, output: Path, events: int) -> dict[str, Any]:
     --output` (on Spark the facts come from the assembled results, docs/bulk.md)."""
     command = [sys.executable, "-m", "selfcare", "evaluate", "--engine", "spark"]
     command += ["--events", str(lake), "--as-of", AS_OF, "--format", "none"]
-    result = peak_rss([*command, "--output", str(output)])
-    result["events"] = events
-    result["events_per_s"] = round(events / result["seconds"])
-    return result
+    return rated([*command, "--output", str(output)], events)
 
 
 def reference_run(lake: Path, folder: Path, events: int) -> dict[str, Any]:
@@ -202,10 +200,7 @@ def reference_run(lake: Path, folder: Path, events: int) -> dict[str, Any]:
     single = folder / "sample.parquet"
     pq.write_table(pq.read_table(lake), single)
     command = [sys.executable, "-c", REFERENCE, str(single), AS_OF, str(folder / "ref.parquet")]
-    result = peak_rss(command)
-    result["events"] = events
-    result["events_per_s"] = round(events / result["seconds"])
-    return result
+    return rated(command, events)
 
 
 def exponent(points: list[tuple[int, float]]) -> float | None:
@@ -239,7 +234,7 @@ def measure(
     for size in sizes:
         lake = generate(size, lakes / f"lake-{size}")
         try:
-            run = engine_run("duckdb", lake, folder / f"duckdb-{size}.parquet", size)
+            run = engine_run(lake, folder / f"duckdb-{size}.parquet", size)
         except EngineFailed as failure:  # recorded; a larger size would fail the same way
             failed.append({"events": size} | failure.record)
             print(json.dumps({"failed": failed[-1]}), flush=True)
@@ -248,7 +243,7 @@ def measure(
         print(json.dumps(run), flush=True)
         if not python_seam:
             python_seam = engine_run(
-                "duckdb", lake, folder / f"duckdb-python-{size}.parquet", size, seam="python"
+                lake, folder / f"duckdb-python-{size}.parquet", size, seam="python"
             )
             print(json.dumps({"duckdb_python_seam": python_seam}), flush=True)
         if not keep:
