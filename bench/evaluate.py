@@ -72,36 +72,34 @@ class TreeMemory(threading.Thread):
         while not self.done.wait(self.every):
             tree = _tree(self.pid)
             self.peak_kb = max(self.peak_kb, sum(_rss_kb(p) for p in tree))
-            for pid in tree:
-                self.cpu_ticks[pid] = max(self.cpu_ticks.get(pid, 0), _cpu_ticks(pid))
+            for pid, ticks in tree.items():
+                self.cpu_ticks[pid] = max(self.cpu_ticks.get(pid, 0), ticks)
 
     @property
     def cpu_seconds(self) -> float:
         return sum(self.cpu_ticks.values()) / os.sysconf("SC_CLK_TCK")
 
 
-def _tree(root: int) -> list[int]:
+def _tree(root: int) -> dict[int, int]:
+    """The process `root` and its descendants, each with its CPU ticks so far (utime and
+    stime, fields 14 and 15 of /proc/PID/stat), from one reading of /proc."""
     parents: dict[int, list[int]] = {}
+    ticks: dict[int, int] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        parents.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-    found, todo = [], [root]
+        pid = int(stat.parent.name)
+        parents.setdefault(int(fields[1]), []).append(pid)
+        ticks[pid] = int(fields[11]) + int(fields[12])
+    found: dict[int, int] = {}
+    todo = [root]
     while todo:
         pid = todo.pop()
-        found.append(pid)
+        found[pid] = ticks.get(pid, 0)
         todo.extend(parents.get(pid, []))
     return found
-
-
-def _cpu_ticks(pid: int) -> int:
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0
-    return int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
 
 
 def _rss_kb(pid: int) -> int:

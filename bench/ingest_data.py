@@ -146,8 +146,9 @@ def iter_events(count: int, *, per_customer: int = 5, seed: int = 4711) -> Itera
             else:
                 text = call_text(rng, moment)
                 rows.append(_row(f"{cid}-{n}", cid, "hotline_call", moment, text=text))
-        yield from rows[: count - made]
-        made += len(rows[: count - made])
+        taken = rows[: count - made]
+        yield from taken
+        made += len(taken)
         customer += 1
 
 
