@@ -143,23 +143,25 @@ def _facts_in_parts(
     each part evaluated as a whole input, and the parts' facts joined in range order. Texts
     are classified once for the whole run; the streak and cap rounds are the most any part
     needed."""
-    texts = Remembered(engine, _classifier(engine, program, run))
     with tempfile.TemporaryDirectory(dir=output.parent, prefix=".selfcare-parts-") as folder:
         pieces = _split(engine, events, parts, Path(folder) / "events")
         if not pieces:  # every row refused
             return _facts_written(engine, events, program, as_of, output, run=run)
         run.parts = len(pieces)
+        texts = Remembered(engine, _classifier(engine, program, run))
         written: list[Path] = []
-        for number, piece in enumerate(pieces):
-            part_run = BulkRun(text_seam=run.text_seam, texts=run.texts)
-            target = Path(folder) / f"facts-{number:04d}.parquet"
-            _facts_written(engine, piece, program, as_of, target, run=part_run, classify=texts)
-            run.accepted += part_run.accepted
-            run.cap_rounds = max(run.cap_rounds, part_run.cap_rounds)
-            for reward, rounds in part_run.rounds.items():
-                run.rounds[reward] = max(run.rounds.get(reward, 0), rounds)
-            written.append(target)
-        texts.drop()
+        try:
+            for number, piece in enumerate(pieces):
+                part_run = BulkRun(text_seam=run.text_seam, texts=run.texts)
+                target = Path(folder) / f"facts-{number:04d}.parquet"
+                _facts_written(engine, piece, program, as_of, target, run=part_run, classify=texts)
+                run.accepted += part_run.accepted
+                run.cap_rounds = max(run.cap_rounds, part_run.cap_rounds)
+                for reward, rounds in part_run.rounds.items():
+                    run.rounds[reward] = max(run.rounds.get(reward, 0), rounds)
+                written.append(target)
+        finally:
+            texts.drop()  # like each part's scratch tables, also when a part fails
         return _joined(written, output)
 
 
