@@ -151,12 +151,17 @@ def digest(path: Path) -> str:
 
 
 def measure(
-    counts: list[int], folder: Path, before: str | None = None, workers: int = 2
+    counts: list[int],
+    folder: Path,
+    before: str | None = None,
+    workers: int = 2,
+    one_process_up_to: int | None = None,
 ) -> list[dict[str, Any]]:
-    """Streaming at every size; the `before` revision's tree and the whole-history way at
-    the first size only (the old revision is the slow one, and the whole history's memory
-    grows with the input: about 6 KB per event), so the larger sizes show streaming's memory
-    staying flat."""
+    """Streaming at every size; the `before` revision's tree (in one process and with
+    `workers`) and the whole-history way at the first size only (the old revision is the
+    slow one, and the whole history's memory grows with the input: about 6 KB per event), so
+    the larger sizes show streaming's memory staying flat. Sizes above `one_process_up_to`
+    are timed with `workers` only (20 M events take about half an hour in one process)."""
     results = []
     tree = folder / "before"
     commit = None
@@ -173,16 +178,26 @@ def measure(
             env = os.environ | {"PYTHONPATH": str(tree / "src")}
             earlier = timed(_stream_command(source), before_out, env)
             row["before"] = {"revision": commit} | _rate(earlier, count)
+        if one_process_up_to is not None and count > one_process_up_to and workers > 1:
+            parallel = timed(_stream_command(source, workers), folder / "workers.json")
+            row["stream_workers"] = {"workers": workers} | _rate(parallel, count)
+            results.append(row)
+            source.unlink()
+            continue
         stream_out = folder / "stream.json"
         stream = timed(_stream_command(source), stream_out)
         row["stream"] = _rate(stream, count)
         if workers > 1:
-            workers_out = folder / "workers.json"
-            parallel = timed(_stream_command(source, workers), workers_out)
-            row["stream_workers"] = {"workers": workers} | _rate(parallel, count)
-            row["workers_identical_output"] = digest(workers_out) == digest(stream_out)
-            row["speed_ratio_workers_to_stream"] = round(stream["seconds"] / parallel["seconds"], 2)
-            workers_out.unlink()
+            earlier_tree = tree if compare else None
+            row |= _with_workers(
+                source,
+                count,
+                workers,
+                folder,
+                stream=stream,
+                before_tree=earlier_tree,
+                commit=commit,
+            )
         if compare:
             row["identical_to_before"] = digest(stream_out) == digest(before_out)
             row["speed_ratio_stream_to_before"] = round(
@@ -203,6 +218,37 @@ def measure(
         results.append(row)
         source.unlink()
     return results
+
+
+def _with_workers(
+    source: Path,
+    count: int,
+    workers: int,
+    folder: Path,
+    *,
+    stream: dict[str, Any],
+    before_tree: Path | None,
+    commit: str | None,
+) -> dict[str, Any]:
+    """The run with `workers` next to the one-process run (`stream`, its output in
+    stream.json), and the earlier tree's run with as many workers where it is given."""
+    workers_out = folder / "workers.json"
+    parallel = timed(_stream_command(source, workers), workers_out)
+    row: dict[str, Any] = {"stream_workers": {"workers": workers} | _rate(parallel, count)}
+    row["workers_identical_output"] = digest(workers_out) == digest(folder / "stream.json")
+    row["speed_ratio_workers_to_stream"] = round(stream["seconds"] / parallel["seconds"], 2)
+    if before_tree is not None:
+        env = os.environ | {"PYTHONPATH": str(before_tree / "src")}
+        earlier = timed(_stream_command(source, workers), folder / "before_workers.json", env)
+        row["before_workers"] = {"revision": commit, "workers": workers} | _rate(earlier, count)
+        row["before_workers_identical_output"] = digest(folder / "before_workers.json") == digest(
+            workers_out
+        )
+        row["speed_ratio_workers_to_before_workers"] = round(
+            earlier["seconds"] / parallel["seconds"], 2
+        )
+    workers_out.unlink()
+    return row
 
 
 def _stream_command(source: Path, workers: int = 1) -> list[str]:

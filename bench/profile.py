@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import cProfile
 import pstats
+import sys
 import tempfile
 from contextlib import redirect_stdout
 from datetime import date
@@ -20,6 +21,7 @@ from typing import Any
 from bench.evaluate import AS_OF, write_events
 from bench.ingest import pg_schema, service_rate, time_ordered
 from bench.ingest_data import events
+from selfcare.domain.program import Program
 
 INGEST_STAGES = {
     "whole ingest": ("service.py", "ingest_rows"),
@@ -30,7 +32,7 @@ INGEST_STAGES = {
     "of it: reading checkpoints (parse_state)": ("projection.py", "parse_state"),
     "of it: locking and creating states (lock)": ("repository.py", "lock"),
     "of it: call classification (_classify)": ("calls.py", "_classify"),
-    "of it: trained model (predict)": ("model.py", "predict"),
+    "of it: trained model (_by_model)": ("calls.py", "_by_model"),
     "of it: lexicon (read)": ("reading.py", "read"),
     "of it: streak walk (evaluate_streak)": ("streak.py", "evaluate_streak"),
     "writing states, snapshots, grants (_refresh)": ("projection.py", "_refresh"),
@@ -38,14 +40,14 @@ INGEST_STAGES = {
     "of it: recording due grants (record_grants)": ("ledger.py", "record_grants"),
 }
 EVALUATE_STAGES = {
-    "whole evaluate": ("evaluate.py", "_run"),
+    "whole evaluate": ("profile.py", "evaluate_to_json"),
     "reading and validating rows (valid_events)": ("service.py", "valid_events"),
-    "grouping by customer (by_customer)": ("grouping.py", "by_customer"),
+    # a generator's cumulative time includes the reading it pulls through
+    "reading and grouping by customer (_grouped)": ("grouping.py", "_grouped"),
     "projection (project)": ("evaluator.py", "project"),
     "of it: call classification (_classify)": ("calls.py", "_classify"),
-    "of it: trained model (predict)": ("model.py", "predict"),
-    # the document is written as customers are evaluated: this includes the projection
-    "writing the document (write_document)": ("output.py", "write_document"),
+    "of it: trained model (_by_model)": ("calls.py", "_by_model"),
+    "rendering each customer's JSON (document_part)": ("output.py", "document_part"),
 }
 
 
@@ -91,8 +93,16 @@ def profile_ingest(count: int, pg: str | None) -> dict[str, Any]:
     return {"events": count, "backend": backend, "order": "time"} | _shares(profile, INGEST_STAGES)
 
 
+def evaluate_to_json(program: Program, source: Path, day: date) -> None:
+    """What `selfcare evaluate --format json` does in one process."""
+    from selfcare.cli.evaluate import _run
+    from selfcare.evaluation.output import document_part, write_document_parts
+
+    parts, _ = _run(program, source, day, shown=False, workers=1, render=document_part)
+    write_document_parts(day, parts, sys.stdout)
+
+
 def profile_evaluate(count: int) -> dict[str, Any]:
-    from selfcare.cli.evaluate import EvaluateFormat, _run, _write
     from selfcare.program.load import bundled_example
 
     with tempfile.TemporaryDirectory() as folder:
@@ -103,7 +113,6 @@ def profile_evaluate(count: int) -> dict[str, Any]:
         with (Path(folder) / "out.json").open("w", encoding="utf-8") as out, redirect_stdout(out):
             profile.enable()
             day = date.fromisoformat(AS_OF)
-            everyone, skipped = _run(bundled_example(), source, day, shown=False, workers=1)
-            _write(everyone, day, output=EvaluateFormat.JSON, skipped=skipped)
+            evaluate_to_json(bundled_example(), source, day)
             profile.disable()
     return {"events": count} | _shares(profile, EVALUATE_STAGES)

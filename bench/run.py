@@ -83,7 +83,13 @@ def run_evaluate(args: argparse.Namespace) -> dict[str, Any]:
 
     counts = [int(n) for n in args.evaluate_events.split(",")]
     with tempfile.TemporaryDirectory() as folder:
-        results = evaluate.measure(counts, Path(folder), args.before, args.evaluate_workers)
+        results = evaluate.measure(
+            counts,
+            Path(folder),
+            args.before,
+            args.evaluate_workers,
+            args.evaluate_one_process_up_to,
+        )
     return {
         "benchmark": "evaluate",
         "results": results,
@@ -240,6 +246,12 @@ def main(argv: list[str] | None = None) -> int:
         type=int,
         default=2,
         help="evaluate: also run `selfcare evaluate --workers N` at each size (1: leave out)",
+    )
+    parser.add_argument(
+        "--evaluate-one-process-up-to",
+        type=int,
+        default=None,
+        help="evaluate: larger sizes only with --evaluate-workers (default: every size both ways)",
     )
     parser.add_argument("--pilot-data", default="", help="keep/reuse the simulated pilot here")
     parser.add_argument(

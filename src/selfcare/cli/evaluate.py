@@ -9,7 +9,7 @@ from datetime import date
 from enum import StrEnum
 from itertools import chain
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TextIO, TypeVar
 
 import typer
 from rich.console import Console
@@ -22,8 +22,15 @@ from selfcare.domain.events import Event
 from selfcare.domain.program import Program
 from selfcare.domain.progress import CustomerProgress
 from selfcare.errors import SelfcareError
-from selfcare.evaluation.output import write_document, write_lines
-from selfcare.evaluation.service import Tally, evaluate_stream, valid_events
+from selfcare.evaluation.output import (
+    document_part,
+    json_line,
+    write_document,
+    write_document_parts,
+    write_lines,
+    write_rendered_lines,
+)
+from selfcare.evaluation.service import Tally, rendered_stream, valid_events
 from selfcare.ingest.rows import RowProblem
 from selfcare.program.load import bundled_example, load_program
 from selfcare.program.reasons import (
@@ -39,6 +46,7 @@ MAX_WORKERS = 64
 """More processes than this gain nothing on any machine this runs on."""
 
 PROGRESS_EVERY = 10_000
+Rendered = TypeVar("Rendered")
 
 
 class EvaluateFormat(StrEnum):
@@ -120,9 +128,18 @@ def evaluate_command(
     day = date.fromisoformat(as_of)  # checked by its option's callback
     try:
         rules = load_program(program) if program else bundled_example()
+        if engine is EvaluateEngine.PYTHON and results is None and output in _AS_TEXT:
+            render, write = _AS_TEXT[output]
+            parts, skipped = _run(rules, events, day, shown=False, workers=workers, render=render)
+            if skipped and strict:
+                fail(f"{events}: {skipped} invalid row(s); nothing evaluated (--strict)")
+            write(day, parts, sys.stdout)
+            return
         if engine is EvaluateEngine.PYTHON:
             shown = output is EvaluateFormat.TABLE
-            everyone, skipped = _run(rules, events, day, shown=shown, workers=workers)
+            everyone, skipped = _run(
+                rules, events, day, shown=shown, workers=workers, render=_as_is
+            )
             if skipped and strict:
                 fail(f"{events}: {skipped} invalid row(s); nothing evaluated (--strict)")
             if results is not None:
@@ -139,18 +156,41 @@ def evaluate_command(
 
 
 def _run(
-    rules: Program, events: Path, day: date, *, shown: bool, workers: int
-) -> tuple[Iterator[CustomerProgress], int]:
-    """Read, group and evaluate as a stream; every row is read before the first customer."""
+    rules: Program,
+    events: Path,
+    day: date,
+    *,
+    shown: bool,
+    workers: int,
+    render: Callable[[CustomerProgress], Rendered],
+) -> tuple[Iterator[Rendered], int]:
+    """Read, group and evaluate as a stream; every row is read before the first customer.
+    Each customer comes as `render` made it (in the worker that projected it)."""
     tally = Tally()
     with _reading_progress(events, tally, shown=shown) as advance:
         stream = valid_events(events, tally=tally, on_problem=_skip(advance))
-        customers = evaluate_stream(
-            rules, _counted(stream, advance), day, tally=tally, workers=workers
+        customers = rendered_stream(
+            rules, _counted(stream, advance), day, render=render, tally=tally, workers=workers
         )
         first = next(customers, None)
     everyone = chain([first], customers) if first is not None else iter(())
     return everyone, tally.problems
+
+
+def _as_is(customer: CustomerProgress) -> CustomerProgress:
+    return customer
+
+
+def _write_lines(_day: date, lines: Iterable[str], out: TextIO) -> int:
+    return write_rendered_lines(lines, out)
+
+
+_AS_TEXT: dict[EvaluateFormat, tuple[Callable[[CustomerProgress], str], Callable[..., int]]] = {
+    EvaluateFormat.JSON: (document_part, write_document_parts),
+    EvaluateFormat.JSONL: (json_line, _write_lines),
+}
+"""The formats written as text: each customer is rendered where it is projected (with
+`--workers`, in the worker), so this process only writes what comes back."""
 
 
 def _run_bulk(

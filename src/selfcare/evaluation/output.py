@@ -26,11 +26,22 @@ _NESTED = "\n    "
 
 def write_document(as_of: date, customers: Iterable[CustomerProgress], out: TextIO) -> int:
     """The `{"as_of", "customers": [...]}` document, indented by two; returns the count."""
+    return write_document_parts(as_of, map(document_part, customers), out)
+
+
+def document_part(customer: CustomerProgress) -> str:
+    """One customer as it stands in the document: indented to its place in the list."""
+    body = pydantic_core.to_json(customer_to_json(customer), indent=2).decode()
+    return body.replace("\n", _NESTED)
+
+
+def write_document_parts(as_of: date, parts: Iterable[str], out: TextIO) -> int:
+    """The document around customers already rendered by `document_part` (in a worker
+    process, say); returns the count."""
     out.write('{\n  "as_of": "' + as_of.isoformat() + '",\n  "customers": [')
     count = 0
-    for customer in customers:
-        body = pydantic_core.to_json(customer_to_json(customer), indent=2).decode()
-        out.write(("," if count else "") + _NESTED + body.replace("\n", _NESTED))
+    for part in parts:
+        out.write(("," if count else "") + _NESTED + part)
         count += 1
     out.write("\n  ]\n}\n" if count else "]\n}\n")
     return count
@@ -38,9 +49,19 @@ def write_document(as_of: date, customers: Iterable[CustomerProgress], out: Text
 
 def write_lines(customers: Iterable[CustomerProgress], out: TextIO) -> int:
     """One customer per line (JSON Lines), compact; returns the count."""
+    return write_rendered_lines(map(json_line, customers), out)
+
+
+def json_line(customer: CustomerProgress) -> str:
+    """One customer as its line of JSON Lines, line break included."""
+    return pydantic_core.to_json(customer_to_json(customer)).decode() + "\n"
+
+
+def write_rendered_lines(lines: Iterable[str], out: TextIO) -> int:
+    """Lines already rendered by `json_line`; returns the count."""
     count = 0
-    for customer in customers:
-        out.write(pydantic_core.to_json(customer_to_json(customer)).decode() + "\n")
+    for line in lines:
+        out.write(line)
         count += 1
     return count
 

@@ -7,13 +7,14 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 from selfcare.domain.evaluator import project, state_from_events
 from selfcare.domain.events import Event
 from selfcare.domain.program import Program
 from selfcare.domain.progress import CustomerProgress
 from selfcare.errors import InvalidInput
-from selfcare.evaluation.grouping import RUN_EVENTS, by_customer
+from selfcare.evaluation.grouping import RUN_EVENTS, by_customer, by_customer_as_json
 from selfcare.evaluation.workers import projected_in_workers
 from selfcare.ingest.event_files import event_from_row
 from selfcare.ingest.rows import SUFFIXES, RowProblem, rows_from_file
@@ -27,6 +28,8 @@ ENGINES: dict[str, Engine] = {}
 registers `duckdb` and `spark` when it provides them)."""
 
 PYTHON = "python"
+Rendered = TypeVar("Rendered")
+Grouped = TypeVar("Grouped")
 
 
 @dataclass
@@ -84,17 +87,41 @@ def evaluate_stream(
 ) -> Iterator[CustomerProgress]:
     """Each customer's progress, in customer-id order: the same answers as `evaluate`.
     With `workers` > 1 the customers are projected in that many processes."""
-    groups = _counted_customers(by_customer(events, run_events=run_events), tally)
+    return rendered_stream(
+        program, events, as_of, render=_as_is, tally=tally, run_events=run_events, workers=workers
+    )
+
+
+def rendered_stream(
+    program: Program,
+    events: Iterable[Event],
+    as_of: date,
+    *,
+    render: Callable[[CustomerProgress], Rendered],
+    tally: Tally | None = None,
+    run_events: int = RUN_EVENTS,
+    workers: int = 1,
+) -> Iterator[Rendered]:
+    """`evaluate_stream` with each customer's progress passed through `render` (a function
+    of a module): with `workers` > 1 in the worker that projected it, so what comes back is
+    what will be written (`output.document_part`, say), not a model to pickle."""
     if workers > 1:
-        yield from projected_in_workers(program, groups, as_of, workers=workers)
+        texts = _counted_customers(by_customer_as_json(events, run_events=run_events), tally)
+        yield from projected_in_workers(program, texts, as_of, workers=workers, render=render)
         return
-    for customer_id, history in groups:
-        yield project(program, state_from_events(customer_id, history), as_of)
+    for customer_id, history in _counted_customers(
+        by_customer(events, run_events=run_events), tally
+    ):
+        yield render(project(program, state_from_events(customer_id, history), as_of))
+
+
+def _as_is(customer: CustomerProgress) -> CustomerProgress:
+    return customer
 
 
 def _counted_customers(
-    groups: Iterator[tuple[str, list[Event]]], tally: Tally | None
-) -> Iterator[tuple[str, list[Event]]]:
+    groups: Iterator[tuple[str, list[Grouped]]], tally: Tally | None
+) -> Iterator[tuple[str, list[Grouped]]]:
     for group in groups:
         if tally is not None:
             tally.customers += 1
