@@ -6,6 +6,7 @@
     python -m bench.run calls_corpus        # held-out accuracy on data/calls/corpus.csv
     python -m bench.run api_latency         # bench/api_latency.py, by the web layer
     python -m bench.run evaluate --evaluate-events 200000,1000000  # streaming vs whole
+    python -m bench.run evaluate_large      # 20 M events with --workers 2: peak memory
     python -m bench.run pilot --pilot-customers 1000000  # pilot analysis from files
     python -m bench.run growth --before 047758e  # one more event after N = 10 … 10,000
     python -m bench.run lookup --before 047758e  # a lookup's reads, no HTTP
@@ -97,6 +98,23 @@ def run_evaluate(args: argparse.Namespace) -> dict[str, Any]:
             "memory": "bounded by the largest customer, not the input (20 M events < 1 GB)",
             "throughput_events_per_s": 30_000,
         },
+    }
+
+
+def run_evaluate_large(args: argparse.Namespace) -> dict[str, Any]:
+    """`selfcare evaluate --workers N` alone on a large input (20 M events by default): the
+    memory target at its own size, which one process would take about half an hour over."""
+    from bench import evaluate
+
+    workers = max(args.evaluate_workers, 2)
+    with tempfile.TemporaryDirectory() as folder:
+        results = evaluate.measure(
+            [args.evaluate_large_events], Path(folder), None, workers, one_process_up_to=0
+        )
+    return {
+        "benchmark": "evaluate_large",
+        "results": results,
+        "targets": {"memory": "20 M events < 1 GB (all processes together)"},
     }
 
 
@@ -198,6 +216,7 @@ BENCHMARKS: dict[str, Callable[[argparse.Namespace], dict[str, Any] | None]] = {
     "calls_corpus": run_calls_corpus,
     "api_latency": run_api_latency,
     "evaluate": run_evaluate,
+    "evaluate_large": run_evaluate_large,
     "pilot": run_pilot,
     "growth": run_growth,
     "lookup": run_lookup,
@@ -252,6 +271,12 @@ def main(argv: list[str] | None = None) -> int:
         type=int,
         default=None,
         help="evaluate: larger sizes only with --evaluate-workers (default: every size both ways)",
+    )
+    parser.add_argument(
+        "--evaluate-large-events",
+        type=int,
+        default=20_000_000,
+        help="evaluate_large: events evaluated with --evaluate-workers only",
     )
     parser.add_argument("--pilot-data", default="", help="keep/reuse the simulated pilot here")
     parser.add_argument(

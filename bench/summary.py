@@ -100,6 +100,10 @@ def evaluate_row(document: dict[str, Any]) -> dict[str, Any]:
             "speed_ratio_to_one_process": largest["speed_ratio_workers_to_stream"],
             "identical_output": largest["workers_identical_output"],
         }
+    fastest = max(
+        r.get("events_per_s", 0) for r in (largest["stream"], row.get("with_workers", {}))
+    )
+    row["met"] = {"events_per_s": fastest >= EVALUATE_TARGET_PER_S}
     if "whole" in first:
         row["baseline_whole_history"] = {
             "events": first["events"],
@@ -116,6 +120,27 @@ def evaluate_row(document: dict[str, Any]) -> dict[str, Any]:
             "speed_ratio": first["speed_ratio_stream_to_before"],
         }
     return row | _when(document)
+
+
+EVALUATE_TARGET_PER_S = 30_000
+MEMORY_TARGET_MB = 1024
+MEMORY_TARGET_EVENTS = 20_000_000
+LOOKUP_TARGET_PER_S = 2_000
+LOOKUP_TARGET_P99_MS = 20.0
+
+
+def large_input_row(document: dict[str, Any]) -> dict[str, Any]:
+    """The large run (`bench.run evaluate_large`): its memory, all processes together."""
+    run = document["results"][0]
+    parallel = run["stream_workers"]
+    return {
+        "events": run["events"],
+        "workers": parallel["workers"],
+        "events_per_s": parallel["events_per_s"],
+        "peak_tree_rss_mb": parallel["peak_tree_rss_mb"],
+        "main_process_peak_rss_mb": parallel["peak_rss_mb"],
+        "under_1_gb": parallel["peak_tree_rss_mb"] < MEMORY_TARGET_MB,
+    } | _when(document)
 
 
 def _lookup_figures(runs: list[dict[str, Any]]) -> dict[str, Any]:
@@ -146,6 +171,12 @@ def lookup_row(document: dict[str, Any]) -> dict[str, Any]:
         "targets": "≥ 2,000/s saturated on PostgreSQL; paced 1,000/s p99 < 20 ms on both",
     }
     saturated = row["saturated_per_s"]
+    paced_p99 = row["paced_1000_p99_ms"]
+    both = [paced_p99.get(b) for b in ("sqlite", "postgresql")]
+    row["met"] = {
+        "saturated_postgresql": saturated.get("postgresql", 0) >= LOOKUP_TARGET_PER_S,
+        "paced_1000_p99_both": all(p is not None and p < LOOKUP_TARGET_P99_MS for p in both),
+    }
     if "postgresql" in saturated and "sqlite" in saturated:
         row["postgresql_over_sqlite_saturated"] = round(
             saturated["postgresql"] / saturated["sqlite"], 2
@@ -182,6 +213,14 @@ def rows(folder: Path) -> dict[str, Any]:
     for name, (source, build) in ROWS.items():
         document = _load(folder, source)
         found[name] = build(document) if document else {"note": f"run `bench.run {source}`"}
+    large = _load(folder, "evaluate_large")
+    if large is not None and "met" in found["selfcare_evaluate"]:
+        evaluate = found["selfcare_evaluate"]
+        evaluate["large_input"] = large_input_row(large)
+        evaluate["met"]["memory_20m_under_1gb"] = (
+            evaluate["large_input"]["events"] >= MEMORY_TARGET_EVENTS
+            and evaluate["large_input"]["under_1_gb"]
+        )
     in_process = _load(folder, "lookup")
     if in_process is not None:
         found["progress_lookup_50_clients"]["in_process_reads"] = in_process["results"] | _when(

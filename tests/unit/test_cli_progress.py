@@ -75,3 +75,41 @@ def test_evaluate_with_format_json_prints_only_the_document_even_on_a_terminal()
 def test_evaluate_piped_shows_no_progress() -> None:
     _, err = evaluate()
     assert "reading" not in err
+
+
+def backtest(*more: str) -> tuple[str, str]:
+    command = [
+        "backtest",
+        "--program",
+        str(EXAMPLES / "online-statt-hotline-six-months.toml"),
+        "--baseline",
+        str(EXAMPLES / "online-statt-hotline.toml"),
+        "--events",
+        str(EXAMPLES / "events.jsonl"),
+        "--as-of",
+        "2026-06-30",
+    ]
+    result = runner.invoke(app, [*command, *more])
+    assert result.exit_code == 0, result.stderr
+    return result.stdout, result.stderr
+
+
+@pytest.mark.usefixtures("terminal")
+def test_backtest_shows_its_reading_progress_on_a_terminal() -> None:
+    _, err = backtest()
+    assert "backtest: reading events.jsonl once per program" in err
+
+
+@pytest.mark.usefixtures("terminal")
+def test_backtest_with_format_json_prints_only_the_report_even_on_a_terminal() -> None:
+    out, err = backtest("--format", "json")
+    assert json.loads(out)
+    assert "reading" not in err
+
+
+def test_the_row_count_moves_the_line_every_so_many_rows() -> None:
+    shown: list[int] = []
+    one_more = progress.counting(shown.append, every=3)
+    for _ in range(7):
+        one_more()
+    assert shown == [3, 6]

@@ -9,6 +9,7 @@ changed program's `[budget]` says which months would go over the monthly budget.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
@@ -126,17 +127,24 @@ def run_backtest(
     as_of: date,
     engine: str = PYTHON,
     cost_per_gb: float | None = None,
+    on_row: Callable[[], None] | None = None,
 ) -> Backtest:
-    """Evaluate both programs over `events` as of a day and compare their grants."""
+    """Evaluate both programs over `events` as of a day and compare their grants; the
+    python engine reads the events once per program and calls `on_row` after each row."""
     new_rules, settings = load_with_settings(program)
     old_rules, _ = load_with_settings(baseline)
     money = money_for(settings, from_file=_has_pilot_table(program), cost_per_gb=cost_per_gb)
     problems: list[str] = []
     comparison = compare(
         evaluate_file(
-            old_rules, events, as_of, engine=engine, on_problem=lambda p: problems.append(str(p))
+            old_rules,
+            events,
+            as_of,
+            engine=engine,
+            on_problem=lambda p: problems.append(str(p)),
+            on_row=on_row,
         ),
-        evaluate_file(new_rules, events, as_of, engine=engine),
+        evaluate_file(new_rules, events, as_of, engine=engine, on_row=on_row),
     )
     return Backtest(new_rules, old_rules, as_of, engine, money, comparison, tuple(problems))
 

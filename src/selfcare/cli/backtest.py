@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import typer
 
 from selfcare.cli.common import Lang, bounded, bounded_day, emit_json, fail, print_table
+from selfcare.cli.progress import counting, row_progress
 from selfcare.errors import SelfcareError
 
 MAX_COST_PER_GB = 1_000.0  # EUR; far beyond any wholesale price of data volume
@@ -55,15 +56,18 @@ def backtest_command(
     from selfcare.backtest.service import run_backtest
 
     day = date.fromisoformat(as_of) if as_of else datetime.now(ZoneInfo("Europe/Berlin")).date()
+    shown = output_format is BacktestFormat.TEXT
     try:
-        result = run_backtest(
-            program=program,
-            baseline=baseline,
-            events=events,
-            as_of=day,
-            engine=engine,
-            cost_per_gb=cost_per_gb,
-        )
+        with row_progress(f"backtest: reading {events.name} once per program", shown=shown) as show:
+            result = run_backtest(
+                program=program,
+                baseline=baseline,
+                events=events,
+                as_of=day,
+                engine=engine,
+                cost_per_gb=cost_per_gb,
+                on_row=counting(show),
+            )
         if output is not None:
             output.write_text(html_page(result, lang.value), encoding="utf-8")
     except SelfcareError as exc:

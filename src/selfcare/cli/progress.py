@@ -1,4 +1,5 @@
-"""A Rich progress line for long CLI work (`ingest`, `evaluate`), on a terminal only.
+"""A Rich progress line for long CLI work (`ingest`, `evaluate`, `backtest`), on a
+terminal only.
 
 Scripts read stdout and logs read stderr: a bar there would be noise, so it shows only
 when stderr is a terminal and the output is for people (not `--format json`). Tests force
@@ -52,6 +53,20 @@ def row_progress(label: str, *, shown: bool) -> Iterator[Advance]:
             bar.update(task, completed=rows)
 
         yield advance
+
+
+def counting(show: Advance, every: int = 10_000) -> Callable[[], None]:
+    """A row-by-row callback that moves the line every `every` rows: a bar update per row
+    would cost more than reading the row."""
+    rows = 0
+
+    def one_more() -> None:
+        nonlocal rows
+        rows += 1
+        if rows % every == 0:
+            show(rows)
+
+    return one_more
 
 
 def _ignore(rows: int) -> None:

@@ -43,7 +43,11 @@ class Tally:
 
 
 def valid_events(
-    path: Path, *, tally: Tally, on_problem: Callable[[RowProblem], None]
+    path: Path,
+    *,
+    tally: Tally,
+    on_problem: Callable[[RowProblem], None],
+    on_row: Callable[[], None] | None = None,
 ) -> Iterator[Event]:
     """The file's valid events as a stream; every bad row is handed to `on_problem`.
 
@@ -53,6 +57,8 @@ def valid_events(
         source = str(file)
         for number, row in rows_from_file(file):
             tally.rows += 1
+            if on_row is not None:
+                on_row()
             outcome = (
                 row
                 if isinstance(row, RowProblem)
@@ -139,12 +145,15 @@ def evaluate_file(
     *,
     engine: str = PYTHON,
     on_problem: Callable[[RowProblem], None] | None = None,
+    on_row: Callable[[], None] | None = None,
 ) -> Iterator[CustomerProgress]:
     """Each customer's progress from an event file, by the named engine, in customer-id
-    order. The python engine streams (bad rows go to `on_problem`, else are skipped)."""
+    order. The python engine streams (bad rows go to `on_problem`, else are skipped) and
+    calls `on_row` after each row it reads (a progress line's count)."""
     if engine == PYTHON:
         tally = Tally()
-        events = valid_events(path, tally=tally, on_problem=on_problem or (lambda _p: None))
+        skip = on_problem or (lambda _p: None)
+        events = valid_events(path, tally=tally, on_problem=skip, on_row=on_row)
         return evaluate_stream(program, events, as_of, tally=tally)
     if engine not in ENGINES:
         _load_bulk_engines()
