@@ -27,6 +27,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from selfcare.bulk.run import PART_EVENTS
+
 AS_OF = "2026-06-01"
 EVENTS_PER_CUSTOMER = 20
 TYPES = np.array(
@@ -141,6 +143,42 @@ REFERENCE = (
 )
 
 
+FLOOR = (
+    "import sys, json, time\n"
+    "import duckdb\n"
+    "con = duckdb.connect()\n"
+    'con.execute("SET memory_limit = \'" + sys.argv[3] + "\'")\n'
+    'con.execute("SET temp_directory = \'" + sys.argv[4] + "\'")\n'
+    "lake = sys.argv[1].replace(\"'\", \"''\") + '/*.parquet'\n"
+    'target = sys.argv[2].replace("\'", "\'\'")\n'
+    "started = time.perf_counter()\n"
+    'read = con.execute(f"SELECT count(*), sum(length(text)), max(occurred_at) "\n'
+    "                   f\"FROM read_parquet('{lake}')\").fetchone()\n"
+    "read_s = time.perf_counter() - started\n"
+    "con.execute(f\"COPY (SELECT * FROM read_parquet('{lake}') ORDER BY customer_id, \"\n"
+    "            f\"occurred_at) TO '{target}' (FORMAT parquet)\")\n"
+    "print(json.dumps({'read_s': round(read_s, 2),\n"
+    "                  'read_and_sort_s': round(time.perf_counter() - started - read_s, 2)}))\n"
+)
+"""The floor under any per-customer evaluation, in plain DuckDB under the same buffer limit:
+read every event once (`read_s`), and read, bring each customer's events together in time
+order and write them (`read_and_sort_s`), with no rule evaluated at all."""
+
+
+def floor_run(lake: Path, output: Path, events: int) -> dict[str, Any]:
+    """The floor above at one size, and the events per second it leaves as a ceiling."""
+    spill = output.parent / "spill-floor"
+    result = peak_rss(
+        [sys.executable, "-c", FLOOR, str(lake), str(output), MEMORY_LIMIT, str(spill)]
+    )
+    output.unlink(missing_ok=True)
+    return result | {
+        "events": events,
+        "read_events_per_s": round(events / result["read_s"]),
+        "read_and_sort_events_per_s": round(events / result["read_and_sort_s"]),
+    }
+
+
 class EngineFailed(RuntimeError):
     """A run that exited non-zero: how long it ran, its peak RSS and its last error line,
     so the results can say what happened at that size instead of losing the whole run."""
@@ -239,6 +277,8 @@ def measure(
             failed.append({"events": size} | failure.record)
             print(json.dumps({"failed": failed[-1]}), flush=True)
             break
+        if size <= PART_EVENTS:  # beyond it the engine sorts one part at a time
+            run["floor"] = floor_run(lake, folder / f"floor-{size}.parquet", size)
         duckdb_runs.append(run)
         print(json.dumps(run), flush=True)
         if not python_seam:
@@ -292,4 +332,22 @@ def results_of(
         "spark_local": spark,
         "scaling_exponent": exponent([(r["events"], r["seconds"]) for r in duckdb_runs]),
         "duckdb_vs_reference": round(largest["events_per_s"] / reference["events_per_s"], 1),
+        "floor_at_largest_part": _floor(duckdb_runs, reference),
+    }
+
+
+def _floor(duckdb_runs: list[dict[str, Any]], reference: dict[str, Any]) -> dict[str, Any] | None:
+    """The largest size with a floor: what reading and sorting alone allow, next to the
+    engine and the reference."""
+    floored = [r for r in duckdb_runs if "floor" in r]
+    if not floored:
+        return None
+    run = floored[-1]
+    ceiling = run["floor"]["read_and_sort_events_per_s"]
+    return {
+        "events": run["events"],
+        "read_and_sort_events_per_s": ceiling,
+        "read_events_per_s": run["floor"]["read_events_per_s"],
+        "engine_share_of_floor": round(run["events_per_s"] / ceiling, 3),
+        "floor_times_reference": round(ceiling / reference["events_per_s"], 1),
     }
