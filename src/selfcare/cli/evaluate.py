@@ -30,7 +30,7 @@ from selfcare.evaluation.output import (
     write_lines,
     write_rendered_lines,
 )
-from selfcare.evaluation.service import Tally, rendered_stream, valid_events
+from selfcare.evaluation.service import Tally, rendered_stream, unrendered, valid_events
 from selfcare.ingest.rows import RowProblem
 from selfcare.program.load import bundled_example, load_program
 from selfcare.program.reasons import (
@@ -138,7 +138,7 @@ def evaluate_command(
         if engine is EvaluateEngine.PYTHON:
             shown = output is EvaluateFormat.TABLE
             everyone, skipped = _run(
-                rules, events, day, shown=shown, workers=workers, render=_as_is
+                rules, events, day, shown=shown, workers=workers, render=unrendered
             )
             if skipped and strict:
                 fail(f"{events}: {skipped} invalid row(s); nothing evaluated (--strict)")
@@ -175,10 +175,6 @@ def _run(
         first = next(customers, None)
     everyone = chain([first], customers) if first is not None else iter(())
     return everyone, tally.problems
-
-
-def _as_is(customer: CustomerProgress) -> CustomerProgress:
-    return customer
 
 
 def _write_lines(_day: date, lines: Iterable[str], out: TextIO) -> int:

@@ -94,7 +94,13 @@ def evaluate_stream(
     """Each customer's progress, in customer-id order: the same answers as `evaluate`.
     With `workers` > 1 the customers are projected in that many processes."""
     return rendered_stream(
-        program, events, as_of, render=_as_is, tally=tally, run_events=run_events, workers=workers
+        program,
+        events,
+        as_of,
+        render=unrendered,
+        tally=tally,
+        run_events=run_events,
+        workers=workers,
     )
 
 
@@ -121,7 +127,9 @@ def rendered_stream(
         yield render(project(program, state_from_events(customer_id, history), as_of))
 
 
-def _as_is(customer: CustomerProgress) -> CustomerProgress:
+def unrendered(customer: CustomerProgress) -> CustomerProgress:
+    """The `render` that keeps each customer's progress as it is (a model, for the table
+    and the facts): with workers, pickled back whole."""
     return customer
 
 
