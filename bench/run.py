@@ -153,15 +153,19 @@ def run_summary(_args: argparse.Namespace) -> dict[str, Any]:
 
 
 BULK_NOTE = (
-    "Targets missed by far (each target beside its measured figure below). The nightly path "
+    "Targets missed (each target beside its measured figure below). The nightly path "
     "computes and writes every customer's facts in the engine, caps included, no Python per "
-    "customer. Its time goes to reading the lake and ranking each event's versions (hashing "
-    "and sorting string ids), the contacts, the cap and streak rounds (each a materialised "
+    "customer. 10 M events/s is out of reach of any per-customer evaluation on these two "
+    "cores: plain DuckDB, under the same buffer limit, only reading the lake, sorting it by "
+    "customer and time and writing it back, with no rule evaluated, runs at the rate in "
+    "floor_at_largest_part, short of 10 M. 50x the reference is not ruled out by that floor "
+    "(floor_times_reference); the engine runs at engine_share_of_floor of it. "
+    "Its time goes to reading the lake and ranking each event's versions (hashing and "
+    "sorting string ids), the contacts, the cap and streak rounds (each a materialised "
     "table) and Ibis compilation; docs/bulk.md has the profile. An input of more than 20 M "
     "events is evaluated in parts of whole customers, one after the other (run.PART_EVENTS), "
     "so its peak memory is that of a 20 M part. A size that failed is under duckdb_failed "
-    "with its last error line. The machine is shared (2 cores): compare only figures of one "
-    "run."
+    "with its last error line. Compare only figures of one run."
 )
 
 
@@ -186,7 +190,13 @@ def bulk_document(results: dict[str, Any]) -> dict[str, Any]:
         "note": BULK_NOTE,
         "results": results,
         "targets": {
-            "duckdb_events_per_s": {"target": 10_000_000, "measured": largest["events_per_s"]},
+            "duckdb_events_per_s": {
+                "target": 10_000_000,
+                "measured": largest["events_per_s"],
+                "floor_read_and_sort": (results.get("floor_at_largest_part") or {}).get(
+                    "read_and_sort_events_per_s"
+                ),
+            },
             "times_reference": {"target": 50, "measured": results["duckdb_vs_reference"]},
             "peak_rss_mb": {"target": 4096, "measured": largest["peak_rss_mb"]},
             "scaling_exponent": {"target": "near 1", "measured": results["scaling_exponent"]},
