@@ -51,11 +51,15 @@ def test_a_pipe_gets_no_progress_line(capsys: pytest.CaptureFixture[str]) -> Non
     assert capsys.readouterr() == ("", "")
 
 
-def evaluate(*more: str) -> tuple[str, str]:
-    events = str(EXAMPLES / "events.jsonl")
-    result = runner.invoke(app, ["evaluate", "--events", events, "--as-of", "2026-03-31", *more])
+def invoked(*command: str) -> tuple[str, str]:
+    result = runner.invoke(app, list(command))
     assert result.exit_code == 0, result.stderr
     return result.stdout, result.stderr
+
+
+def evaluate(*more: str) -> tuple[str, str]:
+    events = str(EXAMPLES / "events.jsonl")
+    return invoked("evaluate", "--events", events, "--as-of", "2026-03-31", *more)
 
 
 @pytest.mark.usefixtures("terminal")
@@ -78,20 +82,10 @@ def test_evaluate_piped_shows_no_progress() -> None:
 
 
 def backtest(*more: str) -> tuple[str, str]:
-    command = [
-        "backtest",
-        "--program",
-        str(EXAMPLES / "online-statt-hotline-six-months.toml"),
-        "--baseline",
-        str(EXAMPLES / "online-statt-hotline.toml"),
-        "--events",
-        str(EXAMPLES / "events.jsonl"),
-        "--as-of",
-        "2026-06-30",
-    ]
-    result = runner.invoke(app, [*command, *more])
-    assert result.exit_code == 0, result.stderr
-    return result.stdout, result.stderr
+    programs = ["--program", str(EXAMPLES / "online-statt-hotline-six-months.toml")]
+    programs += ["--baseline", str(EXAMPLES / "online-statt-hotline.toml")]
+    events = str(EXAMPLES / "events.jsonl")
+    return invoked("backtest", *programs, "--events", events, "--as-of", "2026-06-30", *more)
 
 
 @pytest.mark.usefixtures("terminal")

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from datetime import date
 from enum import StrEnum
 from itertools import chain
 from pathlib import Path
-from typing import Annotated, Any, TextIO, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -17,8 +16,7 @@ from rich.table import Table
 
 from selfcare.bulk.facts import write_progress_facts
 from selfcare.cli.common import bounded, bounded_day, fail
-from selfcare.cli.progress import row_progress
-from selfcare.domain.events import Event
+from selfcare.cli.progress import counting, row_progress
 from selfcare.domain.program import Program
 from selfcare.domain.progress import CustomerProgress
 from selfcare.errors import SelfcareError
@@ -128,12 +126,8 @@ def evaluate_command(
     day = date.fromisoformat(as_of)  # checked by its option's callback
     try:
         rules = load_program(program) if program else bundled_example()
-        if engine is EvaluateEngine.PYTHON and results is None and output in _AS_TEXT:
-            render, write = _AS_TEXT[output]
-            parts, skipped = _run(rules, events, day, shown=False, workers=workers, render=render)
-            if skipped and strict:
-                fail(f"{events}: {skipped} invalid row(s); nothing evaluated (--strict)")
-            write(day, parts, sys.stdout)
+        if engine is EvaluateEngine.PYTHON and results is None and output in _RENDERED:
+            _write_rendered(rules, events, day, output=output, strict=strict, workers=workers)
             return
         if engine is EvaluateEngine.PYTHON:
             shown = output is EvaluateFormat.TABLE
@@ -167,23 +161,33 @@ def _run(
     """Read, group and evaluate as a stream; every row is read before the first customer.
     Each customer comes as `render` made it (in the worker that projected it)."""
     tally = Tally()
-    with _reading_progress(events, tally, shown=shown) as advance:
-        stream = valid_events(events, tally=tally, on_problem=_skip(advance))
-        customers = rendered_stream(
-            rules, _counted(stream, advance), day, render=render, tally=tally, workers=workers
-        )
+    with row_progress(f"reading {events.name}", shown=shown) as show:
+        read = counting(show, PROGRESS_EVERY)
+        stream = valid_events(events, tally=tally, on_problem=_skip, on_row=read)
+        customers = rendered_stream(rules, stream, day, render=render, tally=tally, workers=workers)
         first = next(customers, None)
     everyone = chain([first], customers) if first is not None else iter(())
     return everyone, tally.problems
 
 
-def _write_lines(_day: date, lines: Iterable[str], out: TextIO) -> int:
-    return write_rendered_lines(lines, out)
+def _write_rendered(
+    rules: Program, events: Path, day: date, *, output: EvaluateFormat, strict: bool, workers: int
+) -> None:
+    """JSON or JSON Lines, each customer rendered where it was projected (`_RENDERED`)."""
+    parts, skipped = _run(
+        rules, events, day, shown=False, workers=workers, render=_RENDERED[output]
+    )
+    if skipped and strict:
+        fail(f"{events}: {skipped} invalid row(s); nothing evaluated (--strict)")
+    if output is EvaluateFormat.JSON:
+        write_document_parts(day, parts, sys.stdout)
+    else:
+        write_rendered_lines(parts, sys.stdout)
 
 
-_AS_TEXT: dict[EvaluateFormat, tuple[Callable[[CustomerProgress], str], Callable[..., int]]] = {
-    EvaluateFormat.JSON: (document_part, write_document_parts),
-    EvaluateFormat.JSONL: (json_line, _write_lines),
+_RENDERED: dict[EvaluateFormat, Callable[[CustomerProgress], str]] = {
+    EvaluateFormat.JSON: document_part,
+    EvaluateFormat.JSONL: json_line,
 }
 """The formats written as text: each customer is rendered where it is projected (with
 `--workers`, in the worker), so this process only writes what comes back."""
@@ -248,31 +252,8 @@ def _write(
         print_progress(day, everyone, skipped=skipped)
 
 
-@contextmanager
-def _reading_progress(path: Path, tally: Tally, *, shown: bool) -> Iterator[Callable[[], None]]:
-    """The shared progress line (cli/progress.py) while rows are read, moved every 10,000
-    rows: a bar update per row would cost more than reading the row."""
-    with row_progress(f"reading {path.name}", shown=shown) as show:
-
-        def advance() -> None:
-            if tally.rows % PROGRESS_EVERY == 0:
-                show(tally.rows)
-
-        yield advance
-
-
-def _skip(advance: Callable[[], None]) -> Callable[[RowProblem], None]:
-    def report(problem: RowProblem) -> None:
-        sys.stderr.write(f"skipped: {problem}\n")
-        advance()
-
-    return report
-
-
-def _counted(events: Iterator[Event], advance: Callable[[], None]) -> Iterator[Event]:
-    for event in events:
-        advance()
-        yield event
+def _skip(problem: RowProblem) -> None:
+    sys.stderr.write(f"skipped: {problem}\n")
 
 
 CONSOLE_WORDS = {
